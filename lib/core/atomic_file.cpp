@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lib/core/atomic_file.hpp"
+
+#include "lib/core/error.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace sozbatch {
+
+namespace {
+
+std::string sys_error(std::string const &what, std::string const &path)
+{
+    return what + " " + path + ": " + std::strerror(errno);
+}
+
+void fsync_directory_of(std::string const &path)
+{
+    std::string dir = std::filesystem::path{path}.parent_path().string();
+    if (dir.empty()) {
+        dir = ".";
+    }
+    int const fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+constexpr std::size_t BUFFER_SIZE = 1 << 16;
+
+} // namespace
+
+atomic_file_t::atomic_file_t(std::string final_path) : m_final(std::move(final_path)), m_tmp(m_final + ".tmp")
+{
+    m_fd = ::open(m_tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (m_fd < 0) {
+        throw error_t{sys_error("cannot create", m_tmp)};
+    }
+    ::fchmod(m_fd, 0640); // independent of the umask
+    m_buffer.reserve(BUFFER_SIZE);
+}
+
+atomic_file_t::~atomic_file_t() { abandon(); }
+
+void atomic_file_t::write(std::string_view data)
+{
+    m_hash.update(data);
+    m_bytes += data.size();
+    if (m_buffer.size() + data.size() > BUFFER_SIZE) {
+        flush();
+    }
+    if (data.size() >= BUFFER_SIZE) {
+        m_buffer.append(data);
+        flush();
+        return;
+    }
+    m_buffer.append(data);
+}
+
+void atomic_file_t::flush()
+{
+    std::size_t off = 0;
+    while (off < m_buffer.size()) {
+        ssize_t const n = ::write(m_fd, m_buffer.data() + off, m_buffer.size() - off);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            throw error_t{sys_error("cannot write", m_tmp)};
+        }
+        off += static_cast<std::size_t>(n);
+    }
+    m_buffer.clear();
+}
+
+std::string atomic_file_t::commit()
+{
+    flush();
+    if (::fsync(m_fd) != 0) {
+        throw error_t{sys_error("cannot fsync", m_tmp)};
+    }
+    ::close(m_fd);
+    m_fd = -1;
+    if (::rename(m_tmp.c_str(), m_final.c_str()) != 0) {
+        throw error_t{sys_error("cannot rename", m_tmp)};
+    }
+    fsync_directory_of(m_final);
+    m_done = true;
+    return m_hash.hex_digest();
+}
+
+void atomic_file_t::abandon() noexcept
+{
+    if (m_fd >= 0) {
+        ::close(m_fd);
+        m_fd = -1;
+    }
+    if (!m_done) {
+        ::unlink(m_tmp.c_str());
+        m_done = true;
+    }
+}
+
+std::string manifest_t::to_text() const
+{
+    std::string s;
+    for (auto const &[k, v] : fields) {
+        s += k;
+        s += '=';
+        s += v;
+        s += '\n';
+    }
+    return s;
+}
+
+void manifest_t::write_beside(std::string const &file) const { write_file_atomically(file + ".manifest", to_text()); }
+
+std::string write_file_atomically(std::string const &path, std::string_view contents)
+{
+    atomic_file_t f{path};
+    f.write(contents);
+    return f.commit();
+}
+
+void make_directories(std::string const &path)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(path, ec);
+    if (ec) {
+        throw error_t{"cannot create directory " + path + ": " + ec.message()};
+    }
+}
+
+} // namespace sozbatch

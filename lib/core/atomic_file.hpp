@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// \file
+/// \brief Atomic publication of output files: write "<name>.tmp" (mode 0640), check, fsync,
+/// rename, fsync the directory; then a manifest "<name>.manifest" beside it (same procedure).
+/// A file that was not committed is removed, so nothing half-written is ever visible.
+
+#include "lib/core/sha256.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sozbatch {
+
+class atomic_file_t
+{
+public:
+    /// Creates "<final_path>.tmp". \throws error_t when it cannot be created.
+    explicit atomic_file_t(std::string final_path);
+    atomic_file_t(atomic_file_t const &) = delete;
+    atomic_file_t &operator=(atomic_file_t const &) = delete;
+    ~atomic_file_t();
+
+    void write(std::string_view data);
+    std::string const &tmp_path() const noexcept { return m_tmp; }
+    std::string const &final_path() const noexcept { return m_final; }
+    std::uint64_t bytes_written() const noexcept { return m_bytes; }
+
+    /// Flushes the buffer so checks can read the temporary file.
+    void flush();
+
+    /// Flushes, fsyncs, renames to the final name and fsyncs the directory.
+    /// \returns the SHA-256 of the contents.
+    std::string commit();
+
+    /// Removes the temporary file (also done by the destructor when not committed).
+    void abandon() noexcept;
+
+private:
+    std::string m_final;
+    std::string m_tmp;
+    int m_fd = -1;
+    std::string m_buffer;
+    std::uint64_t m_bytes = 0;
+    sha256_t m_hash;
+    bool m_done = false;
+};
+
+/// Control data written beside an output file: ordered key/value pairs.
+struct manifest_t
+{
+    std::vector<std::pair<std::string, std::string>> fields;
+
+    void add(std::string key, std::string value) { fields.emplace_back(std::move(key), std::move(value)); }
+    /// "key=value" lines, in insertion order.
+    std::string to_text() const;
+    /// Writes "<file>.manifest" atomically.
+    void write_beside(std::string const &file) const;
+};
+
+/// Writes \p contents to \p path atomically (tmp, fsync, rename). \returns the SHA-256.
+std::string write_file_atomically(std::string const &path, std::string_view contents);
+
+/// mkdir -p with mode 0750. \throws error_t
+void make_directories(std::string const &path);
+
+} // namespace sozbatch

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lib/core/date.hpp"
+#include "lib/core/error.hpp"
+#include "lib/core/identifiers.hpp"
+#include "lib/core/money.hpp"
+#include "lib/core/sha256.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace sozbatch;
+
+TEST(Money, ParseAndFormat)
+{
+    EXPECT_EQ(money_t::parse("1234.56").as_cents(), 123456);
+    EXPECT_EQ(money_t::parse("0.5").as_cents(), 50);
+    EXPECT_EQ(money_t::parse("-3.07").as_cents(), -307);
+    EXPECT_EQ(money_t::parse("12").as_cents(), 1200);
+    EXPECT_THROW(money_t::parse("1.234"), validation_error);
+    EXPECT_THROW(money_t::parse("1,23"), validation_error);
+    EXPECT_THROW(money_t::parse(""), validation_error);
+    EXPECT_THROW(money_t::parse("."), validation_error);
+    EXPECT_THROW(money_t::parse("99999999999999999999"), validation_error);
+    EXPECT_EQ(money_t::cents(123456789).to_german(), "1.234.567,89 \xE2\x82\xAC");
+    EXPECT_EQ(money_t::cents(-5).to_german(false), "-0,05");
+    EXPECT_EQ(money_t::cents(100000).to_sepa(), "1000.00");
+    EXPECT_EQ(money_t::cents(7).to_sepa(), "0.07");
+}
+
+TEST(Money, ScaleRoundsHalfAwayFromZero)
+{
+    // 563 EUR * 17 / 30 days = 319.0333 -> 319.03
+    EXPECT_EQ(money_t::euros(563).scale(17, 30).as_cents(), 31903);
+    // 0.05 / 2 = 0.025 -> 0.03 ; -0.05 / 2 -> -0.03
+    EXPECT_EQ(money_t::cents(5).scale(1, 2).as_cents(), 3);
+    EXPECT_EQ(money_t::cents(-5).scale(1, 2).as_cents(), -3);
+    EXPECT_EQ(money_t::cents(1).scale(1, 3).as_cents(), 0);
+    EXPECT_THROW(money_t::cents(INT64_MAX) + money_t::cents(1), internal_error);
+}
+
+TEST(Date, StrictParsing)
+{
+    EXPECT_EQ(to_iso(parse_date("2024-02-29")), "2024-02-29");
+    EXPECT_THROW(parse_date("2023-02-29"), validation_error);
+    EXPECT_THROW(parse_date("2026-02-31"), validation_error);
+    EXPECT_THROW(parse_date("2026-1-01"), validation_error);
+    EXPECT_EQ(age_on(parse_date("1960-03-15"), parse_date("2026-03-14")), 65);
+    EXPECT_EQ(age_on(parse_date("1960-03-15"), parse_date("2026-03-15")), 66);
+}
+
+TEST(Month, Arithmetic)
+{
+    auto const m = month_t::parse("2026-02");
+    EXPECT_EQ(m.days(), 28);
+    EXPECT_EQ(month_t::parse("2024-02").days(), 29);
+    EXPECT_EQ(m.prev().to_string(), "2026-01");
+    EXPECT_EQ(month_t::parse("2026-12").next().to_string(), "2027-01");
+    EXPECT_EQ(month_t::parse("2026-01").prev().to_string(), "2025-12");
+    EXPECT_THROW(month_t::parse("2026-13"), validation_error);
+}
+
+TEST(Period, OverlapAndIntersection)
+{
+    period_t const a{parse_date("2026-01-10"), parse_date("2026-03-31")};
+    period_t const b{parse_date("2026-03-31"), std::nullopt};
+    period_t const c{parse_date("2026-04-01"), std::nullopt};
+    EXPECT_TRUE(a.overlaps(b));
+    EXPECT_FALSE(a.overlaps(c));
+    EXPECT_EQ(a.intersect(period_t::of(month_t::parse("2026-01")))->days(), 22);
+    EXPECT_THROW((period_t{parse_date("2026-02-01"), parse_date("2026-01-01")}), validation_error);
+}
+
+TEST(Iban, Mod97AndLength)
+{
+    EXPECT_EQ(iban_t::check("DE89370400440532013000"), "");
+    EXPECT_EQ(iban_t::parse("de89 3704 0044 0532 0130 00").str(), "DE89370400440532013000");
+    EXPECT_NE(iban_t::check("DE88370400440532013000"), "");
+    EXPECT_NE(iban_t::check("DE8937040044053201300"), "");
+    EXPECT_NE(iban_t::check("XX89370400440532013000"), "");
+    EXPECT_EQ(iban_t::check("GB29NWBK60161331926819"), "");
+    EXPECT_THROW(iban_t::parse("DE00370400440532013000"), validation_error);
+}
+
+TEST(Bic, Structure)
+{
+    EXPECT_EQ(bic_t::check("NOLADE21KIE"), "");
+    EXPECT_EQ(bic_t::check("COBADEFF"), "");
+    EXPECT_NE(bic_t::check("COBADEF"), "");
+    EXPECT_NE(bic_t::check("C0BADEFF"), "");
+}
+
+TEST(Vsnr, CheckDigitVectorsFromSharedExamples)
+{
+    for (auto const *v : {"15070649C103", "26120356B506", "12010784B021", "65290260U012", "13051190P553",
+                          "42311299Z495"}) {
+        EXPECT_EQ(vsnr_t::check(v), "") << v;
+    }
+    EXPECT_EQ(vsnr_t::parse("15 070649 C 103").str(), "15070649C103");
+    EXPECT_NE(vsnr_t::check("15070649C104"), "");
+    EXPECT_NE(vsnr_t::check("71120356B500"), "");
+    EXPECT_NE(vsnr_t::check("1507064C9103"), "");
+}
+
+TEST(SteuerId, CheckDigit)
+{
+    // check digits computed by hand with ISO 7064 MOD 11,10
+    EXPECT_EQ(steuer_id_t::check_digit("8609574271"), 9);
+    EXPECT_EQ(steuer_id_t::check("86095742719"), "");
+    EXPECT_NE(steuer_id_t::check("86095742718"), "");
+    EXPECT_NE(steuer_id_t::check("06095742719"), "");
+    EXPECT_NE(steuer_id_t::check("12345678903"), ""); // no repeated digit
+}
+
+TEST(Sha256, KnownVector)
+{
+    EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
