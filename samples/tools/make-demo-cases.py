@@ -508,11 +508,11 @@ assign(c, LANDLORD, "rent", "2024-11-01")
 
 # 32. Single woman in a flat with earnings.
 a = address()
-p = person("Petrenko", "Oksana", "1985-07-21", "w", nat="166", place="Charkiw", vs=True, tax=True, addr=a)
+p = person("Beridze", "Nino", "1985-07-21", "w", nat="430", place="Tiflis", vs=True, tax=True, addr=a)
 c = case("AsylbLG-3", "SG-SUED", "2025-03-01", [member(p, "applicant", "2025-03-01", stay="2025-02-11")])
 income(c, p, "earnings", "450.00", "2026-02-01", social_insurance="0", work_expenses="20.00", note="Reinigungskraft")
 housing(c, "wohnung", "340.00", "70.00", "55.00", 1, "2025-03-01")
-assign(c, own_account(p, "Oksana Petrenko"), "benefit", "2025-03-01")
+assign(c, own_account(p, "Nino Beridze"), "benefit", "2025-03-01")
 
 # 33. § 1a reduction (six months).
 p = person("Mustafa", "Karim", "1996-12-31", "m", nat="461", place="Mossul", vs=False, tax=False, addr=dict(GU))
@@ -530,14 +530,14 @@ assign(c, payee("person", "Yusuf Bakr", account=False, person_id=p), "benefit", 
 
 # ------------------------------------------------------------------ AsylbLG § 2 (Analogleistungen)
 
-# 35. Nguyễn family in a flat, stay since 2022 (more than 36 months).
+# 35. Nguyễn family in a flat, stay since 2020-09 (18 months reached before the case started).
 a = address()
 n1 = person("Nguyễn", "Văn Minh", "1984-08-18", "m", nat="432", place="Hà Nội", vs=False, tax=True, addr=a)
 n2 = person("Nguyễn", "Thị Hoa", "1987-11-03", "w", nat="432", place="Huế", vs=False, tax=True, addr=a)
 n3 = person("Nguyễn", "Anh", "2012-04-25", "w", nat="432", place="Huế", vs=False, tax=False, addr=a)
-c = case("AsylbLG-2", "SG-NORD", "2022-05-01", [member(n1, "applicant", "2022-05-01", stay="2022-04-12"),
-                                                member(n2, "partner", "2022-05-01", stay="2022-04-12"),
-                                                member(n3, "child", "2022-05-01", stay="2022-04-12")])
+c = case("AsylbLG-2", "SG-NORD", "2022-05-01", [member(n1, "applicant", "2022-05-01", stay="2020-09-01"),
+                                                member(n2, "partner", "2022-05-01", stay="2020-09-01"),
+                                                member(n3, "child", "2022-05-01", stay="2020-09-01")])
 need(c, "schulbedarf", "2022-08-01", person=n3)
 income(c, n1, "earnings", "620.00", "2026-04-01", taxes="0", social_insurance="128.10", note="Küchenhilfe")
 housing(c, "wohnung", "540.00", "115.00", "92.00", 3, "2022-05-01")
@@ -546,7 +546,7 @@ assign(c, ENERGY, "energy", "2025-01-01", amount="62.00")
 
 # 36. Single woman, § 2, in a Gemeinschaftsunterkunft.
 p = person("Kebede", "Selam", "1993-02-17", "w", nat="224", place="Keren", vs=False, tax=False, addr=dict(GU))
-c = case("AsylbLG-2", "SG-SUED", "2021-10-01", [member(p, "applicant", "2021-10-01", stay="2021-09-14")])
+c = case("AsylbLG-2", "SG-SUED", "2021-10-01", [member(p, "applicant", "2021-10-01", stay="2019-11-14")])
 housing(c, "gemeinschaftsunterkunft", "0", "0", "0", 180, "2021-10-01")
 assign(c, card_payee(p, "Selam Kebede"), "benefit", "2021-10-01")
 
@@ -554,7 +554,7 @@ assign(c, card_payee(p, "Selam Kebede"), "benefit", "2021-10-01")
 a = address()
 s1 = person("Rahimi", "Fatima", "1995-05-15", "w", nat="423", place="Mazar-i-Scharif", vs=False, tax=False, addr=a)
 s2 = person("Rahimi", "Sina", "2021-11-11", "m", nat="423", place="Kiel", vs=False, tax=False, addr=a)
-c = case("AsylbLG-2", "SG-NORD", "2021-12-01", [member(s1, "applicant", "2021-12-01", stay="2021-08-30"),
+c = case("AsylbLG-2", "SG-NORD", "2021-12-01", [member(s1, "applicant", "2021-12-01", stay="2019-08-30"),
                                                 member(s2, "child", "2021-12-01", stay="2021-11-11")])
 need(c, "single-parent", "2021-12-01", person=s1)
 income(c, s2, "kindergeld", "259.00", "2026-01-01")
