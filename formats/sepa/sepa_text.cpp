@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "formats/sepa/sepa_text.hpp"
+
+#include "lib/core/error.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <iterator>
+
+namespace sozbatch::sepa {
+
+namespace {
+
+struct translit_entry_t
+{
+    char32_t code_point;
+    char const *replacement;
+};
+
+constexpr translit_entry_t TRANSLIT_TABLE[] = {
+#include "formats/sepa/dk_translit_table.inc"
+};
+
+static_assert(std::size(TRANSLIT_TABLE) > 500, "transliteration table looks truncated");
+
+/// ASCII characters outside the basic set and what they become (in text and in identifiers).
+char const *ascii_replacement(char32_t c) noexcept
+{
+    switch (c) {
+    case '"': return "'";
+    case '`': return "'";
+    case '!': return ".";
+    case '*': return ".";
+    case '#': return "Nr.";
+    case '$': return "USD";
+    case '%': return "Proz.";
+    case ';': return ",";
+    case '<':
+    case '[':
+    case '{': return "(";
+    case '>':
+    case ']':
+    case '}': return ")";
+    case '=':
+    case '~':
+    case '_': return "-";
+    case '@': return "(at)";
+    case '\\':
+    case '|': return "/";
+    case '^': return " ";
+    default: return nullptr;
+    }
+}
+
+/// Replacements of the DTAUS characters inside identifiers (basic set only there).
+char const *id_replacement(char32_t c) noexcept
+{
+    switch (c) {
+    case U'Ä': return "AE";
+    case U'Ö': return "OE";
+    case U'Ü': return "UE";
+    case U'ä': return "ae";
+    case U'ö': return "oe";
+    case U'ü': return "ue";
+    case U'ß': return "ss";
+    case U'&': return "+";
+    default: return nullptr;
+    }
+}
+
+struct decoded_t
+{
+    char32_t cp;
+    std::string_view bytes;
+};
+
+[[noreturn]] void bad_utf8(std::size_t offset)
+{
+    throw validation_error{"text is not valid UTF-8 (byte offset " + std::to_string(offset) + ")"};
+}
+
+/// Decodes strict UTF-8 (no overlong forms, no surrogates, <= U+10FFFF).
+std::vector<decoded_t> decode(std::string_view s)
+{
+    std::vector<decoded_t> out;
+    out.reserve(s.size());
+    std::size_t i = 0;
+    while (i < s.size()) {
+        auto const b0 = static_cast<unsigned char>(s[i]);
+        std::size_t len = 0;
+        char32_t cp = 0;
+        if (b0 < 0x80) {
+            len = 1;
+            cp = b0;
+        } else if (b0 >= 0xC2 && b0 <= 0xDF) {
+            len = 2;
+            cp = b0 & 0x1Fu;
+        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+            len = 3;
+            cp = b0 & 0x0Fu;
+        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+            len = 4;
+            cp = b0 & 0x07u;
+        } else {
+            bad_utf8(i);
+        }
+        if (i + len > s.size()) {
+            bad_utf8(i);
+        }
+        for (std::size_t k = 1; k < len; ++k) {
+            auto const b = static_cast<unsigned char>(s[i + k]);
+            if ((b & 0xC0u) != 0x80u) {
+                bad_utf8(i + k);
+            }
+            cp = (cp << 6) | (b & 0x3Fu);
+        }
+        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+            bad_utf8(i);
+        }
+        out.push_back({cp, s.substr(i, len)});
+        i += len;
+    }
+    return out;
+}
+
+bool is_basic_ascii(char32_t c) noexcept
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        return true;
+    }
+    switch (c) {
+    case '\'':
+    case ':':
+    case '?':
+    case ',':
+    case '-':
+    case '(':
+    case '+':
+    case '.':
+    case ')':
+    case '/':
+    case ' ': return true;
+    default: return false;
+    }
+}
+
+bool is_blank_or_control(char32_t c) noexcept
+{
+    return c == ' ' || c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0x2028 || c == 0x2029;
+}
+
+bool is_lower_letter(char32_t c) noexcept
+{
+    if ((c >= 'a' && c <= 'z') || c == U'ä' || c == U'ö' || c == U'ü' || c == U'ß') {
+        return true;
+    }
+    char const *t = transliteration_of(c);
+    return t != nullptr && t[0] >= 'a' && t[0] <= 'z';
+}
+
+/// "ZH" before a lower-case letter becomes "Zh" (Жуков -> Zhukov, not ZHukov).
+std::string titlecase_if_needed(std::string rep, char32_t next) noexcept
+{
+    if (rep.size() > 1 && is_lower_letter(next) && std::all_of(rep.begin(), rep.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
+        for (std::size_t k = 1; k < rep.size(); ++k) {
+            rep[k] = static_cast<char>(rep[k] - 'A' + 'a');
+        }
+    }
+    return rep;
+}
+
+void append_utf8(std::string &out, char32_t cp)
+{
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+/// Removes blanks at both ends and collapses inner runs of blanks (the text is DK-clean here).
+std::string normalise_blanks(std::string const &s)
+{
+    std::string out;
+    out.reserve(s.size());
+    bool pending = false;
+    for (char const ch : s) {
+        if (ch == ' ') {
+            pending = !out.empty();
+            continue;
+        }
+        if (pending) {
+            out += ' ';
+            pending = false;
+        }
+        out += ch;
+    }
+    return out;
+}
+
+dk_text_t convert(std::string_view utf8, std::size_t max_chars, bool id_mode)
+{
+    auto const chars = decode(utf8);
+    dk_text_t result;
+    result.original_chars = chars.size();
+    std::string raw;
+    raw.reserve(utf8.size());
+    for (std::size_t i = 0; i < chars.size(); ++i) {
+        char32_t const c = chars[i].cp;
+        char32_t const next = i + 1 < chars.size() ? chars[i + 1].cp : U' ';
+        if (is_blank_or_control(c)) {
+            raw += ' ';
+            continue;
+        }
+        if (is_basic_ascii(c)) {
+            raw += static_cast<char>(c);
+            continue;
+        }
+        if (id_mode) {
+            if (char const *r = id_replacement(c)) {
+                std::string const rep = titlecase_if_needed(r, next);
+                result.changes.push_back({std::string{chars[i].bytes}, rep});
+                raw += rep;
+                continue;
+            }
+        } else if (is_dk_text_char(c)) {
+            append_utf8(raw, c);
+            continue;
+        }
+        char const *r = c < 0x80 ? ascii_replacement(c) : transliteration_of(c);
+        if (r == nullptr) {
+            result.unmappable.emplace_back(chars[i].bytes);
+            continue;
+        }
+        std::string const rep = titlecase_if_needed(r, next);
+        result.changes.push_back({std::string{chars[i].bytes}, rep});
+        raw += rep;
+    }
+    std::string text = normalise_blanks(raw);
+    if (id_mode) {
+        std::string cleaned;
+        for (char const ch : text) {
+            if (ch == '/' && !cleaned.empty() && cleaned.back() == '/') {
+                continue;
+            }
+            cleaned += ch;
+        }
+        while (!cleaned.empty() && (cleaned.front() == '/' || cleaned.front() == ' ')) {
+            cleaned.erase(cleaned.begin());
+        }
+        text = std::move(cleaned);
+    }
+    if (utf8_length(text) > max_chars) {
+        text = truncate_utf8(text, max_chars);
+        result.truncated = true;
+    }
+    while (!text.empty() && (text.back() == ' ' || (id_mode && text.back() == '/'))) {
+        text.pop_back();
+    }
+    result.text = std::move(text);
+    return result;
+}
+
+} // namespace
+
+std::string dk_text_t::describe() const
+{
+    std::string s;
+    for (auto const &c : changes) {
+        if (!s.empty()) {
+            s += ", ";
+        }
+        s += c.from + "->" + (c.to.empty() ? std::string{"(dropped)"} : c.to);
+    }
+    for (auto const &u : unmappable) {
+        if (!s.empty()) {
+            s += ", ";
+        }
+        s += u + "->(no transliteration, dropped)";
+    }
+    if (truncated) {
+        if (!s.empty()) {
+            s += "; ";
+        }
+        s += "truncated " + std::to_string(original_chars) + "->" + std::to_string(utf8_length(text));
+    }
+    return s;
+}
+
+std::size_t utf8_length(std::string_view utf8)
+{
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < utf8.size(); ++i) {
+        auto const b = static_cast<unsigned char>(utf8[i]);
+        if ((b & 0xC0u) != 0x80u) {
+            ++n;
+        }
+    }
+    // A quick count is enough for valid input; validate only when non-ASCII bytes are present.
+    if (std::any_of(utf8.begin(), utf8.end(), [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; })) {
+        return decode(utf8).size();
+    }
+    return n;
+}
+
+std::string truncate_utf8(std::string_view utf8, std::size_t max_chars)
+{
+    auto const chars = decode(utf8);
+    if (chars.size() <= max_chars) {
+        return std::string{utf8};
+    }
+    std::string out;
+    for (std::size_t i = 0; i < max_chars; ++i) {
+        out += chars[i].bytes;
+    }
+    return out;
+}
+
+bool is_dk_id_char(char32_t c) noexcept { return is_basic_ascii(c); }
+
+bool is_dk_text_char(char32_t c) noexcept
+{
+    return is_basic_ascii(c) || c == U'Ä' || c == U'Ö' || c == U'Ü' || c == U'ä' || c == U'ö' || c == U'ü' ||
+           c == U'ß' || c == U'&';
+}
+
+char const *transliteration_of(char32_t c) noexcept
+{
+    auto const *const end = std::end(TRANSLIT_TABLE);
+    auto const *const it = std::lower_bound(std::begin(TRANSLIT_TABLE), end, c,
+                                            [](translit_entry_t const &e, char32_t v) { return e.code_point < v; });
+    if (it == end || it->code_point != c) {
+        return nullptr;
+    }
+    return it->replacement;
+}
+
+dk_text_t to_dk_text(std::string_view utf8, std::size_t max_chars) { return convert(utf8, max_chars, false); }
+
+dk_text_t to_dk_id(std::string_view utf8, std::size_t max_chars)
+{
+    return convert(utf8, std::min(max_chars, MAX_ID_CHARS), true);
+}
+
+std::string check_dk_text(std::string_view utf8, std::size_t max_chars)
+{
+    std::vector<decoded_t> chars;
+    try {
+        chars = decode(utf8);
+    } catch (validation_error const &e) {
+        return e.what();
+    }
+    if (chars.empty()) {
+        return "empty";
+    }
+    if (chars.size() > max_chars) {
+        return std::to_string(chars.size()) + " characters, at most " + std::to_string(max_chars) + " allowed";
+    }
+    for (auto const &c : chars) {
+        if (!is_dk_text_char(c.cp)) {
+            return "character '" + std::string{c.bytes} + "' is not in the DK character set";
+        }
+    }
+    return {};
+}
+
+std::string check_dk_id(std::string_view id)
+{
+    if (id.empty()) {
+        return "empty";
+    }
+    if (id.size() > MAX_ID_CHARS) {
+        return std::to_string(id.size()) + " characters, at most 35 allowed";
+    }
+    for (char const ch : id) {
+        if (!is_basic_ascii(static_cast<unsigned char>(ch))) {
+            return "character '" + std::string(1, ch) + "' is not allowed in identifiers (SEPA basic set only)";
+        }
+    }
+    if (id.front() == '/' || id.back() == '/') {
+        return "must not start or end with '/'";
+    }
+    if (id.find("//") != std::string_view::npos) {
+        return "must not contain '//'";
+    }
+    return {};
+}
+
+} // namespace sozbatch::sepa

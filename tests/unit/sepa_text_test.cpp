@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "formats/sepa/sepa_text.hpp"
+#include "lib/core/error.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace sozbatch;
+using namespace sozbatch::sepa;
+
+TEST(SepaText, KeepsDkCharactersUnchanged)
+{
+    auto const r = to_dk_text("Müller & Söhne GbR, Straße 1/2 (Kiel)", MAX_NAME_CHARS);
+    EXPECT_EQ(r.text, "Müller & Söhne GbR, Straße 1/2 (Kiel)");
+    EXPECT_FALSE(r.changed());
+    EXPECT_TRUE(r.representable());
+    EXPECT_EQ(check_dk_text(r.text, MAX_NAME_CHARS), "");
+}
+
+TEST(SepaText, TransliterationTable)
+{
+    struct case_t
+    {
+        char const *in;
+        char const *out;
+    };
+    case_t const cases[] = {
+        {"José", "Jose"},          {"Łukasz Wałęsa", "Lukasz Walesa"}, {"Ayşe Yılmaz", "Ayse Yilmaz"},
+        {"Nguyễn Văn Thắng", "Nguyen Van Thang"}, {"Øystein Ærø", "Oystein Aero"}, {"Çağrı", "Cagri"},
+        {"François Œuvre", "Francois Oeuvre"},   {"Đorđe Škorić", "Dorde Skoric"}, {"Dvořák", "Dvorak"},
+        {"Жуков Юрій", "Zhukov Iurii"},          {"ЖУКОВ", "ZHUKOV"},               {"Σωκράτης", "Sokratis"},
+        {"Anna_Maria", "Anna-Maria"},            {"a@b", "a(at)b"},                 {"10 €", "10 EUR"},
+        {"\xE2\x80\x9EZitat\xE2\x80\x9C", "'Zitat'"}, {"Miete – Januar", "Miete - Januar"},
+    };
+    for (auto const &c : cases) {
+        auto const r = to_dk_text(c.in, MAX_NAME_CHARS);
+        EXPECT_EQ(r.text, c.out) << c.in;
+        EXPECT_TRUE(r.changed()) << c.in;
+        EXPECT_TRUE(r.representable()) << c.in;
+        EXPECT_EQ(check_dk_text(r.text, MAX_NAME_CHARS), "") << c.in;
+    }
+}
+
+TEST(SepaText, ReportsEachChange)
+{
+    auto const r = to_dk_text("Zoë Łódź", MAX_NAME_CHARS);
+    EXPECT_EQ(r.text, "Zoe Lodz");
+    ASSERT_EQ(r.changes.size(), 4u);
+    EXPECT_EQ(r.changes[0], (text_change_t{"ë", "e"}));
+    EXPECT_EQ(r.changes[1], (text_change_t{"Ł", "L"}));
+    EXPECT_EQ(r.changes[2], (text_change_t{"ó", "o"}));
+    EXPECT_EQ(r.changes[3], (text_change_t{"ź", "z"}));
+    EXPECT_EQ(r.describe(), "ë->e, Ł->L, ó->o, ź->z");
+}
+
+TEST(SepaText, UnmappableCharactersMakeTheTextUnrepresentable)
+{
+    auto const r = to_dk_text("王小明", MAX_NAME_CHARS);
+    EXPECT_EQ(r.text, "");
+    EXPECT_EQ(r.unmappable.size(), 3u);
+    EXPECT_FALSE(r.representable());
+    auto const mixed = to_dk_text("Li 王", MAX_NAME_CHARS);
+    EXPECT_EQ(mixed.text, "Li");
+    EXPECT_FALSE(mixed.representable());
+}
+
+TEST(SepaText, NormalisesBlanksAndControlCharacters)
+{
+    auto const r = to_dk_text("  Anna\t\n  Schmidt  ", MAX_NAME_CHARS);
+    EXPECT_EQ(r.text, "Anna Schmidt");
+    EXPECT_FALSE(r.changed());
+}
+
+TEST(SepaText, TruncatesByCharactersNotBytes)
+{
+    std::string name;
+    for (int i = 0; i < 80; ++i) {
+        name += "ä"; // 2 bytes each
+    }
+    auto const r = to_dk_text(name, MAX_NAME_CHARS);
+    EXPECT_TRUE(r.truncated);
+    EXPECT_EQ(utf8_length(r.text), 70u);
+    EXPECT_EQ(r.text.size(), 140u);
+    EXPECT_EQ(r.describe(), "truncated 80->70");
+
+    std::string ustrd(150, 'x');
+    EXPECT_EQ(utf8_length(to_dk_text(ustrd, MAX_USTRD_CHARS).text), 140u);
+    EXPECT_EQ(truncate_utf8("Jürgen", 2), "Jü");
+    EXPECT_THROW(utf8_length("\xC3"), validation_error);
+    EXPECT_THROW(to_dk_text("a\xFF", 70), validation_error);
+}
+
+TEST(SepaText, CheckRejectsOutsideTheSetAndOverLength)
+{
+    EXPECT_NE(check_dk_text("José", 70), "");
+    EXPECT_NE(check_dk_text("", 70), "");
+    EXPECT_NE(check_dk_text(std::string(71, 'a'), 70), "");
+    EXPECT_EQ(check_dk_text(std::string(70, 'a'), 70), "");
+    EXPECT_NE(check_dk_text("a;b", 70), "");
+}
+
+TEST(SepaText, IdentifierRules)
+{
+    EXPECT_EQ(check_dk_id("SOZ-2026-01-000001"), "");
+    EXPECT_EQ(check_dk_id("A+B?C:D(E).F,G'H I/J"), "");
+    EXPECT_NE(check_dk_id(""), "");
+    EXPECT_NE(check_dk_id(std::string(36, 'A')), "");
+    EXPECT_EQ(check_dk_id(std::string(35, 'A')), "");
+    EXPECT_NE(check_dk_id("Ä-1"), "");
+    EXPECT_NE(check_dk_id("A&B"), "");
+    EXPECT_NE(check_dk_id("/ABC"), "");
+    EXPECT_NE(check_dk_id("ABC/"), "");
+    EXPECT_NE(check_dk_id("AB//C"), "");
+    EXPECT_NE(check_dk_id("A_B"), "");
+
+    auto const id = to_dk_id("//Müller&Söhne//2026_01/");
+    EXPECT_EQ(id.text, "Mueller+Soehne/2026-01");
+    EXPECT_EQ(check_dk_id(id.text), "");
+    auto const umlaut = to_dk_id("Ä-1");
+    EXPECT_EQ(umlaut.text, "AE-1");
+    EXPECT_EQ(to_dk_id(std::string(40, 'Z')).text.size(), 35u);
+}
+
+TEST(SepaText, DeterministicTableLookup)
+{
+    EXPECT_STREQ(transliteration_of(U'é'), "e");
+    EXPECT_STREQ(transliteration_of(U'Ł'), "L");
+    EXPECT_STREQ(transliteration_of(U'ş'), "s");
+    EXPECT_STREQ(transliteration_of(U'ễ'), "e");
+    EXPECT_STREQ(transliteration_of(U'ı'), "i");
+    EXPECT_EQ(transliteration_of(U'ä'), nullptr); // kept, so not in the table
+    EXPECT_EQ(transliteration_of(U'王'), nullptr);
+    EXPECT_TRUE(is_dk_text_char(U'&'));
+    EXPECT_FALSE(is_dk_id_char(U'&'));
+}
