@@ -158,7 +158,17 @@ std::string xml_validating_reader_t::namespace_uri() const
 
 int xml_validating_reader_t::depth() const { return xmlTextReaderDepth(r(m_reader)); }
 
-long xml_validating_reader_t::line() const { return xmlTextReaderGetParserLineNumber(r(m_reader)); }
+long xml_validating_reader_t::line() const
+{
+    // The parser reads ahead; the node knows the line of its own start tag.
+    if (xmlNodePtr node = xmlTextReaderCurrentNode(r(m_reader)); node != nullptr) {
+        long const l = xmlGetLineNo(node);
+        if (l > 0) {
+            return l;
+        }
+    }
+    return xmlTextReaderGetParserLineNumber(r(m_reader));
+}
 
 std::string xml_validating_reader_t::text()
 {
