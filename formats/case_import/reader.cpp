@@ -315,6 +315,16 @@ void on_schema_error(void *user, xml_error_arg_t err)
             field = "work-group";
         }
     }
+    // Duplicate keys name the identity constraint: map it to the attribute it covers.
+    if (field.empty() && msg.find("identity-constraint '") != std::string::npos) {
+        static std::map<std::string, std::string> const key_fields{
+            {"person-id", "id"},   {"payee-id", "id"}, {"approval-id", "id"},
+            {"claim-id", "id"},    {"case-file-ref", "file-ref"}, {"work-group-code", "code"}};
+        auto const it = key_fields.find(between(msg, "identity-constraint '", '\''));
+        if (it != key_fields.end()) {
+            field = it->second;
+        }
+    }
     // Strip the "Element 'x', attribute 'y': " prefix: record and field say that already.
     if (msg.rfind("Element '", 0) == 0) {
         auto const colon = msg.find("': ");

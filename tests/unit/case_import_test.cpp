@@ -331,6 +331,30 @@ TEST(CaseImport, SemanticRulesBeyondTheSchema)
     EXPECT_EQ(e.where().line, 15);
 }
 
+TEST(CaseImport, DuplicateIdsAndUnknownClaims)
+{
+    auto e = reject(replace(minimal(), "</persons>",
+                            "  <person id=\"P-0001\" family-name=\"Doppelt\" sex=\"m\"/>\n  </persons>"));
+    EXPECT_EQ(e.where().line, 9) << e.what();
+    EXPECT_EQ(e.where().record, "person P-0001");
+    EXPECT_EQ(e.where().field, "id");
+    EXPECT_NE(std::string{e.what()}.find("duplicate id"), std::string::npos) << e.what();
+
+    e = reject(replace(minimal(), "    </case>",
+                       "      <offset claim=\"F-1\" monthly=\"20.00\" from=\"2026-07-01\"/>\n    </case>"));
+    EXPECT_EQ(e.where().record, "case 50.1-0001 offset[1]") << e.what();
+    EXPECT_EQ(e.where().field, "claim");
+
+    auto const ok = read_case_import_string(
+        replace(minimal(), "    </case>",
+                "      <claim id=\"F-1\" kind=\"overpayment\" amount=\"500\" established-on=\"2026-05-12\"/>\n"
+                "      <offset claim=\"F-1\" monthly=\"20.00\" from=\"2026-07-01\" to=\"2028-04-30\"/>\n    </case>"),
+        "claim.xml");
+    ASSERT_EQ(ok.cases[0].offsets.size(), 1U);
+    EXPECT_EQ(ok.cases[0].offsets[0].monthly.as_cents(), 2000);
+    EXPECT_EQ(ok.cases[0].claims[0].amount.as_cents(), 50000);
+}
+
 TEST(CaseImport, NotWellFormedAndWrongNamespace)
 {
     auto e = reject(replace(minimal(), "</cases>", "</case>"), "broken.xml");
