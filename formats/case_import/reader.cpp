@@ -575,10 +575,12 @@ private:
 
     person_t person(xmlNode *n);
     payee_t payee(xmlNode *n);
-    case_t a_case(xmlNode *n, case_bundle_t const &bundle);
+    case_t a_case(xmlNode *n);
     void check_approvals(xmlNode *case_node, case_t const &c, std::vector<xmlNode *> const &nodes);
 
     collector_t &m_c;
+    std::set<std::string> m_person_ids; ///< ids seen so far (references resolve in O(log n))
+    std::set<std::string> m_payee_ids;
 };
 
 person_t mapper_t::person(xmlNode *n)
@@ -641,7 +643,7 @@ void mapper_t::check_approvals(xmlNode * /*case_node*/, case_t const &c, std::ve
     }
 }
 
-case_t mapper_t::a_case(xmlNode *n, case_bundle_t const &bundle)
+case_t mapper_t::a_case(xmlNode *n)
 {
     case_t c;
     c.file_ref = attr_or(n, "file-ref");
@@ -672,7 +674,7 @@ case_t mapper_t::a_case(xmlNode *n, case_bundle_t const &bundle)
         mem.role = code(m, "role", parse_member_role);
         mem.validity = validity(m);
         mem.stay_since = date(m, "stay-since");
-        if (bundle.find_person(mem.person_id) == nullptr) {
+        if (m_person_ids.count(mem.person_id) == 0) {
             m_c.add(m, "person", "member refers to unknown person '" + mem.person_id + "'");
         }
         if (mem.stay_since && c.law != law_t::asylblg_3 && c.law != law_t::asylblg_2) {
@@ -805,7 +807,7 @@ case_t mapper_t::a_case(xmlNode *n, case_bundle_t const &bundle)
         a.purpose = code(x, "purpose", parse_assignment_purpose);
         a.amount = amount(x, "amount");
         a.validity = validity(x);
-        if (bundle.find_payee(a.payee_id) == nullptr) {
+        if (m_payee_ids.count(a.payee_id) == 0) {
             m_c.add(x, "payee", "assignment refers to unknown payee '" + a.payee_id + "'");
         }
         c.assignments.push_back(std::move(a));
@@ -861,33 +863,31 @@ case_bundle_t mapper_t::map(xmlNode *root)
             b.work_group_names.emplace_back(code, attr_or(wg, "name"));
         }
     }
-    std::set<std::string> ids;
     if (auto *ps = first_child(root, "persons")) {
         for (auto *p : children(ps, "person")) {
             b.persons.push_back(person(p));
-            if (!ids.insert(b.persons.back().ext_id).second) {
+            if (!m_person_ids.insert(b.persons.back().ext_id).second) {
                 m_c.add(p, "id", "duplicate person id '" + b.persons.back().ext_id + "'");
             }
         }
     }
-    ids.clear();
     if (auto *ps = first_child(root, "payees")) {
         for (auto *p : children(ps, "payee")) {
             b.payees.push_back(payee(p));
             auto const &payee = b.payees.back();
-            if (!ids.insert(payee.ext_id).second) {
+            if (!m_payee_ids.insert(payee.ext_id).second) {
                 m_c.add(p, "id", "duplicate payee id '" + payee.ext_id + "'");
             }
-            if (!payee.person_id.empty() && b.find_person(payee.person_id) == nullptr) {
+            if (!payee.person_id.empty() && m_person_ids.count(payee.person_id) == 0) {
                 m_c.add(p, "person", "payee refers to unknown person '" + payee.person_id + "'");
             }
         }
     }
-    ids.clear();
+    std::set<std::string> ids;
     std::set<std::string> const groups(b.work_groups.begin(), b.work_groups.end());
     if (auto *cs = first_child(root, "cases")) {
         for (auto *c : children(cs, "case")) {
-            b.cases.push_back(a_case(c, b));
+            b.cases.push_back(a_case(c));
             auto const &cs_ = b.cases.back();
             if (!ids.insert(cs_.file_ref).second) {
                 m_c.add(c, "file-ref", "duplicate Aktenzeichen '" + cs_.file_ref + "'");
