@@ -6,8 +6,15 @@
 #include "lib/core/atomic_file.hpp"
 #include "lib/core/error.hpp"
 
-#include <libxml/xmlreader.h>
+#include <libxml/SAX2.h>
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
 #include <libxml/xmlwriter.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <exception>
 #include <filesystem>
@@ -186,8 +193,10 @@ pain001_writer_t::pain001_writer_t(std::string final_path, pain001_header_t cons
             xmlOutputBufferClose(out);
             throw internal_error{"libxml2: cannot create a text writer"};
         }
-        m.check_rc(xmlTextWriterSetIndent(m.xw, 1));
-        m.check_rc(xmlTextWriterSetIndentString(m.xw, reinterpret_cast<xmlChar const *>("  ")));
+        if (header.indent) {
+            m.check_rc(xmlTextWriterSetIndent(m.xw, 1));
+            m.check_rc(xmlTextWriterSetIndentString(m.xw, reinterpret_cast<xmlChar const *>("  ")));
+        }
         m.check_rc(xmlTextWriterStartDocument(m.xw, "1.0", "UTF-8", nullptr));
         m.start("Document");
         m.check_rc(xmlTextWriterWriteAttribute(m.xw, reinterpret_cast<xmlChar const *>("xmlns"),
@@ -458,11 +467,25 @@ pain001_result_t pain001_writer_t::finish()
 }
 
 // --- verification pass -------------------------------------------------------------------------
+//
+// SAX parse of the file with libxml2's schema validator plugged in (xmlSchemaSAXPlug): one
+// streaming pass that validates against the embedded schema and recounts NbOfTxs/CtrlSum from the
+// bytes on disk. Much faster than xmlTextReader because no nodes are built.
 
-void verify_pain001_file(std::string const &path)
+namespace {
+
+struct verify_state_t
 {
-    xml_validating_reader_t reader{path, PAIN001_SCHEMA};
-    std::vector<std::string> stack;
+    std::string path;
+    xmlParserCtxtPtr ctxt = nullptr;
+    std::vector<xmlChar const *> stack; // dictionary-owned local names
+    bool capture = false;
+    std::string text;
+
+    std::string error;
+    long error_line = 0;
+    std::string error_element;
+
     std::int64_t grp_declared_n = -1;
     money_t grp_declared_sum;
     std::int64_t pmt_declared_n = -1;
@@ -473,68 +496,206 @@ void verify_pain001_file(std::string const &path)
     money_t pmt_sum;
     std::string pmt_id;
 
-    auto parse_count = [&](std::string const &text) {
-        try {
-            return std::stoll(text);
-        } catch (std::exception const &) {
-            reader.fail("NbOfTxs '" + text + "' is not a number");
-        }
-    };
-    auto parse_amount = [&](std::string const &text, char const *what) {
-        try {
-            return money_t::parse(text);
-        } catch (validation_error const &) {
-            reader.fail(std::string{what} + " '" + text + "' is not an amount");
-        }
-    };
+    long line() const { return ctxt != nullptr ? xmlSAX2GetLineNumber(ctxt) : 0; }
 
-    while (reader.read()) {
-        if (reader.is_start()) {
-            std::string const name = reader.local_name();
-            std::string const parent = stack.empty() ? std::string{} : stack.back();
-            if (!reader.is_empty_element()) {
-                stack.push_back(name);
-            }
-            if (name == "PmtInf") {
-                pmt_n = 0;
-                pmt_sum = money_t{};
-                pmt_declared_n = -1;
-            } else if (name == "NbOfTxs" && parent == "GrpHdr") {
-                grp_declared_n = parse_count(reader.text());
-            } else if (name == "CtrlSum" && parent == "GrpHdr") {
-                grp_declared_sum = parse_amount(reader.text(), "GrpHdr/CtrlSum");
-            } else if (name == "PmtInfId" && parent == "PmtInf") {
-                pmt_id = reader.text();
-            } else if (name == "NbOfTxs" && parent == "PmtInf") {
-                pmt_declared_n = parse_count(reader.text());
-            } else if (name == "CtrlSum" && parent == "PmtInf") {
-                pmt_declared_sum = parse_amount(reader.text(), "PmtInf/CtrlSum");
-            } else if (name == "InstdAmt") {
-                pmt_sum += parse_amount(reader.text(), "InstdAmt");
-                ++pmt_n;
-            }
-        } else if (reader.is_end()) {
-            std::string const name = stack.empty() ? std::string{} : stack.back();
-            if (!stack.empty()) {
-                stack.pop_back();
-            }
-            if (name == "PmtInf") {
-                if (pmt_n != pmt_declared_n || pmt_sum != pmt_declared_sum) {
-                    reader.fail_at("PmtInf", "PmtInf '" + pmt_id + "' declares NbOfTxs " + std::to_string(pmt_declared_n) +
-                                " CtrlSum " + pmt_declared_sum.to_sepa() + " but contains " + std::to_string(pmt_n) +
-                                " transfers summing to " + pmt_sum.to_sepa());
-                }
-                grp_n += pmt_n;
-                grp_sum += pmt_sum;
-            }
+    void fail(std::string element, std::string reason)
+    {
+        if (error.empty()) {
+            error = std::move(reason);
+            error_line = line();
+            error_element = std::move(element);
+        }
+        if (ctxt != nullptr) {
+            xmlStopParser(ctxt);
         }
     }
-    reader.finish();
-    if (grp_n != grp_declared_n || grp_sum != grp_declared_sum) {
+};
+
+bool is(xmlChar const *a, char const *b) { return a != nullptr && std::strcmp(reinterpret_cast<char const *>(a), b) == 0; }
+
+void on_start(void *ud, xmlChar const *localname, xmlChar const *, xmlChar const *, int, xmlChar const **, int, int,
+              xmlChar const **)
+{
+    auto &st = *static_cast<verify_state_t *>(ud);
+    st.stack.push_back(localname);
+    if (is(localname, "PmtInf")) {
+        st.pmt_n = 0;
+        st.pmt_sum = money_t{};
+        st.pmt_declared_n = -1;
+    }
+    st.capture = is(localname, "NbOfTxs") || is(localname, "CtrlSum") || is(localname, "InstdAmt") ||
+                 is(localname, "PmtInfId");
+    st.text.clear();
+}
+
+void on_characters(void *ud, xmlChar const *ch, int len)
+{
+    auto &st = *static_cast<verify_state_t *>(ud);
+    if (st.capture) {
+        st.text.append(reinterpret_cast<char const *>(ch), static_cast<std::size_t>(len));
+    }
+}
+
+void on_end(void *ud, xmlChar const *localname, xmlChar const *, xmlChar const *)
+{
+    auto &st = *static_cast<verify_state_t *>(ud);
+    if (!st.error.empty()) {
+        return;
+    }
+    xmlChar const *parent = st.stack.size() >= 2 ? st.stack[st.stack.size() - 2] : nullptr;
+    auto amount = [&](char const *what) {
+        try {
+            return money_t::parse(st.text);
+        } catch (validation_error const &) {
+            st.fail(what, std::string{what} + " '" + st.text + "' is not an amount");
+            return money_t{};
+        }
+    };
+    auto count = [&]() -> std::int64_t {
+        try {
+            return std::stoll(st.text);
+        } catch (std::exception const &) {
+            st.fail("NbOfTxs", "NbOfTxs '" + st.text + "' is not a number");
+            return -1;
+        }
+    };
+    if (st.capture) {
+        if (is(localname, "InstdAmt")) {
+            st.pmt_sum += amount("InstdAmt");
+            ++st.pmt_n;
+        } else if (is(parent, "GrpHdr") && is(localname, "NbOfTxs")) {
+            st.grp_declared_n = count();
+        } else if (is(parent, "GrpHdr") && is(localname, "CtrlSum")) {
+            st.grp_declared_sum = amount("CtrlSum");
+        } else if (is(parent, "PmtInf") && is(localname, "NbOfTxs")) {
+            st.pmt_declared_n = count();
+        } else if (is(parent, "PmtInf") && is(localname, "CtrlSum")) {
+            st.pmt_declared_sum = amount("CtrlSum");
+        } else if (is(parent, "PmtInf") && is(localname, "PmtInfId")) {
+            st.pmt_id = st.text;
+        }
+        st.capture = false;
+    } else if (is(localname, "PmtInf")) {
+        if (st.pmt_n != st.pmt_declared_n || st.pmt_sum != st.pmt_declared_sum) {
+            st.fail("PmtInf", "PmtInf '" + st.pmt_id + "' declares NbOfTxs " + std::to_string(st.pmt_declared_n) +
+                                  " CtrlSum " + st.pmt_declared_sum.to_sepa() + " but contains " +
+                                  std::to_string(st.pmt_n) + " transfers summing to " + st.pmt_sum.to_sepa());
+        }
+        st.grp_n += st.pmt_n;
+        st.grp_sum += st.pmt_sum;
+    }
+    st.stack.pop_back();
+}
+
+void on_error(void *ud, xmlErrorPtr err)
+{
+    auto &st = *static_cast<verify_state_t *>(ud);
+    if (err == nullptr || err->level == XML_ERR_WARNING || !st.error.empty()) {
+        return;
+    }
+    std::string msg = err->message != nullptr ? err->message : "XML error";
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) {
+        msg.pop_back();
+    }
+    std::string element = st.stack.empty() ? std::string{} : reinterpret_cast<char const *>(st.stack.back());
+    // Schema errors read "Element '{namespace}Name': ..."; that name is the precise one.
+    if (auto const at = msg.find("Element '"); at != std::string::npos) {
+        auto begin = at + 9;
+        auto const end = msg.find('\'', begin);
+        if (end != std::string::npos) {
+            if (auto const brace = msg.find('}', begin); brace != std::string::npos && brace < end) {
+                begin = brace + 1;
+            }
+            element = msg.substr(begin, end - begin);
+        }
+    }
+    st.error = std::move(msg);
+    st.error_line = err->line > 0 ? err->line : st.line();
+    st.error_element = std::move(element);
+}
+
+} // namespace
+
+void verify_pain001_file(std::string const &path)
+{
+    xmlSchemaPtr const schema = embedded_schema(PAIN001_SCHEMA);
+    verify_state_t st;
+    st.path = path;
+    st.stack.reserve(16);
+
+    int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        throw input_error{input_location_t{path, 0, {}, {}}, "cannot open the file"};
+    }
+    std::unique_ptr<xmlSchemaValidCtxt, void (*)(xmlSchemaValidCtxtPtr)> vctxt{xmlSchemaNewValidCtxt(schema),
+                                                                               xmlSchemaFreeValidCtxt};
+    xmlSchemaSetValidStructuredErrors(vctxt.get(), &on_error, &st);
+
+    xmlSAXHandler sax{};
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = &on_start;
+    sax.endElementNs = &on_end;
+    sax.characters = &on_characters;
+    sax.serror = &on_error;
+    xmlSAXHandlerPtr sax_ptr = &sax;
+    void *user_data = &st;
+    xmlSchemaSAXPlugPtr plug = xmlSchemaSAXPlug(vctxt.get(), &sax_ptr, &user_data);
+    if (plug == nullptr) {
+        ::close(fd);
+        throw internal_error{"libxml2: cannot plug the schema validator into the SAX parser"};
+    }
+    st.ctxt = xmlCreatePushParserCtxt(sax_ptr, user_data, nullptr, 0, path.c_str());
+    if (st.ctxt == nullptr) {
+        xmlSchemaSAXUnplug(plug);
+        ::close(fd);
+        throw internal_error{"libxml2: cannot create a push parser"};
+    }
+    xmlCtxtUseOptions(st.ctxt, XML_PARSE_NONET);
+
+    std::vector<char> buffer(1 << 16);
+    bool read_error = false;
+    for (;;) {
+        ssize_t const n = ::read(fd, buffer.data(), buffer.size());
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            read_error = true;
+            break;
+        }
+        if (n == 0 || !st.error.empty()) {
+            break;
+        }
+        if (xmlParseChunk(st.ctxt, buffer.data(), static_cast<int>(n), 0) != 0 && st.error.empty()) {
+            st.error = "the file is not well-formed XML";
+            st.error_line = st.line();
+        }
+    }
+    if (st.error.empty() && !read_error) {
+        xmlParseChunk(st.ctxt, nullptr, 0, 1);
+    }
+    ::close(fd);
+    bool const well_formed = st.ctxt->wellFormed != 0;
+    long const last_line = st.line();
+    st.ctxt->sax = nullptr; // owned by the plug, must not be freed with the context
+    xmlFreeParserCtxt(st.ctxt);
+    st.ctxt = nullptr;
+    xmlSchemaSAXUnplug(plug);
+
+    if (read_error) {
+        throw input_error{input_location_t{path, 0, {}, {}}, "cannot read the file"};
+    }
+    if (!st.error.empty()) {
+        throw input_error{input_location_t{path, st.error_line, {}, st.error_element}, st.error};
+    }
+    if (!well_formed) {
+        throw input_error{input_location_t{path, last_line, {}, {}}, "the file is not well-formed XML"};
+    }
+    if (st.grp_n != st.grp_declared_n || st.grp_sum != st.grp_declared_sum) {
         throw input_error{input_location_t{path, 0, {}, "GrpHdr"},
-                          "GrpHdr declares NbOfTxs " + std::to_string(grp_declared_n) + " CtrlSum " +
-                              grp_declared_sum.to_sepa() + " but the file contains " + std::to_string(grp_n) +
-                              " transfers summing to " + grp_sum.to_sepa()};
+                          "GrpHdr declares NbOfTxs " + std::to_string(st.grp_declared_n) + " CtrlSum " +
+                              st.grp_declared_sum.to_sepa() + " but the file contains " + std::to_string(st.grp_n) +
+                              " transfers summing to " + st.grp_sum.to_sepa()};
     }
 }
 

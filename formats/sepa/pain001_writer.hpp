@@ -40,6 +40,7 @@ struct pain001_header_t
     std::int64_t nb_of_txs = 0;    ///< declared number of CdtTrfTxInf in the whole file (>= 1)
     money_t ctrl_sum;              ///< declared sum of all InstdAmt
     std::string initiating_party;  ///< InitgPty/Nm, DK text <= 70
+    bool indent = false;           ///< pretty-print (two blanks per level); default: one line, ~37 % smaller
 };
 
 /// PmtInf: one debtor account, one execution date, one batch.

@@ -19,6 +19,8 @@ struct schema_deleter_t
     void operator()(xmlSchema *s) const noexcept { xmlSchemaFree(s); }
 };
 
+} // namespace
+
 /// Parsed embedded schemas, kept for the life of the process (they are read-only once parsed).
 xmlSchemaPtr embedded_schema(std::string_view path)
 {
@@ -42,6 +44,8 @@ xmlSchemaPtr embedded_schema(std::string_view path)
     cache.emplace(std::string{path}, std::unique_ptr<xmlSchema, schema_deleter_t>{schema});
     return schema;
 }
+
+namespace {
 
 xmlTextReaderPtr r(void *p) { return static_cast<xmlTextReaderPtr>(p); }
 

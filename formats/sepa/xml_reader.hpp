@@ -7,6 +7,8 @@
 
 #include "lib/core/error.hpp"
 
+#include <libxml/xmlschemas.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +73,10 @@ namespace sozbatch::sepa {
 /// (e.g. "urn:iso:std:iso:20022:tech:xsd:pain.002.001.10").
 /// \throws input_error naming the message type and version found instead
 void expect_iso20022_document(xml_validating_reader_t &reader, std::string const &expected_ns);
+
+/// The parsed schema for an embedded XSD (parsed once, cached for the process).
+/// \throws internal_error when it is missing or does not compile
+xmlSchemaPtr embedded_schema(std::string_view path);
 
 /// Joins a stack of element names with '/'.
 std::string join_path(std::vector<std::string> const &stack);

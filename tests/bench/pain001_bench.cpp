@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Benchmark for the streaming pain.001 writer (see docs/benchmarks.md, "pain.001 writer").
 //
-//   pain001_bench N OUT.xml
+//   pain001_bench N OUT.xml [--indent]
 //
 // Writes N transfers in one PmtInf (the same data as tests/bench/sepa_peer/gen.js), including the
 // self-check (schema validation and recount) and the atomic commit, then prints the wall time and
@@ -39,8 +39,8 @@ money_t amount_for(long i) { return money_t::cents(100 + (i * 7919) % 150000); }
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        std::fprintf(stderr, "usage: %s N OUT.xml\n", argv[0]);
+    if (argc < 3 || argc > 4 || (argc == 4 && std::string{argv[3]} != "--indent")) {
+        std::fprintf(stderr, "usage: %s N OUT.xml [--indent]\n", argv[0]);
         return 2;
     }
     long const n = std::atol(argv[1]);
@@ -56,7 +56,7 @@ int main(int argc, char **argv)
             total += amount_for(i);
         }
         pain001_header_t const header{"SOZ-BENCH-0001", parse_timestamp("2026-01-20T08:00:00Z"), n, total,
-                                      "Landeshauptstadt Kiel - Amt für Soziale Dienste"};
+                                      "Landeshauptstadt Kiel - Amt für Soziale Dienste", argc == 4};
         pain001_writer_t w{out, header};
         w.begin_payment_info(payment_info_t{"SOZ-BENCH-0001-P1", true, n, total, std::string{"SSBE"},
                                             parse_date("2025-12-31"), "Landeshauptstadt Kiel",

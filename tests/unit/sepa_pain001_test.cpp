@@ -102,7 +102,8 @@ timestamp_t const CREATED = parse_timestamp("2026-01-20T08:00:00Z");
 
 pain001_header_t header(std::int64_t n, money_t sum)
 {
-    return pain001_header_t{"SOZ-2026-01-0001", CREATED, n, sum, "Landeshauptstadt Kiel - Amt für Soziale Dienste"};
+    return pain001_header_t{"SOZ-2026-01-0001", CREATED, n, sum, "Landeshauptstadt Kiel - Amt für Soziale Dienste",
+                            true};
 }
 
 payment_info_t info(std::string id, std::int64_t n, money_t sum)
@@ -357,6 +358,24 @@ TEST_F(Pain001Test, SelfCheckDetectsATamperedFile)
         EXPECT_GT(e.where().line, 0);
         EXPECT_EQ(e.where().field, "Nm");
     }
+}
+
+TEST_F(Pain001Test, CompactOutputIsValidAndSmaller)
+{
+    require_shared();
+    std::string const file = path("compact.xml");
+    pain001_header_t h = header(2, money_t::cents(300));
+    h.indent = false;
+    pain001_writer_t w{file, h};
+    w.begin_payment_info(info("P1", 2, money_t::cents(300)));
+    w.add_transfer(transfer(1, money_t::cents(100)));
+    w.add_transfer(transfer(2, money_t::cents(200)));
+    w.end_payment_info();
+    w.finish();
+    std::string const xml = read_all(file);
+    EXPECT_EQ(xml.find("\n  "), std::string::npos);
+    EXPECT_EQ(validate(file, ISO_XSD), "");
+    EXPECT_EQ(validate(file, DK_XSD), "");
 }
 
 TEST_F(Pain001Test, ThousandTransfersInManyPaymentInfosValidateAgainstDk)
