@@ -100,7 +100,8 @@ std::string german_nbsp(std::string_view text)
         if (c == ' ') {
             bool const before_euro = text.substr(i + 1).starts_with("€");
             bool const after_word = word_before("§") || word_before("§§") || word_before("Abs.") ||
-                                    word_before("Nr.") || word_before("S.") || word_before("Art.");
+                                    word_before("Nr.") || word_before("S.") || word_before("Art.") ||
+                                    word_before("SGB");
             if (before_euro || after_word) {
                 out.append(NBSP);
                 ++i;

@@ -162,8 +162,8 @@ fields_t make_fields(letter_t const &letter, template_set_t const &templates);
 /// A letter with every field and list filled, for template_set_t::check() and tests.
 letter_t sample_letter();
 
-/// German typography for text that goes on the page: NBSP after "§", "§§", "Abs.", "Nr.", "S."
-/// and before "€", so "§ 35" or "610,22 €" are never broken across lines.
+/// German typography for text that goes on the page: NBSP after "§", "§§", "Abs.", "Nr.", "S.",
+/// "Art.", "SGB" and before "€", so "§ 35", "SGB XII" or "610,22 €" are never broken across lines.
 std::string german_nbsp(std::string_view text);
 
 } // namespace sozbatch::notice

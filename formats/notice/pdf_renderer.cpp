@@ -51,7 +51,7 @@ constexpr int ADDR_ZONE_H = 2730;
 constexpr int INFO_X = mm(125);          // Informationsblock 125 mm / 50 mm
 constexpr int INFO_Y = mm(50);
 constexpr int INFO_LABEL_W = mm(25);
-constexpr int INFO_VALUE_W = mm(40);
+constexpr int INFO_VALUE_W = mm(47);   // up to 197 mm: 13 mm from the right edge
 constexpr int FOLD_1 = mm(105);
 constexpr int FOLD_2 = mm(210);
 constexpr int PUNCH = 14850;
@@ -160,6 +160,16 @@ int width_of(PangoLayout *l)
     return from_pango(logical.x + logical.width);
 }
 
+/// "−310,59 €" with a real minus sign (U+2212) instead of the hyphen.
+std::string amount_text(money_t m)
+{
+    std::string t = m.to_german();
+    if (!t.empty() && t.front() == '-') {
+        t.replace(0, 1, "\u2212");
+    }
+    return t;
+}
+
 std::string trim_copy(std::string_view s)
 {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
@@ -264,7 +274,7 @@ composed_letter_t pdf_renderer_t::compose(letter_t const &letter) const
             return;
         }
         auto l = F.make(T(label), font_t::regular, 75, INFO_LABEL_W - mm(2));
-        auto v = F.make(value, font, 90, INFO_VALUE_W);
+        auto v = F.make(value, font, 85, INFO_VALUE_W);
         first.texts.push_back({l, INFO_X, info_y + 40});
         first.texts.push_back({v, INFO_X + INFO_LABEL_W, info_y});
         info_y += std::max(height_of(l.get()) + 40, height_of(v.get())) + 60;
@@ -349,10 +359,10 @@ composed_letter_t pdf_renderer_t::compose(letter_t const &letter) const
             }
             if (two) {
                 if (r.old_amount) {
-                    cell(F.make(r.old_amount->to_german(), f, 95, amount_w, PANGO_ALIGN_RIGHT), old_x);
+                    cell(F.make(amount_text(*r.old_amount), f, 95, amount_w, PANGO_ALIGN_RIGHT), old_x);
                 }
             }
-            cell(F.make(r.amount.to_german(), f, 95, amount_w, PANGO_ALIGN_RIGHT), new_x);
+            cell(F.make(amount_text(r.amount), f, 95, amount_w, PANGO_ALIGN_RIGHT), new_x);
             if (r.emphasis) {
                 u.rules.push_back({MARGIN_LEFT, 50, MARGIN_LEFT + TEXT_W, 50, 15});
             }
