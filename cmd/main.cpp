@@ -1,3 +1,110 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+/// \file
+/// \brief The sozbatch executable: parse, dispatch, map errors to exit codes. Nothing else.
+#include "jobs/job.hpp"
+#include "lib/core/log.hpp"
+
 #include <iostream>
-int main() { std::cout << "sozbatch " SOZBATCH_VERSION "\n"; }
+#include <sstream>
+
+using namespace sozbatch;
+namespace po = boost::program_options;
+
+namespace {
+
+void print_usage(std::ostream &o, config::global_options_t &g)
+{
+    o << "Usage: sozbatch <command> [options]\n\nCommands:\n";
+    for (auto const &j : jobs::job_table()) {
+        std::string head = j.name + (j.synopsis.empty() ? "" : " " + j.synopsis);
+        head.resize(std::max<std::size_t>(head.size() + 2, 34), ' ');
+        o << "  " << head << j.description << "\n";
+    }
+    o << "\n" << config::global_description(g)
+      << "\nRun 'sozbatch <command> --help' for a command's options.\n"
+         "Exit codes: 0 ok, 1 finished but some cases failed (listed), 2 could not run.\n";
+}
+
+/// The longest registered command made of the leading words of argv.
+jobs::job_info_t const *find_job(std::vector<std::string> const &args, std::size_t &words)
+{
+    jobs::job_info_t const *best = nullptr;
+    for (auto const &j : jobs::job_table()) {
+        std::istringstream in{j.name};
+        std::size_t n = 0;
+        std::string w;
+        bool match = true;
+        while (in >> w) {
+            if (n >= args.size() || args[n] != w) {
+                match = false;
+                break;
+            }
+            ++n;
+        }
+        if (match && (!best || n > words)) {
+            best = &j;
+            words = n;
+        }
+    }
+    return best;
+}
+
+int run(std::vector<std::string> const &args)
+{
+    config::global_options_t opts;
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        print_usage(std::cout, opts);
+        return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "--version") {
+        std::cout << "sozbatch " SOZBATCH_VERSION "\n";
+        return 0;
+    }
+    std::size_t words = 0;
+    auto const *info = find_job(args, words);
+    if (!info) {
+        throw usage_error{"unknown command '" + args[0] + "' (see sozbatch --help)"};
+    }
+    auto job = info->make();
+    po::options_description own{"Options of '" + info->name + "'"};
+    po::positional_options_description positional;
+    job->add_options(own, positional);
+    po::options_description visible;
+    visible.add(own).add(config::global_description(opts));
+    po::options_description hidden;
+    hidden.add_options()("help,h", "show this help");
+    std::vector<std::string> const rest(args.begin() + static_cast<long>(words), args.end());
+    for (auto const &a : rest) {
+        if (a == "--help" || a == "-h") {
+            std::cout << "Usage: sozbatch " << info->name << (info->synopsis.empty() ? "" : " " + info->synopsis)
+                      << " [options]\n" << info->description << "\n\n" << visible;
+            return 0;
+        }
+    }
+    po::variables_map vm;
+    config::parse_all(rest, visible, hidden, positional, vm, opts);
+    set_log_level(parse_log_level(opts.log_level));
+    job->setup(vm);
+    jobs::job_context_t ctx{opts, std::cout};
+    auto const rc = job->run(ctx);
+    for (auto const &[ref, reason] : ctx.failures()) {
+        std::cout << "FAILED " << ref << ": " << reason << "\n";
+    }
+    return static_cast<int>(rc);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    try {
+        return run(std::vector<std::string>(argv + 1, argv + argc));
+    } catch (usage_error const &e) {
+        std::cerr << "sozbatch: " << e.what() << "\n";
+    } catch (sozbatch::error_t const &e) {
+        std::cerr << "sozbatch: " << e.what() << "\n";
+    } catch (std::exception const &e) {
+        std::cerr << "sozbatch: internal error: " << e.what() << "\n";
+    }
+    return static_cast<int>(exit_code_t::fatal);
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "jobs/job.hpp"
+
+#include "lib/core/log.hpp"
+#include "lib/db/case_store.hpp"
+#include "lib/db/migrations.hpp"
+
+#include <ostream>
+
+namespace sozbatch::jobs {
+
+job_context_t::job_context_t(config::global_options_t const &options, std::ostream &out)
+: m_options(options), m_out(out), m_clock(make_clock(options.fixed_now))
+{}
+
+job_context_t::~job_context_t() = default;
+
+std::string job_context_t::now_iso() const { return to_iso(m_clock->now()); }
+
+db::database_t &job_context_t::db(bool for_migration)
+{
+    if (!m_db) {
+        std::string const url = m_options.db_url.empty() ? db::default_url() : m_options.db_url;
+        m_db = std::make_unique<db::database_t>(url, "sozbatch", !for_migration);
+        m_db->set_log_sql(m_options.log_sql);
+        if (!for_migration) {
+            db::require_current_schema(*m_db);
+        }
+    }
+    return *m_db;
+}
+
+long long job_context_t::tenant_id()
+{
+    if (m_tenant_id) {
+        return *m_tenant_id;
+    }
+    db::case_store_t store{db()};
+    if (!m_options.tenant.empty()) {
+        auto id = store.find_tenant(m_options.tenant);
+        if (!id) {
+            throw usage_error{"unknown tenant '" + m_options.tenant + "'"};
+        }
+        m_tenant_code = m_options.tenant;
+        m_tenant_id = *id;
+        return *id;
+    }
+    auto const codes = store.tenant_codes();
+    if (codes.empty()) {
+        throw usage_error{"the database has no tenant yet (import case data first)"};
+    }
+    if (codes.size() > 1) {
+        throw usage_error{"the database has several tenants; choose one with --tenant"};
+    }
+    m_tenant_code = codes.front();
+    m_tenant_id = *store.find_tenant(m_tenant_code);
+    return *m_tenant_id;
+}
+
+std::string const &job_context_t::tenant_code()
+{
+    tenant_id();
+    return m_tenant_code;
+}
+
+void job_context_t::case_failed(std::string const &case_ref, std::string const &reason)
+{
+    log_warn(kv("event", "case_failed") + " " + kv("case", case_ref) + " " + kv("reason", reason));
+    m_failures.emplace_back(case_ref, reason);
+}
+
+} // namespace sozbatch::jobs

@@ -1,0 +1,854 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lib/db/case_store.hpp"
+
+#include "lib/core/error.hpp"
+#include "lib/core/sha256.hpp"
+#include "lib/db/row.hpp"
+
+#include <map>
+#include <set>
+
+namespace sozbatch::db {
+
+using namespace domain;
+
+namespace {
+
+// --- canonical text -----------------------------------------------------------------------------
+
+class canon_t
+{
+public:
+    canon_t &f(std::string_view v)
+    {
+        m_s.append(v);
+        m_s += '\x1f';
+        return *this;
+    }
+    canon_t &f(date_t d) { return f(to_iso(d)); }
+    canon_t &f(std::optional<date_t> const &d) { return f(d ? to_iso(*d) : std::string{"-"}); }
+    canon_t &f(money_t m) { return f(std::to_string(m.as_cents())); }
+    canon_t &f(std::optional<money_t> const &m) { return f(m ? std::to_string(m->as_cents()) : std::string{"-"}); }
+    canon_t &f(std::optional<int> const &i) { return f(i ? std::to_string(*i) : std::string{"-"}); }
+    canon_t &f(period_t const &p) { return f(p.from()).f(p.to()); }
+    canon_t &f(address_t const &a) { return f(a.street).f(a.house_no).f(a.postcode).f(a.city).f(a.country).f(a.extra); }
+    canon_t &f(char const *v) { return f(std::string_view{v}); }
+    canon_t &f(std::string const &v) { return f(std::string_view{v}); }
+    canon_t &flag(bool b) { return f(std::string_view{b ? "1" : "0"}); }
+    canon_t &end(char c)
+    {
+        m_s += c;
+        return *this;
+    }
+    std::string str() && { return std::move(m_s); }
+
+private:
+    std::string m_s;
+};
+
+std::string iso_or_empty(std::optional<date_t> const &d) { return d ? to_iso(*d) : std::string{}; }
+
+std::optional<std::string> opt_iso(std::optional<date_t> const &d)
+{
+    return d ? std::optional<std::string>{to_iso(*d)} : std::nullopt;
+}
+
+std::optional<date_t> opt_date(std::optional<std::string> const &s)
+{
+    if (!s || s->empty()) {
+        return std::nullopt;
+    }
+    return parse_date(s->substr(0, 10));
+}
+
+period_t period_of(soci::row const &r, std::size_t from, std::size_t to)
+{
+    return period_t{parse_date(text(r, from).substr(0, 10)), opt_date(opt_text(r, to))};
+}
+
+std::optional<money_t> opt_money(std::optional<long long> const &c)
+{
+    return c ? std::optional<money_t>{money_t::cents(*c)} : std::nullopt;
+}
+
+struct latest_t
+{
+    long long id = 0;
+    int version = 0;
+    std::string hash;
+};
+
+/// ext_id -> (entity id, newest version, hash) for persons/payees/cases of a tenant.
+std::map<std::string, latest_t> latest_versions(database_t &db, long long tenant, std::string const &entity,
+                                                std::string const &versions, std::string const &fk,
+                                                std::string const &key)
+{
+    std::map<std::string, latest_t> out;
+    std::string const q = "SELECT e." + key + ", e.id, v.version, v.content_hash FROM " + entity + " e JOIN " + versions +
+                          " v ON v." + fk + " = e.id WHERE e.tenant_id = :t AND v.version = (SELECT MAX(v2.version) FROM " +
+                          versions + " v2 WHERE v2." + fk + " = e.id)";
+    soci::rowset<soci::row> rs = (db.sql().prepare << q, soci::use(tenant));
+    for (auto const &r : rs) {
+        out[text(r, 0)] = latest_t{int64(r, 1), static_cast<int>(int64(r, 2)), text(r, 3)};
+    }
+    return out;
+}
+
+long long insert_returning(database_t &db, std::string const &sql_text, auto &&...uses)
+{
+    long long id = 0;
+    {
+        auto t = (db.sql() << (sql_text + " RETURNING id"));
+        t, soci::into(id);
+        (t, ..., std::forward<decltype(uses)>(uses));
+    }
+    return id;
+}
+
+} // namespace
+
+std::string canonical(person_t const &p)
+{
+    canon_t c;
+    c.f(p.ext_id).f(p.family_name).f(p.birth_name).f(p.first_names).f(p.birth_date).f(p.birth_place)
+        .f(sex_code(p.sex)).f(p.nationality).f(p.vsnr).f(p.steuer_id).f(p.address).f(p.deceased_on);
+    return std::move(c).str();
+}
+
+std::string canonical(payee_t const &p)
+{
+    canon_t c;
+    c.f(p.ext_id).f(payee_kind_code(p.kind)).f(p.name).f(p.iban).f(p.bic).f(p.card_ref).f(p.address).f(p.person_id);
+    return std::move(c).str();
+}
+
+std::string canonical(case_t const &k)
+{
+    canon_t c;
+    c.f(k.file_ref).f(law_code(k.law)).f(k.work_group).flag(k.closed).f(k.established_on).f(k.closed_on).end('\n');
+    for (auto const &m : k.members) {
+        c.f("M").f(m.person_id).f(member_role_code(m.role)).f(m.validity).f(m.stay_since).end('\n');
+    }
+    for (auto const &a : k.approvals) {
+        c.f("A").f(a.ext_id).f(a.period).f(a.approved_by).f(a.approved_at ? to_iso(*a.approved_at) : "-")
+            .f(approval_state_code(a.state)).end('\n');
+    }
+    for (auto const &n : k.needs) {
+        c.f("N").f(n.person_id).f(n.kind).f(n.amount).f(n.quantity).f(n.validity).f(n.note).end('\n');
+    }
+    for (auto const &i : k.incomes) {
+        c.f("I").f(i.person_id).f(i.kind).f(i.gross).f(i.taxes).f(i.social_insurance).f(i.insurance_premiums)
+            .f(i.work_expenses).f(i.validity).f(i.spread_months).flag(i.grundrentenzeiten_33_years).f(i.note).end('\n');
+    }
+    for (auto const &h : k.housing) {
+        c.f("H").f(dwelling_code(h.dwelling)).f(h.basic_rent).f(h.service_charges).f(h.heating)
+            .flag(h.decentral_hot_water).f(std::to_string(h.persons_in_dwelling)).f(h.validity).end('\n');
+    }
+    for (auto const &a : k.assets) {
+        c.f("V").f(a.person_id).f(a.kind).f(a.value).flag(a.protected_asset).f(a.validity).end('\n');
+    }
+    for (auto const &a : k.assignments) {
+        c.f("Z").f(a.payee_id).f(assignment_purpose_code(a.purpose)).f(a.amount).f(a.validity).end('\n');
+    }
+    for (auto const &cl : k.claims) {
+        c.f("C").f(cl.ext_id).f(cl.kind).f(cl.amount).f(cl.established_on).f(cl.legal_basis).end('\n');
+    }
+    for (auto const &o : k.offsets) {
+        c.f("O").f(o.claim_id).f(o.monthly).f(o.validity).f(o.legal_basis).end('\n');
+    }
+    return std::move(c).str();
+}
+
+std::optional<long long> case_store_t::find_tenant(std::string const &code)
+{
+    return guard(m_db, [&]() -> std::optional<long long> {
+        long long id = 0;
+        soci::indicator ind = soci::i_null;
+        m_db.sql() << "SELECT id FROM tenants WHERE code = :c", soci::into(id, ind), soci::use(code);
+        if (!m_db.sql().got_data() || ind == soci::i_null) {
+            return std::nullopt;
+        }
+        return id;
+    });
+}
+
+std::vector<std::string> case_store_t::tenant_codes()
+{
+    return guard(m_db, [&] {
+        std::vector<std::string> out;
+        soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT code FROM tenants ORDER BY code");
+        for (auto const &r : rs) {
+            out.push_back(text(r, 0));
+        }
+        return out;
+    });
+}
+
+long long case_store_t::ensure_tenant(std::string const &code, std::string const &name, std::string const &now)
+{
+    if (auto id = find_tenant(code)) {
+        return *id;
+    }
+    return guard(m_db, [&] {
+        return insert_returning(m_db, "INSERT INTO tenants (code, name, created_at) VALUES (:c, :n, :a)", soci::use(code),
+                                soci::use(name), soci::use(now));
+    });
+}
+
+import_summary_t case_store_t::import_bundle(case_bundle_t const &bundle, std::string const &file_name,
+                                             std::string const &sha256, std::string const &operator_name,
+                                             std::string const &now)
+{
+    return guard(m_db, [&] {
+        import_summary_t sum;
+        soci::transaction tr{m_db.sql()};
+        long long const tenant = ensure_tenant(bundle.tenant, bundle.tenant_name.empty() ? bundle.tenant : bundle.tenant_name, now);
+
+        {
+            long long existing = 0;
+            soci::indicator ind = soci::i_null;
+            m_db.sql() << "SELECT id FROM import_files WHERE tenant_id = :t AND sha256 = :s", soci::into(existing, ind),
+                soci::use(tenant), soci::use(sha256);
+            if (m_db.sql().got_data() && ind == soci::i_ok) {
+                sum.already_imported = true;
+                sum.import_file_id = existing;
+                tr.rollback();
+                return sum;
+            }
+        }
+
+        // work groups
+        std::map<std::string, long long> wg_ids;
+        {
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT code, id FROM work_groups WHERE tenant_id = :t",
+                                          soci::use(tenant));
+            for (auto const &r : rs) {
+                wg_ids[text(r, 0)] = int64(r, 1);
+            }
+        }
+        auto ensure_wg = [&](std::string const &code, std::string const &name) {
+            if (wg_ids.contains(code)) {
+                return;
+            }
+            wg_ids[code] = insert_returning(m_db, "INSERT INTO work_groups (tenant_id, code, name) VALUES (:t, :c, :n)",
+                                            soci::use(tenant), soci::use(code), soci::use(name.empty() ? code : name));
+        };
+        for (auto const &[code, name] : bundle.work_group_names) {
+            ensure_wg(code, name);
+        }
+        for (auto const &code : bundle.work_groups) {
+            ensure_wg(code, code);
+        }
+        for (auto const &c : bundle.cases) {
+            ensure_wg(c.work_group, c.work_group);
+        }
+
+        auto persons = latest_versions(m_db, tenant, "persons", "person_versions", "person_id", "ext_id");
+        auto payees = latest_versions(m_db, tenant, "payees", "payee_versions", "payee_id", "ext_id");
+        auto cases = latest_versions(m_db, tenant, "cases", "case_versions", "case_id", "file_ref");
+
+        struct plan_t
+        {
+            std::string hash;
+            int version = 1; // the version to write; 0 = unchanged
+            long long id = 0;
+        };
+        auto plan = [](std::map<std::string, latest_t> const &latest, std::string const &key, std::string const &text_,
+                       long long &n_new, long long &n_changed, long long &n_same) {
+            plan_t p;
+            p.hash = sha256_hex(text_);
+            auto const it = latest.find(key);
+            if (it == latest.end()) {
+                ++n_new;
+                return p;
+            }
+            p.id = it->second.id;
+            if (it->second.hash == p.hash) {
+                ++n_same;
+                p.version = 0;
+            } else {
+                ++n_changed;
+                p.version = it->second.version + 1;
+            }
+            return p;
+        };
+        std::vector<plan_t> person_plans;
+        for (auto const &p : bundle.persons) {
+            person_plans.push_back(plan(persons, p.ext_id, canonical(p), sum.persons_new, sum.persons_changed, sum.persons_same));
+        }
+        std::vector<plan_t> payee_plans;
+        for (auto const &p : bundle.payees) {
+            payee_plans.push_back(plan(payees, p.ext_id, canonical(p), sum.payees_new, sum.payees_changed, sum.payees_same));
+        }
+        std::vector<plan_t> case_plans;
+        for (auto const &c : bundle.cases) {
+            case_plans.push_back(plan(cases, c.file_ref, canonical(c), sum.cases_new, sum.cases_changed, sum.cases_same));
+        }
+
+        long long const written = sum.records_written();
+        long long const same = sum.persons_same + sum.payees_same + sum.cases_same;
+        std::string const source = bundle.source;
+        sum.import_file_id = insert_returning(
+            m_db,
+            "INSERT INTO import_files (tenant_id, sha256, file_name, source, imported_at, operator, records_new, "
+            "records_same) VALUES (:t, :s, :f, :src, :a, :o, :n, :same)",
+            soci::use(tenant), soci::use(sha256), soci::use(file_name), soci::use(source), soci::use(now),
+            soci::use(operator_name), soci::use(written), soci::use(same));
+        long long const file_id = sum.import_file_id;
+
+        // persons
+        std::map<std::string, long long> person_ids;
+        for (auto const &[k, v] : persons) {
+            person_ids[k] = v.id;
+        }
+        for (std::size_t i = 0; i < bundle.persons.size(); ++i) {
+            auto const &p = bundle.persons[i];
+            auto &pl = person_plans[i];
+            if (pl.version == 0) {
+                continue;
+            }
+            if (pl.id == 0) {
+                pl.id = insert_returning(m_db, "INSERT INTO persons (tenant_id, ext_id) VALUES (:t, :e)", soci::use(tenant),
+                                         soci::use(p.ext_id));
+                person_ids[p.ext_id] = pl.id;
+            }
+            nullable_text_t birth{opt_iso(p.birth_date)};
+            nullable_text_t died{opt_iso(p.deceased_on)};
+            std::string const sex{sex_code(p.sex)};
+            m_db.sql() << "INSERT INTO person_versions (tenant_id, person_id, version, recorded_at, import_file_id, "
+                          "content_hash, family_name, birth_name, first_names, birth_date, birth_place, sex, nationality, "
+                          "vsnr, steuer_id, street, house_no, postcode, city, country, address_extra, deceased_on) VALUES "
+                          "(:t, :p, :v, :r, :f, :h, :fn, :bn, :first, :bd, :bp, :sex, :nat, :vsnr, :stid, :st, :hn, :pc, "
+                          ":city, :ctry, :extra, :dead)",
+                soci::use(tenant), soci::use(pl.id), soci::use(pl.version), soci::use(now), soci::use(file_id),
+                soci::use(pl.hash), soci::use(p.family_name), soci::use(p.birth_name), soci::use(p.first_names),
+                soci::use(birth.value, birth.ind), soci::use(p.birth_place), soci::use(sex), soci::use(p.nationality),
+                soci::use(p.vsnr), soci::use(p.steuer_id), soci::use(p.address.street), soci::use(p.address.house_no),
+                soci::use(p.address.postcode), soci::use(p.address.city), soci::use(p.address.country),
+                soci::use(p.address.extra), soci::use(died.value, died.ind);
+        }
+
+        // payees
+        std::map<std::string, long long> payee_ids;
+        for (auto const &[k, v] : payees) {
+            payee_ids[k] = v.id;
+        }
+        for (std::size_t i = 0; i < bundle.payees.size(); ++i) {
+            auto const &p = bundle.payees[i];
+            auto &pl = payee_plans[i];
+            if (pl.version == 0) {
+                continue;
+            }
+            if (pl.id == 0) {
+                pl.id = insert_returning(m_db, "INSERT INTO payees (tenant_id, ext_id) VALUES (:t, :e)", soci::use(tenant),
+                                         soci::use(p.ext_id));
+                payee_ids[p.ext_id] = pl.id;
+            }
+            std::string const kind{payee_kind_code(p.kind)};
+            m_db.sql() << "INSERT INTO payee_versions (tenant_id, payee_id, version, recorded_at, import_file_id, "
+                          "content_hash, kind, name, iban, bic, card_ref, street, house_no, postcode, city, country, "
+                          "person_ext_id) VALUES (:t, :p, :v, :r, :f, :h, :k, :n, :iban, :bic, :card, :st, :hn, :pc, "
+                          ":city, :ctry, :person)",
+                soci::use(tenant), soci::use(pl.id), soci::use(pl.version), soci::use(now), soci::use(file_id),
+                soci::use(pl.hash), soci::use(kind), soci::use(p.name), soci::use(p.iban), soci::use(p.bic),
+                soci::use(p.card_ref), soci::use(p.address.street), soci::use(p.address.house_no),
+                soci::use(p.address.postcode), soci::use(p.address.city), soci::use(p.address.country),
+                soci::use(p.person_id);
+        }
+
+        auto person_id_of = [&](std::string const &ext, case_t const &c) {
+            auto const it = person_ids.find(ext);
+            if (it == person_ids.end()) {
+                throw input_error{{file_name, 0, "case " + c.file_ref, "person"}, "unknown person '" + ext + "'"};
+            }
+            return it->second;
+        };
+        auto payee_id_of = [&](std::string const &ext, case_t const &c) {
+            auto const it = payee_ids.find(ext);
+            if (it == payee_ids.end()) {
+                throw input_error{{file_name, 0, "case " + c.file_ref, "payee"}, "unknown payee '" + ext + "'"};
+            }
+            return it->second;
+        };
+
+        // cases
+        for (std::size_t i = 0; i < bundle.cases.size(); ++i) {
+            auto const &c = bundle.cases[i];
+            auto &pl = case_plans[i];
+            if (pl.version == 0) {
+                continue;
+            }
+            if (pl.id == 0) {
+                pl.id = insert_returning(m_db, "INSERT INTO cases (tenant_id, file_ref) VALUES (:t, :f)", soci::use(tenant),
+                                         soci::use(c.file_ref));
+            }
+            std::string const law{law_code(c.law)};
+            std::string const state = c.closed ? "closed" : "open";
+            std::string const established = to_iso(c.established_on);
+            nullable_text_t closed{opt_iso(c.closed_on)};
+            long long const wg = wg_ids.at(c.work_group);
+            long long const cv = insert_returning(
+                m_db,
+                "INSERT INTO case_versions (tenant_id, case_id, version, recorded_at, import_file_id, content_hash, law, "
+                "work_group_id, state, established_on, closed_on) VALUES (:t, :c, :v, :r, :f, :h, :l, :w, :s, :e, :x)",
+                soci::use(tenant), soci::use(pl.id), soci::use(pl.version), soci::use(now), soci::use(file_id),
+                soci::use(pl.hash), soci::use(law), soci::use(wg), soci::use(state), soci::use(established),
+                soci::use(closed.value, closed.ind));
+
+            for (auto const &m : c.members) {
+                long long const pid = person_id_of(m.person_id, c);
+                std::string const role{member_role_code(m.role)};
+                std::string const from = to_iso(m.validity.from());
+                nullable_text_t to{opt_iso(m.validity.to())};
+                nullable_text_t stay{opt_iso(m.stay_since)};
+                m_db.sql() << "INSERT INTO case_members (tenant_id, case_version_id, person_id, role, valid_from, "
+                              "valid_to, stay_since) VALUES (:t, :cv, :p, :r, :f, :to, :s)",
+                    soci::use(tenant), soci::use(cv), soci::use(pid), soci::use(role), soci::use(from),
+                    soci::use(to.value, to.ind), soci::use(stay.value, stay.ind);
+            }
+            for (auto const &a : c.approvals) {
+                std::string const from = to_iso(a.period.from());
+                nullable_text_t to{opt_iso(a.period.to())};
+                nullable_text_t at{a.approved_at ? std::optional<std::string>{to_iso(*a.approved_at)} : std::nullopt};
+                std::string const st{approval_state_code(a.state)};
+                m_db.sql() << "INSERT INTO approvals (tenant_id, case_version_id, ext_id, period_from, period_to, "
+                              "approved_by, approved_at, state) VALUES (:t, :cv, :e, :f, :to, :b, :at, :s)",
+                    soci::use(tenant), soci::use(cv), soci::use(a.ext_id), soci::use(from), soci::use(to.value, to.ind),
+                    soci::use(a.approved_by), soci::use(at.value, at.ind), soci::use(st);
+            }
+            for (auto const &n : c.needs) {
+                nullable_int_t pid{n.person_id.empty() ? std::nullopt : std::optional<long long>{person_id_of(n.person_id, c)}};
+                nullable_int_t amount{n.amount ? std::optional<long long>{n.amount->as_cents()} : std::nullopt};
+                nullable_int_t qty{n.quantity ? std::optional<long long>{*n.quantity} : std::nullopt};
+                std::string const from = to_iso(n.validity.from());
+                nullable_text_t to{opt_iso(n.validity.to())};
+                m_db.sql() << "INSERT INTO needs (tenant_id, case_version_id, person_id, kind, amount_cents, quantity, "
+                              "valid_from, valid_to, note) VALUES (:t, :cv, :p, :k, :a, :q, :f, :to, :n)",
+                    soci::use(tenant), soci::use(cv), soci::use(pid.value, pid.ind), soci::use(n.kind),
+                    soci::use(amount.value, amount.ind), soci::use(qty.value, qty.ind), soci::use(from),
+                    soci::use(to.value, to.ind), soci::use(n.note);
+            }
+            for (auto const &in : c.incomes) {
+                long long const pid = person_id_of(in.person_id, c);
+                long long const gross = in.gross.as_cents(), taxes = in.taxes.as_cents(),
+                                social = in.social_insurance.as_cents(), ins = in.insurance_premiums.as_cents(),
+                                work = in.work_expenses.as_cents();
+                std::string const from = to_iso(in.validity.from());
+                nullable_text_t to{opt_iso(in.validity.to())};
+                nullable_int_t spread{in.spread_months ? std::optional<long long>{*in.spread_months} : std::nullopt};
+                int const g33 = in.grundrentenzeiten_33_years ? 1 : 0;
+                m_db.sql() << "INSERT INTO incomes (tenant_id, case_version_id, person_id, kind, gross_cents, "
+                              "taxes_cents, social_cents, insurance_cents, work_expenses_cents, valid_from, valid_to, "
+                              "spread_months, grundrente_33y, note) VALUES (:t, :cv, :p, :k, :g, :tx, :so, :in, :we, :f, "
+                              ":to, :sp, :g33, :n)",
+                    soci::use(tenant), soci::use(cv), soci::use(pid), soci::use(in.kind), soci::use(gross),
+                    soci::use(taxes), soci::use(social), soci::use(ins), soci::use(work), soci::use(from),
+                    soci::use(to.value, to.ind), soci::use(spread.value, spread.ind), soci::use(g33), soci::use(in.note);
+            }
+            for (auto const &h : c.housing) {
+                std::string const dw{dwelling_code(h.dwelling)};
+                long long const rent = h.basic_rent.as_cents(), svc = h.service_charges.as_cents(),
+                                heat = h.heating.as_cents();
+                int const hw = h.decentral_hot_water ? 1 : 0;
+                std::string const from = to_iso(h.validity.from());
+                nullable_text_t to{opt_iso(h.validity.to())};
+                m_db.sql() << "INSERT INTO housing (tenant_id, case_version_id, dwelling, basic_rent_cents, "
+                              "service_charges_cents, heating_cents, decentral_hot_water, persons_in_dwelling, "
+                              "valid_from, valid_to) VALUES (:t, :cv, :d, :r, :s, :h, :hw, :n, :f, :to)",
+                    soci::use(tenant), soci::use(cv), soci::use(dw), soci::use(rent), soci::use(svc), soci::use(heat),
+                    soci::use(hw), soci::use(h.persons_in_dwelling), soci::use(from), soci::use(to.value, to.ind);
+            }
+            for (auto const &a : c.assets) {
+                long long const pid = person_id_of(a.person_id, c);
+                long long const value = a.value.as_cents();
+                int const prot = a.protected_asset ? 1 : 0;
+                std::string const from = to_iso(a.validity.from());
+                nullable_text_t to{opt_iso(a.validity.to())};
+                m_db.sql() << "INSERT INTO assets (tenant_id, case_version_id, person_id, kind, value_cents, "
+                              "protected_asset, valid_from, valid_to) VALUES (:t, :cv, :p, :k, :v, :pr, :f, :to)",
+                    soci::use(tenant), soci::use(cv), soci::use(pid), soci::use(a.kind), soci::use(value),
+                    soci::use(prot), soci::use(from), soci::use(to.value, to.ind);
+            }
+            for (auto const &a : c.assignments) {
+                long long const pid = payee_id_of(a.payee_id, c);
+                std::string const purpose{assignment_purpose_code(a.purpose)};
+                nullable_int_t amount{a.amount ? std::optional<long long>{a.amount->as_cents()} : std::nullopt};
+                std::string const from = to_iso(a.validity.from());
+                nullable_text_t to{opt_iso(a.validity.to())};
+                m_db.sql() << "INSERT INTO payment_assignments (tenant_id, case_version_id, payee_id, purpose, "
+                              "amount_cents, valid_from, valid_to) VALUES (:t, :cv, :p, :pu, :a, :f, :to)",
+                    soci::use(tenant), soci::use(cv), soci::use(pid), soci::use(purpose),
+                    soci::use(amount.value, amount.ind), soci::use(from), soci::use(to.value, to.ind);
+            }
+            for (auto const &cl : c.claims) {
+                long long const amount = cl.amount.as_cents();
+                std::string const est = to_iso(cl.established_on);
+                m_db.sql() << "INSERT INTO claims (tenant_id, case_version_id, ext_id, kind, amount_cents, "
+                              "established_on, legal_basis) VALUES (:t, :cv, :e, :k, :a, :d, :l)",
+                    soci::use(tenant), soci::use(cv), soci::use(cl.ext_id), soci::use(cl.kind), soci::use(amount),
+                    soci::use(est), soci::use(cl.legal_basis);
+            }
+            for (auto const &o : c.offsets) {
+                long long const monthly = o.monthly.as_cents();
+                std::string const from = to_iso(o.validity.from());
+                nullable_text_t to{opt_iso(o.validity.to())};
+                m_db.sql() << "INSERT INTO offsets (tenant_id, case_version_id, claim_ext_id, monthly_cents, "
+                              "valid_from, valid_to, legal_basis) VALUES (:t, :cv, :c, :m, :f, :to, :l)",
+                    soci::use(tenant), soci::use(cv), soci::use(o.claim_id), soci::use(monthly), soci::use(from),
+                    soci::use(to.value, to.ind), soci::use(o.legal_basis);
+            }
+        }
+        tr.commit();
+        return sum;
+    });
+}
+
+namespace {
+
+/// SQL selecting, per case, the newest version recorded at or before :asof.
+std::string const VERSION_AS_OF =
+    "cv.version = (SELECT MAX(v2.version) FROM case_versions v2 WHERE v2.case_id = cv.case_id AND v2.recorded_at <= :asof)";
+
+std::string const FAR_FUTURE = "9999-12-31T23:59:59Z";
+
+std::string filter_sql(case_filter_t const &f)
+{
+    std::string s;
+    if (!f.law.empty()) {
+        s += " AND cv.law = :law";
+    }
+    if (!f.state.empty()) {
+        s += " AND cv.state = :state";
+    }
+    if (!f.work_groups.empty()) {
+        s += " AND wg.code IN (";
+        for (std::size_t i = 0; i < f.work_groups.size(); ++i) {
+            s += (i ? ", :wg" : ":wg") + std::to_string(i);
+        }
+        s += ")";
+    }
+    return s;
+}
+
+void bind_filter(soci::statement &st, case_filter_t const &f)
+{
+    if (!f.law.empty()) {
+        st.exchange(soci::use(f.law));
+    }
+    if (!f.state.empty()) {
+        st.exchange(soci::use(f.state));
+    }
+    for (auto const &w : f.work_groups) {
+        st.exchange(soci::use(w));
+    }
+}
+
+} // namespace
+
+std::vector<case_summary_t> case_store_t::list_cases(long long tenant_id, case_filter_t const &filter)
+{
+    return guard(m_db, [&] {
+        std::vector<case_summary_t> out;
+        std::string const asof = filter.as_of.value_or(FAR_FUTURE);
+        std::string const q =
+            "SELECT c.id, c.file_ref, cv.law, wg.code, cv.state, cv.version, cv.recorded_at, "
+            "(SELECT COUNT(*) FROM case_members m WHERE m.case_version_id = cv.id) "
+            "FROM cases c JOIN case_versions cv ON cv.case_id = c.id JOIN work_groups wg ON wg.id = cv.work_group_id "
+            "WHERE c.tenant_id = :t AND " + VERSION_AS_OF + filter_sql(filter) + " ORDER BY c.file_ref";
+        soci::row r;
+        soci::statement st{m_db.sql()};
+        st.exchange(soci::into(r));
+        st.exchange(soci::use(tenant_id));
+        st.exchange(soci::use(asof));
+        bind_filter(st, filter);
+        st.alloc();
+        st.prepare(q);
+        st.define_and_bind();
+        st.execute();
+        while (st.fetch()) {
+            out.push_back(case_summary_t{int64(r, 0), text(r, 1), text(r, 2), text(r, 3), text(r, 4),
+                                         static_cast<int>(int64(r, 5)), text(r, 6), int64(r, 7)});
+        }
+        return out;
+    });
+}
+
+namespace {
+
+person_t person_from_row(soci::row const &r)
+{
+    // ext_id, family, birth_name, first, birth_date, birth_place, sex, nat, vsnr, stid, street, hn, pc, city, ctry,
+    // extra, deceased
+    person_t p;
+    p.ext_id = text(r, 0);
+    p.family_name = text(r, 1);
+    p.birth_name = text(r, 2);
+    p.first_names = text(r, 3);
+    p.birth_date = opt_date(opt_text(r, 4));
+    p.birth_place = text(r, 5);
+    p.sex = parse_sex(text(r, 6));
+    p.nationality = text(r, 7);
+    p.vsnr = text(r, 8);
+    p.steuer_id = text(r, 9);
+    p.address = address_t{text(r, 10), text(r, 11), text(r, 12), text(r, 13), text(r, 14), text(r, 15)};
+    p.deceased_on = opt_date(opt_text(r, 16));
+    return p;
+}
+
+} // namespace
+
+std::optional<stored_case_t> case_store_t::load_case(long long tenant_id, std::string const &file_ref,
+                                                     std::optional<std::string> const &as_of)
+{
+    return guard(m_db, [&]() -> std::optional<stored_case_t> {
+        std::string const asof = as_of.value_or(FAR_FUTURE);
+        stored_case_t sc;
+        soci::row r;
+        m_db.sql() << "SELECT c.id, cv.id, cv.version, cv.recorded_at, cv.law, wg.code, cv.state, "
+                      "CAST(cv.established_on AS TEXT), CAST(cv.closed_on AS TEXT) FROM cases c "
+                      "JOIN case_versions cv ON cv.case_id = c.id JOIN work_groups wg ON wg.id = cv.work_group_id "
+                      "WHERE c.tenant_id = :t AND c.file_ref = :f AND " + VERSION_AS_OF,
+            soci::into(r), soci::use(tenant_id), soci::use(file_ref), soci::use(asof);
+        if (!m_db.sql().got_data()) {
+            return std::nullopt;
+        }
+        sc.case_id = int64(r, 0);
+        sc.case_version_id = int64(r, 1);
+        sc.version = static_cast<int>(int64(r, 2));
+        sc.recorded_at = text(r, 3);
+        auto &c = sc.data;
+        c.file_ref = file_ref;
+        c.law = parse_law(text(r, 4));
+        c.work_group = text(r, 5);
+        c.closed = text(r, 6) == "closed";
+        c.established_on = parse_date(text(r, 7).substr(0, 10));
+        c.closed_on = opt_date(opt_text(r, 8));
+        long long const cv = sc.case_version_id;
+
+        std::set<long long> person_ids;
+        std::map<long long, std::string> person_ext;
+        auto ext_of = [&](long long pid) -> std::string {
+            if (auto it = person_ext.find(pid); it != person_ext.end()) {
+                return it->second;
+            }
+            std::string e;
+            m_db.sql() << "SELECT ext_id FROM persons WHERE id = :p", soci::into(e), soci::use(pid);
+            person_ext[pid] = e;
+            return e;
+        };
+
+        {
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT person_id, role, CAST(valid_from AS TEXT), "
+                                          "CAST(valid_to AS TEXT), CAST(stay_since AS TEXT) FROM case_members "
+                                          "WHERE case_version_id = :cv ORDER BY id", soci::use(cv));
+            for (auto const &m : rs) {
+                member_t mm;
+                long long const pid = int64(m, 0);
+                person_ids.insert(pid);
+                mm.person_id = ext_of(pid);
+                mm.role = parse_member_role(text(m, 1));
+                mm.validity = period_of(m, 2, 3);
+                mm.stay_since = opt_date(opt_text(m, 4));
+                c.members.push_back(std::move(mm));
+            }
+        }
+        {
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT ext_id, CAST(period_from AS TEXT), "
+                                          "CAST(period_to AS TEXT), approved_by, approved_at, state FROM approvals "
+                                          "WHERE case_version_id = :cv ORDER BY id", soci::use(cv));
+            for (auto const &a : rs) {
+                approval_t ap;
+                ap.ext_id = text(a, 0);
+                ap.period = period_of(a, 1, 2);
+                ap.approved_by = text(a, 3);
+                if (auto at = opt_text(a, 4)) {
+                    ap.approved_at = parse_timestamp(*at);
+                }
+                ap.state = parse_approval_state(text(a, 5));
+                c.approvals.push_back(std::move(ap));
+            }
+        }
+        {
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT person_id, kind, amount_cents, quantity, "
+                                          "CAST(valid_from AS TEXT), CAST(valid_to AS TEXT), note FROM needs "
+                                          "WHERE case_version_id = :cv ORDER BY id", soci::use(cv));
+            for (auto const &n : rs) {
+                need_t nd;
+                if (auto pid = opt_int64(n, 0)) {
+                    nd.person_id = ext_of(*pid);
+                }
+                nd.kind = text(n, 1);
+                nd.amount = opt_money(opt_int64(n, 2));
+                if (auto q = opt_int64(n, 3)) {
+                    nd.quantity = static_cast<int>(*q);
+                }
+                nd.validity = period_of(n, 4, 5);
+                nd.note = text(n, 6);
+                c.needs.push_back(std::move(nd));
+            }
+        }
+        {
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT person_id, kind, gross_cents, taxes_cents, "
+                                          "social_cents, insurance_cents, work_expenses_cents, CAST(valid_from AS TEXT), "
+                                          "CAST(valid_to AS TEXT), spread_months, grundrente_33y, note FROM incomes "
+                                          "WHERE case_version_id = :cv ORDER BY id", soci::use(cv));
+            for (auto const &i : rs) {
+                income_t in;
+                in.person_id = ext_of(int64(i, 0));
+                in.kind = text(i, 1);
+                in.gross = money_t::cents(int64(i, 2));
+                in.taxes = money_t::cents(int64(i, 3));
+                in.social_insurance = money_t::cents(int64(i, 4));
+                in.insurance_premiums = money_t::cents(int64(i, 5));
+                in.work_expenses = money_t::cents(int64(i, 6));
+                in.validity = period_of(i, 7, 8);
+                if (auto s = opt_int64(i, 9)) {
+                    in.spread_months = static_cast<int>(*s);
+                }
+                in.grundrentenzeiten_33_years = int64(i, 10) != 0;
+                in.note = text(i, 11);
+                c.incomes.push_back(std::move(in));
+            }
+        }
+        {
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT dwelling, basic_rent_cents, service_charges_cents, "
+                                          "heating_cents, decentral_hot_water, persons_in_dwelling, CAST(valid_from AS TEXT), "
+                                          "CAST(valid_to AS TEXT) FROM housing WHERE case_version_id = :cv ORDER BY id",
+                                          soci::use(cv));
+            for (auto const &h : rs) {
+                housing_t hs;
+                hs.dwelling = parse_dwelling(text(h, 0));
+                hs.basic_rent = money_t::cents(int64(h, 1));
+                hs.service_charges = money_t::cents(int64(h, 2));
+                hs.heating = money_t::cents(int64(h, 3));
+                hs.decentral_hot_water = int64(h, 4) != 0;
+                hs.persons_in_dwelling = static_cast<int>(int64(h, 5));
+                hs.validity = period_of(h, 6, 7);
+                c.housing.push_back(std::move(hs));
+            }
+        }
+        {
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT person_id, kind, value_cents, protected_asset, "
+                                          "CAST(valid_from AS TEXT), CAST(valid_to AS TEXT) FROM assets "
+                                          "WHERE case_version_id = :cv ORDER BY id", soci::use(cv));
+            for (auto const &a : rs) {
+                asset_t as;
+                as.person_id = ext_of(int64(a, 0));
+                as.kind = text(a, 1);
+                as.value = money_t::cents(int64(a, 2));
+                as.protected_asset = int64(a, 3) != 0;
+                as.validity = period_of(a, 4, 5);
+                c.assets.push_back(std::move(as));
+            }
+        }
+        std::set<long long> payee_ids;
+        {
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT pa.payee_id, p.ext_id, pa.purpose, pa.amount_cents, "
+                                          "CAST(pa.valid_from AS TEXT), CAST(pa.valid_to AS TEXT) FROM payment_assignments pa "
+                                          "JOIN payees p ON p.id = pa.payee_id WHERE pa.case_version_id = :cv ORDER BY pa.id",
+                                          soci::use(cv));
+            for (auto const &a : rs) {
+                assignment_t as;
+                payee_ids.insert(int64(a, 0));
+                as.payee_id = text(a, 1);
+                as.purpose = parse_assignment_purpose(text(a, 2));
+                as.amount = opt_money(opt_int64(a, 3));
+                as.validity = period_of(a, 4, 5);
+                c.assignments.push_back(std::move(as));
+            }
+        }
+        {
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT ext_id, kind, amount_cents, CAST(established_on AS TEXT), "
+                                          "legal_basis FROM claims WHERE case_version_id = :cv ORDER BY id", soci::use(cv));
+            for (auto const &a : rs) {
+                c.claims.push_back(claim_t{text(a, 0), text(a, 1), money_t::cents(int64(a, 2)),
+                                           parse_date(text(a, 3).substr(0, 10)), text(a, 4)});
+            }
+        }
+        {
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT claim_ext_id, monthly_cents, CAST(valid_from AS TEXT), "
+                                          "CAST(valid_to AS TEXT), legal_basis FROM offsets WHERE case_version_id = :cv "
+                                          "ORDER BY id", soci::use(cv));
+            for (auto const &a : rs) {
+                c.offsets.push_back(offset_t{text(a, 0), money_t::cents(int64(a, 1)), period_of(a, 2, 3), text(a, 4)});
+            }
+        }
+        // persons as of the same time
+        for (long long const pid : person_ids) {
+            soci::row pr;
+            m_db.sql() << "SELECT p.ext_id, v.family_name, v.birth_name, v.first_names, CAST(v.birth_date AS TEXT), "
+                          "v.birth_place, v.sex, v.nationality, v.vsnr, v.steuer_id, v.street, v.house_no, v.postcode, "
+                          "v.city, v.country, v.address_extra, CAST(v.deceased_on AS TEXT) FROM persons p "
+                          "JOIN person_versions v ON v.person_id = p.id WHERE p.id = :p AND v.version = "
+                          "(SELECT MAX(v2.version) FROM person_versions v2 WHERE v2.person_id = p.id AND v2.recorded_at <= :asof)",
+                soci::into(pr), soci::use(pid), soci::use(asof);
+            if (m_db.sql().got_data()) {
+                sc.persons.push_back(person_from_row(pr));
+            }
+        }
+        for (long long const pid : payee_ids) {
+            soci::row pr;
+            m_db.sql() << "SELECT p.ext_id, v.kind, v.name, v.iban, v.bic, v.card_ref, v.street, v.house_no, v.postcode, "
+                          "v.city, v.country, v.person_ext_id FROM payees p JOIN payee_versions v ON v.payee_id = p.id "
+                          "WHERE p.id = :p AND v.version = (SELECT MAX(v2.version) FROM payee_versions v2 "
+                          "WHERE v2.payee_id = p.id AND v2.recorded_at <= :asof)",
+                soci::into(pr), soci::use(pid), soci::use(asof);
+            if (m_db.sql().got_data()) {
+                payee_t py;
+                py.ext_id = text(pr, 0);
+                py.kind = parse_payee_kind(text(pr, 1));
+                py.name = text(pr, 2);
+                py.iban = text(pr, 3);
+                py.bic = text(pr, 4);
+                py.card_ref = text(pr, 5);
+                py.address = address_t{text(pr, 6), text(pr, 7), text(pr, 8), text(pr, 9), text(pr, 10), ""};
+                py.person_id = text(pr, 11);
+                sc.payees.push_back(std::move(py));
+            }
+        }
+        return sc;
+    });
+}
+
+void case_store_t::for_each_case(long long tenant_id, case_filter_t const &filter,
+                                 std::function<void(stored_case_t &&)> const &fn, std::size_t chunk)
+{
+    std::string last;
+    while (true) {
+        std::vector<std::string> refs;
+        guard(m_db, [&] {
+            std::string const asof = filter.as_of.value_or(FAR_FUTURE);
+            std::string const q = "SELECT c.file_ref FROM cases c JOIN case_versions cv ON cv.case_id = c.id "
+                                  "JOIN work_groups wg ON wg.id = cv.work_group_id WHERE c.tenant_id = :t AND c.file_ref > :last AND " +
+                                  VERSION_AS_OF + filter_sql(filter) + " ORDER BY c.file_ref LIMIT " + std::to_string(chunk);
+            soci::row r;
+            soci::statement st{m_db.sql()};
+            st.exchange(soci::into(r));
+            st.exchange(soci::use(tenant_id));
+            st.exchange(soci::use(last));
+            st.exchange(soci::use(asof));
+            bind_filter(st, filter);
+            st.alloc();
+            st.prepare(q);
+            st.define_and_bind();
+            st.execute();
+            while (st.fetch()) {
+                refs.push_back(text(r, 0));
+            }
+        });
+        if (refs.empty()) {
+            return;
+        }
+        for (auto const &ref : refs) {
+            if (auto sc = load_case(tenant_id, ref, filter.as_of)) {
+                fn(std::move(*sc));
+            }
+        }
+        last = refs.back();
+        if (refs.size() < chunk) {
+            return;
+        }
+    }
+}
+
+} // namespace sozbatch::db

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// \file
+/// \brief The case repository: versioned, append-only storage of persons, payees and cases.
+///
+/// A changed record becomes a new version, never an overwrite; reading "as of" a timestamp gives
+/// the data as it was known then (recalculating a past month as known then or as known now).
+
+#include "lib/db/database.hpp"
+#include "lib/domain/case_model.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sozbatch::db {
+
+struct import_summary_t
+{
+    bool already_imported = false; ///< the same file (SHA-256) was imported before: nothing changed
+    long long import_file_id = 0;
+    long long persons_new = 0, persons_changed = 0, persons_same = 0;
+    long long payees_new = 0, payees_changed = 0, payees_same = 0;
+    long long cases_new = 0, cases_changed = 0, cases_same = 0;
+    long long records_written() const
+    {
+        return persons_new + persons_changed + payees_new + payees_changed + cases_new + cases_changed;
+    }
+};
+
+struct case_summary_t
+{
+    long long case_id = 0;
+    std::string file_ref;
+    std::string law;
+    std::string work_group;
+    std::string state;
+    int version = 0;
+    std::string recorded_at;
+    long long members = 0;
+};
+
+/// A case as stored: its version and everything needed to calculate and pay it.
+struct stored_case_t
+{
+    long long case_id = 0;
+    long long case_version_id = 0;
+    int version = 0;
+    std::string recorded_at;
+    domain::case_t data;
+    std::vector<domain::person_t> persons; ///< the members' persons, as of the same time
+    std::vector<domain::payee_t> payees;   ///< the payees the assignments name
+};
+
+struct case_filter_t
+{
+    std::string law;                          ///< empty: all
+    std::string state;                        ///< empty: all
+    std::vector<std::string> work_groups;     ///< empty: all (the security layer restricts this)
+    std::optional<std::string> as_of;         ///< ISO timestamp; empty: as known now
+};
+
+class case_store_t
+{
+public:
+    explicit case_store_t(database_t &db) : m_db(db) {}
+
+    /// Finds or creates the tenant. \returns its id
+    long long ensure_tenant(std::string const &code, std::string const &name, std::string const &now);
+    /// \returns the tenant id, or nothing
+    std::optional<long long> find_tenant(std::string const &code);
+    /// All tenant codes, sorted.
+    std::vector<std::string> tenant_codes();
+
+    /// Stores a validated bundle in one transaction (all or nothing).
+    /// \param sha256 of the file: the same file twice changes nothing the second time.
+    import_summary_t import_bundle(domain::case_bundle_t const &bundle, std::string const &file_name,
+                                   std::string const &sha256, std::string const &operator_name,
+                                   std::string const &now);
+
+    std::vector<case_summary_t> list_cases(long long tenant_id, case_filter_t const &filter);
+
+    /// One case as of a time (default: newest). \returns nothing if unknown
+    std::optional<stored_case_t> load_case(long long tenant_id, std::string const &file_ref,
+                                           std::optional<std::string> const &as_of = std::nullopt);
+
+    /// Every case (newest version as of \p as_of) whose work group passes the filter, in
+    /// Aktenzeichen order, read in chunks of \p chunk cases so memory does not grow with N.
+    void for_each_case(long long tenant_id, case_filter_t const &filter,
+                       std::function<void(stored_case_t &&)> const &fn, std::size_t chunk = 500);
+
+private:
+    database_t &m_db;
+};
+
+/// The canonical text of a record from which its content hash is computed (field order fixed).
+std::string canonical(domain::person_t const &p);
+std::string canonical(domain::payee_t const &p);
+std::string canonical(domain::case_t const &c);
+
+} // namespace sozbatch::db

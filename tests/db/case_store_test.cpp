@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "db_fixture.hpp"
+
+#include "lib/core/error.hpp"
+#include "lib/db/case_store.hpp"
+#include "lib/db/migrations.hpp"
+
+using namespace sozbatch;
+using namespace sozbatch::domain;
+using sozbatch::testing::db_test;
+
+namespace {
+
+char const *const T0 = "2026-11-01T08:00:00Z";
+char const *const T1 = "2026-11-15T08:00:00Z";
+
+case_bundle_t sample_bundle()
+{
+    case_bundle_t b;
+    b.tenant = "kiel";
+    b.tenant_name = "Landeshauptstadt Kiel";
+    b.source = "test";
+    b.work_group_names = {{"SG-NORD", "Sachgebiet Nord"}, {"SG-SUED", "Sachgebiet Süd"}};
+    person_t p;
+    p.ext_id = "P1";
+    p.family_name = "Musterfrau";
+    p.first_names = "Erika";
+    p.birth_date = parse_date("1951-03-02");
+    p.sex = sex_t::female;
+    p.nationality = "000";
+    p.vsnr = "15070649C103";
+    p.address = address_t{"Beispielweg", "3", "24103", "Kiel", "DE", ""};
+    b.persons.push_back(p);
+    payee_t py;
+    py.ext_id = "Z1";
+    py.kind = payee_kind_t::person;
+    py.name = "Erika Musterfrau";
+    py.iban = "DE89370400440532013000";
+    py.person_id = "P1";
+    b.payees.push_back(py);
+    case_t c;
+    c.file_ref = "50.1-0001";
+    c.law = law_t::sgb12_kap4;
+    c.work_group = "SG-NORD";
+    c.established_on = parse_date("2020-01-01");
+    c.members.push_back(member_t{"P1", member_role_t::applicant, period_t{parse_date("2020-01-01"), std::nullopt}, {}});
+    c.approvals.push_back(approval_t{"B1", period_t{parse_date("2026-01-01"), parse_date("2026-12-31")}, "Sachbearbeiterin A",
+                                     parse_timestamp("2025-12-01T10:00:00Z"), approval_state_t::approved});
+    c.needs.push_back(need_t{"P1", "merkzeichen-g", std::nullopt, std::nullopt, period_t{parse_date("2020-01-01"), std::nullopt}, ""});
+    income_t in;
+    in.person_id = "P1";
+    in.kind = "widow-pension";
+    in.gross = money_t::parse("325.00");
+    in.validity = period_t{parse_date("2020-01-01"), std::nullopt};
+    c.incomes.push_back(in);
+    housing_t h;
+    h.basic_rent = money_t::euros(285);
+    h.service_charges = money_t::euros(50);
+    h.heating = money_t::euros(35);
+    h.validity = period_t{parse_date("2020-01-01"), std::nullopt};
+    c.housing.push_back(h);
+    c.assignments.push_back(assignment_t{"Z1", assignment_purpose_t::benefit, std::nullopt,
+                                         period_t{parse_date("2020-01-01"), std::nullopt}});
+    b.cases.push_back(c);
+    return b;
+}
+
+long long count(db::database_t &db, std::string const &table)
+{
+    long long n = 0;
+    db.sql() << "SELECT COUNT(*) FROM " + table, soci::into(n);
+    return n;
+}
+
+} // namespace
+
+class migrations_test : public db_test
+{};
+
+TEST_P(migrations_test, MigrateCreatesSchemaOnceAndStatusIsCurrent)
+{
+    auto const first = db::migrate(db(), T0);
+    ASSERT_FALSE(first.empty());
+    auto const st = db::schema_status(db());
+    EXPECT_EQ(st.current, st.latest);
+    EXPECT_TRUE(st.pending.empty());
+    EXPECT_TRUE(db::migrate(db(), T1).empty());
+    EXPECT_NO_THROW(db::require_current_schema(db()));
+}
+
+TEST_P(migrations_test, UnknownNewerVersionIsRefused)
+{
+    db::migrate(db(), T0);
+    db().sql() << "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (9999, 'future', 'x', 'y')";
+    EXPECT_THROW(db::require_current_schema(db()), db_error);
+    EXPECT_THROW(db::migrate(db(), T1), db_error);
+}
+
+TEST_P(migrations_test, EmptyDatabaseIsNotCurrent)
+{
+    EXPECT_THROW(db::require_current_schema(db()), db_error);
+}
+
+SOZBATCH_BOTH_BACKENDS(migrations_test);
+
+class case_store_test : public db_test
+{
+protected:
+    void SetUp() override
+    {
+        db_test::SetUp();
+        if (!IsSkipped() && !HasFatalFailure()) {
+            db::migrate(db(), T0);
+        }
+    }
+};
+
+TEST_P(case_store_test, ImportStoresEverythingAndReadsItBack)
+{
+    db::case_store_t store{db()};
+    auto const b = sample_bundle();
+    auto const s = store.import_bundle(b, "a.xml", "sha-a", "tester", T0);
+    EXPECT_EQ(s.persons_new, 1);
+    EXPECT_EQ(s.payees_new, 1);
+    EXPECT_EQ(s.cases_new, 1);
+    auto const tenant = *store.find_tenant("kiel");
+    auto const sc = store.load_case(tenant, "50.1-0001");
+    ASSERT_TRUE(sc.has_value());
+    EXPECT_EQ(sc->version, 1);
+    EXPECT_EQ(db::canonical(sc->data), db::canonical(b.cases[0]));
+    ASSERT_EQ(sc->persons.size(), 1u);
+    EXPECT_EQ(db::canonical(sc->persons[0]), db::canonical(b.persons[0]));
+    ASSERT_EQ(sc->payees.size(), 1u);
+    EXPECT_EQ(sc->payees[0].iban, "DE89370400440532013000");
+    EXPECT_EQ(sc->data.housing[0].basic_rent.as_cents(), 28500);
+}
+
+TEST_P(case_store_test, SameFileTwiceChangesNothing)
+{
+    db::case_store_t store{db()};
+    auto const b = sample_bundle();
+    store.import_bundle(b, "a.xml", "sha-a", "tester", T0);
+    auto const before = count(db(), "case_versions") + count(db(), "person_versions") + count(db(), "import_files");
+    auto const again = store.import_bundle(b, "a.xml", "sha-a", "tester", T1);
+    EXPECT_TRUE(again.already_imported);
+    EXPECT_EQ(count(db(), "case_versions") + count(db(), "person_versions") + count(db(), "import_files"), before);
+    // the same content in another file writes no new versions either
+    auto const other = store.import_bundle(b, "b.xml", "sha-b", "tester", T1);
+    EXPECT_FALSE(other.already_imported);
+    EXPECT_EQ(other.records_written(), 0);
+    EXPECT_EQ(other.cases_same, 1);
+    EXPECT_EQ(count(db(), "case_versions"), 1);
+}
+
+TEST_P(case_store_test, ChangedRecordBecomesNewVersionAndOldStaysReadable)
+{
+    db::case_store_t store{db()};
+    auto b = sample_bundle();
+    store.import_bundle(b, "a.xml", "sha-a", "tester", T0);
+    b.cases[0].incomes[0].gross = money_t::parse("340.00");
+    b.persons[0].address.street = "Neue Straße";
+    auto const s = store.import_bundle(b, "b.xml", "sha-b", "tester", T1);
+    EXPECT_EQ(s.cases_changed, 1);
+    EXPECT_EQ(s.persons_changed, 1);
+    auto const tenant = *store.find_tenant("kiel");
+    auto const now = store.load_case(tenant, "50.1-0001");
+    ASSERT_TRUE(now);
+    EXPECT_EQ(now->version, 2);
+    EXPECT_EQ(now->data.incomes[0].gross.as_cents(), 34000);
+    EXPECT_EQ(now->persons[0].address.street, "Neue Straße");
+    auto const then = store.load_case(tenant, "50.1-0001", std::string{"2026-11-10T00:00:00Z"});
+    ASSERT_TRUE(then);
+    EXPECT_EQ(then->version, 1);
+    EXPECT_EQ(then->data.incomes[0].gross.as_cents(), 32500);
+    EXPECT_EQ(then->persons[0].address.street, "Beispielweg");
+    EXPECT_EQ(count(db(), "incomes"), 2); // never overwritten
+}
+
+TEST_P(case_store_test, FailedImportWritesNothing)
+{
+    db::case_store_t store{db()};
+    auto b = sample_bundle();
+    b.cases[0].members[0].person_id = "P-UNKNOWN";
+    EXPECT_THROW(store.import_bundle(b, "bad.xml", "sha-bad", "tester", T0), input_error);
+    EXPECT_EQ(count(db(), "persons"), 0);
+    EXPECT_EQ(count(db(), "import_files"), 0);
+    EXPECT_EQ(count(db(), "cases"), 0);
+}
+
+TEST_P(case_store_test, ListFiltersByLawAndWorkGroupAndStreamsAllCases)
+{
+    db::case_store_t store{db()};
+    auto b = sample_bundle();
+    for (int i = 2; i <= 7; ++i) {
+        auto c = b.cases[0];
+        c.file_ref = "50.1-000" + std::to_string(i);
+        c.law = i % 2 ? law_t::sgb12_kap3 : law_t::asylblg_3;
+        c.work_group = i % 3 ? "SG-NORD" : "SG-SUED";
+        b.cases.push_back(c);
+    }
+    store.import_bundle(b, "a.xml", "sha-a", "tester", T0);
+    auto const tenant = *store.find_tenant("kiel");
+    EXPECT_EQ(store.list_cases(tenant, {}).size(), 7u);
+    db::case_filter_t f;
+    f.work_groups = {"SG-SUED"};
+    EXPECT_EQ(store.list_cases(tenant, f).size(), 2u); // 3 and 6
+    f = {};
+    f.law = "AsylbLG-3";
+    EXPECT_EQ(store.list_cases(tenant, f).size(), 3u); // 2, 4, 6
+    std::vector<std::string> seen;
+    store.for_each_case(tenant, {}, [&](db::stored_case_t &&c) { seen.push_back(c.data.file_ref); }, 3);
+    ASSERT_EQ(seen.size(), 7u);
+    EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+}
+
+SOZBATCH_BOTH_BACKENDS(case_store_test);
