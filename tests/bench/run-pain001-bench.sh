@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Side-by-side benchmark: sozbatch's pain.001 writer vs the npm package `sepa` 3.0.0 (see
+# docs/benchmarks.md, "pain.001 writer"). Usage:
+#   tests/bench/run-pain001-bench.sh BUILD_DIR [N] [RUNS]
+# BUILD_DIR must contain tests/bench/pain001_bench (ninja -C BUILD_DIR pain001_bench).
+# The peer is installed with npm into a temporary directory outside the repository (or into
+# $SEPA_PEER_DIR when set and already populated); nothing is written into the source tree.
+set -euo pipefail
+
+build=${1:?usage: $0 BUILD_DIR [N] [RUNS]}
+n=${2:-100000}
+runs=${3:-3}
+here=$(cd "$(dirname "$0")" && pwd)
+bench="$build/tests/bench/pain001_bench"
+[[ -x $bench ]] || { echo "missing $bench; build the pain001_bench target first" >&2; exit 2; }
+[[ -x /usr/bin/time ]] || { echo "/usr/bin/time missing (apt-get install time)" >&2; exit 2; }
+
+peer=${SEPA_PEER_DIR:-}
+remove_peer=
+if [[ -z $peer ]]; then
+    peer=$(mktemp -d /tmp/sepa-peer.XXXXXX)
+    remove_peer=$peer
+fi
+if [[ ! -f $peer/node_modules/sepa/package.json ]]; then
+    (cd "$peer" && npm install --no-audit --no-fund --no-save --no-package-lock sepa@3.0.0 >/dev/null)
+fi
+out=$(mktemp -d /tmp/pain001-bench.XXXXXX)
+trap 'rm -rf "$out" $remove_peer' EXIT
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "node $(node --version), sepa $(node -p "require('$peer/node_modules/sepa/package.json').version")"
+for i in $(seq 1 "$runs"); do
+    echo "--- run $i, N=$n"
+    /usr/bin/time -f "sozbatch: wall=%es user=%Us sys=%Ss maxrss=%MKiB" "$bench" "$n" "$out/sozbatch.xml"
+    NODE_PATH="$peer/node_modules" /usr/bin/time -f "sepa.js:  wall=%es user=%Us sys=%Ss maxrss=%MKiB" \
+        node "$here/sepa_peer/gen.js" "$n" "$out/sepajs.xml"
+done
