@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 #include <vector>
 
 namespace sozbatch::notice {
@@ -107,6 +108,11 @@ struct pdf_renderer_t::fonts_t
     PangoFontMap *map = nullptr;
     PangoContext *context = nullptr;
     std::string family;
+    /// Layouts are immutable once made and letters of one run share most of their text
+    /// (letterhead, labels, legal paragraphs), so identical layouts are reused. Bounded: the
+    /// cache is emptied when it reaches MAX_CACHED entries, keeping memory flat.
+    static constexpr std::size_t MAX_CACHED = 4096;
+    mutable std::unordered_map<std::string, layout_ptr> cache;
 
     ~fonts_t()
     {
@@ -118,6 +124,24 @@ struct pdf_renderer_t::fonts_t
     /// A layout of \p text in \p size_10pt tenths of a point; \p width in mm100 (0: no wrap).
     layout_ptr make(std::string const &text, font_t font, int size_10pt, int width,
                     PangoAlignment align = PANGO_ALIGN_LEFT) const
+    {
+        std::string key = text;
+        key += '\x1f';
+        key += std::to_string(static_cast<int>(font) * 1000 + size_10pt) + ':' + std::to_string(width) + ':' +
+               std::to_string(static_cast<int>(align));
+        if (auto const it = cache.find(key); it != cache.end()) {
+            return it->second;
+        }
+        if (cache.size() >= MAX_CACHED) {
+            cache.clear();
+        }
+        layout_ptr l = make_uncached(text, font, size_10pt, width, align);
+        cache.emplace(std::move(key), l);
+        return l;
+    }
+
+    layout_ptr make_uncached(std::string const &text, font_t font, int size_10pt, int width,
+                             PangoAlignment align) const
     {
         layout_ptr l{pango_layout_new(context), [](PangoLayout *p) { g_object_unref(p); }};
         PangoFontDescription *desc = pango_font_description_new();
@@ -240,7 +264,7 @@ composed_letter_t pdf_renderer_t::compose(letter_t const &letter) const
     first.texts.push_back({F.make(T("kopf.anschrift"), font_t::regular, 80, mm(65)), INFO_X, mm(12)});
 
     // Address field: return line in the Zusatz- und Vermerkzone, the address in the Anschriftzone.
-    auto ret = F.make(T("ruecksendeangabe"), font_t::regular, 70, 0);
+    auto ret = F.make_uncached(T("ruecksendeangabe"), font_t::regular, 70, 0, PANGO_ALIGN_LEFT);
     if (width_of(ret.get()) > ADDR_W - 2 * ADDR_INSET + mm(5)) {
         pango_layout_set_width(ret.get(), to_pango(ADDR_W - ADDR_INSET));
         pango_layout_set_ellipsize(ret.get(), PANGO_ELLIPSIZE_END);
