@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The foundation commands end to end on SQLite: migrate, status, import, cases list/show, and
+# the exit-code contract for bad input.
+. "$(dirname "$0")/lib.sh" "$@"
+DB="sqlite3://db=$WORK/cli.db"
+
+run version 0 --version
+stdout_has version "sozbatch "
+run help 0 --help
+stdout_has help "db migrate"
+run import_help 0 import --help
+stdout_has import_help "case-import XML"
+run no_command 2
+run unknown_command 2 frobnicate
+stderr_has unknown_command "unknown command 'frobnicate'"
+
+run status_missing 2 cases list --db "$DB"
+stderr_has status_missing "does not exist"
+run migrate 0 db migrate --db "$DB"
+golden migrate
+run migrate_again 0 db migrate --db "$DB"
+stdout_has migrate_again "up to date"
+run status 0 db status --db "$DB"
+stdout_has status "state: current"
+
+run import 0 import samples/demo-cases.xml --db "$DB"
+stdout_has import "cases:   40 new"
+run import_again 0 import samples/demo-cases.xml --db "$DB"
+stdout_has import_again "nothing changed"
+run list 0 cases list --db "$DB"
+golden list
+run list_asylum 0 cases list --law AsylbLG-3 --db "$DB"
+golden list_asylum
+run show 0 cases show 50.1-0010 --db "$DB"
+golden show
+run show_unknown 2 cases show 99.9-9999 --db "$DB"
+stderr_has show_unknown "no case with Aktenzeichen"
+
+# bad input: named file, line, record and field; exit 2; nothing written
+before=$(sqlite3 "$WORK/cli.db" "SELECT COUNT(*) FROM case_versions")
+for f in iban-check-digit vsnr-check-digit overlapping-approvals member-without-person amount-three-decimals unknown-law xsd-violation; do
+    run "bad_$f" 2 import "samples/bad/$f.xml" --db "$DB"
+    stderr_has "bad_$f" "samples/bad/$f.xml:"
+    stderr_has "bad_$f" "field '"
+done
+stderr_has bad_iban-check-digit "field 'iban'"
+stderr_has bad_vsnr-check-digit "field 'vsnr'"
+after=$(sqlite3 "$WORK/cli.db" "SELECT COUNT(*) FROM case_versions")
+[ "$before" = "$after" ] || fail "a rejected import wrote case versions ($before -> $after)"
+
+# configuration: malformed file, precedence flag > environment > config file
+printf 'db = sqlite3://db=%s/from-config.db\n[x\n' "$WORK" >"$WORK/bad.conf"
+run bad_config 2 cases list --config "$WORK/bad.conf"
+stderr_has bad_config "bad.conf"
+printf 'db = sqlite3://db=%s/from-config.db\n' "$WORK" >"$WORK/good.conf"
+run config_db 2 cases list --config "$WORK/good.conf"
+stderr_has config_db "from-config.db"
+SOZBATCH_DB="sqlite3://db=$WORK/from-env.db" run env_db 2 cases list --config "$WORK/good.conf"
+stderr_has env_db "from-env.db"
+SOZBATCH_DB="sqlite3://db=$WORK/from-env.db" run flag_db 0 cases list --config "$WORK/good.conf" --db "$DB"
+run unreachable 2 cases list --db "postgresql://host=127.0.0.1 port=1 dbname=none connect_timeout=2"
+stderr_has unreachable "cannot connect"
+
+finish
