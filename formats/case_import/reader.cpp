@@ -576,7 +576,7 @@ private:
     person_t person(xmlNode *n);
     payee_t payee(xmlNode *n);
     case_t a_case(xmlNode *n);
-    void check_approvals(xmlNode *case_node, case_t const &c, std::vector<xmlNode *> const &nodes);
+    void check_approvals(case_t const &c, std::vector<xmlNode *> const &nodes);
 
     collector_t &m_c;
     std::set<std::string> m_person_ids; ///< ids seen so far (references resolve in O(log n))
@@ -624,7 +624,7 @@ payee_t mapper_t::payee(xmlNode *n)
     return p;
 }
 
-void mapper_t::check_approvals(xmlNode * /*case_node*/, case_t const &c, std::vector<xmlNode *> const &nodes)
+void mapper_t::check_approvals(case_t const &c, std::vector<xmlNode *> const &nodes)
 {
     for (std::size_t i = 0; i < c.approvals.size(); ++i) {
         auto const &a = c.approvals[i];
@@ -705,7 +705,7 @@ case_t mapper_t::a_case(xmlNode *n)
         ap.state = code(a, "state", parse_approval_state);
         c.approvals.push_back(std::move(ap));
     }
-    check_approvals(n, c, approval_nodes);
+    check_approvals(c, approval_nodes);
 
     for (auto *x : children(n, "need")) {
         need_t need;
