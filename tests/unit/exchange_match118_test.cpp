@@ -183,6 +183,15 @@ TEST(ExchangeMatch118, StrictExportRefusesInvalidPerson)
     }
     r = examples_request();
     r.persons.pop_back();
+    r.persons[0].reference = "Testfrau, Erika"; // personal data / lower case in the reference
+    try {
+        (void)build_match118_request(r, false);
+        FAIL();
+    } catch (input_error const &e) {
+        EXPECT_EQ(e.where().field, "ZE");
+    }
+    r = examples_request();
+    r.persons.pop_back();
     r.persons[0].first_name.clear(); // mandatory
     EXPECT_THROW((void)build_match118_request(r, false), input_error);
     r = examples_request();
