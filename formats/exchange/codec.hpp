@@ -89,6 +89,8 @@ struct decoded_block_t
     decoded_fields_t fields;
 };
 
+/// A decoded record. It points into its layout: keep the family alive while using it (the
+/// families from exchange::family() live as long as the program).
 struct decoded_record_t
 {
     record_layout_t const *layout = nullptr;
