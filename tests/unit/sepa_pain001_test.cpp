@@ -88,15 +88,14 @@ protected:
 
     std::string path(char const *name) const { return (fs::path{m_dir} / name).string(); }
 
-    static void require_shared()
-    {
-        if (!fs::exists(ISO_XSD) || !fs::exists(DK_XSD)) {
-            GTEST_SKIP() << "../shared/schemas/iso20022 is not available; cannot validate against the ISO and DK XSDs";
-        }
-    }
-
     std::string m_dir;
 };
+
+/// Skips the current test (must be used in the test body) when the shared XSDs are absent.
+#define REQUIRE_SHARED_XSDS()                                                                                         \
+    if (!fs::exists(ISO_XSD) || !fs::exists(DK_XSD)) {                                                                \
+        GTEST_SKIP() << "../shared/schemas/iso20022 is not available; cannot validate against the ISO and DK XSDs";   \
+    }
 
 timestamp_t const CREATED = parse_timestamp("2026-01-20T08:00:00Z");
 
@@ -164,7 +163,7 @@ pain001_result_t write_sample(std::string const &file)
 
 TEST_F(Pain001Test, WritesAFileValidAgainstOwnIsoAndDkSchemas)
 {
-    require_shared();
+    REQUIRE_SHARED_XSDS();
     std::string const file = path("run.xml");
     auto const result = write_sample(file);
     EXPECT_EQ(result.nb_of_txs, 5);
@@ -362,7 +361,7 @@ TEST_F(Pain001Test, SelfCheckDetectsATamperedFile)
 
 TEST_F(Pain001Test, CompactOutputIsValidAndSmaller)
 {
-    require_shared();
+    REQUIRE_SHARED_XSDS();
     std::string const file = path("compact.xml");
     pain001_header_t h = header(2, money_t::cents(300));
     h.indent = false;
@@ -380,7 +379,7 @@ TEST_F(Pain001Test, CompactOutputIsValidAndSmaller)
 
 TEST_F(Pain001Test, ThousandTransfersInManyPaymentInfosValidateAgainstDk)
 {
-    require_shared();
+    REQUIRE_SHARED_XSDS();
     std::string const file = path("big.xml");
     int const per = 250;
     money_t total;
