@@ -42,6 +42,27 @@ std::string_view param_key(param_id_t id) noexcept
     return i < PARAM_COUNT ? KEYS[i] : std::string_view{"?"};
 }
 
+params::unit_t param_unit(param_id_t id) noexcept
+{
+    std::string_view const k = param_key(id);
+    if (k.ends_with(".ratio")) {
+        return params::unit_t::ratio;
+    }
+    if (id == param_id_t::p35_karenz) {
+        return params::unit_t::months;
+    }
+    return params::unit_t::eur;
+}
+
+std::string param_value_text(param_id_t id, std::int64_t number, std::int64_t den)
+{
+    switch (param_unit(id)) {
+    case params::unit_t::eur: return money_t::cents(number).to_sepa();
+    case params::unit_t::ratio: return std::to_string(number) + "/" + std::to_string(den);
+    default: return std::to_string(number);
+    }
+}
+
 std::vector<std::string_view> required_keys(domain::law_t law)
 {
     std::vector<std::string_view> out;

@@ -40,6 +40,10 @@ inline constexpr std::size_t PARAM_COUNT = static_cast<std::size_t>(param_id_t::
 
 /// The key in the parameter files, e.g. "sgb12.rbs.1".
 std::string_view param_key(param_id_t id) noexcept;
+/// The unit of the key's values.
+params::unit_t param_unit(param_id_t id) noexcept;
+/// A value of the key as in the parameter files: "404.00", "17/100", "12".
+std::string param_value_text(param_id_t id, std::int64_t number, std::int64_t den);
 
 /// Keys without which no case-month of \p law can be calculated: `calc` exits 2 when one is missing.
 std::vector<std::string_view> required_keys(domain::law_t law);

@@ -22,6 +22,7 @@ std::string_view line_kind_code(line_kind_t k) noexcept
     case line_kind_t::mehrbedarf_nutrition: return "mehrbedarf-nutrition";
     case line_kind_t::mehrbedarf_cap: return "mehrbedarf-cap";
     case line_kind_t::mehrbedarf_hot_water: return "mehrbedarf-hot-water";
+    case line_kind_t::mehrbedarf_other: return "mehrbedarf-other";
     case line_kind_t::mittagsverpflegung: return "mittagsverpflegung";
     case line_kind_t::sofortzuschlag: return "sofortzuschlag";
     case line_kind_t::barbetrag: return "barbetrag";

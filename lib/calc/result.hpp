@@ -33,6 +33,7 @@ enum class line_kind_t : std::uint8_t {
     mehrbedarf_nutrition,   ///< § 30 Abs. 5
     mehrbedarf_cap,         ///< § 30 Abs. 6 cut (negative)
     mehrbedarf_hot_water,   ///< § 30 Abs. 7
+    mehrbedarf_other,       ///< an amount the case fixes (§ 27a Abs. 4, § 30 Abs. 9, other)
     mittagsverpflegung,     ///< § 42b Abs. 2
     sofortzuschlag,         ///< § 145 SGB XII, § 88f BVG, § 16 AsylbLG
     barbetrag,              ///< § 27b Abs. 3

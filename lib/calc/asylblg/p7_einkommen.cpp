@@ -33,7 +33,7 @@ void p7_einkommen(rule_context_t &ctx, std::size_t m, domain::income_t const &in
         l.note = note;
         ctx.use(l, param_id_t::p7_abs3, m);
         ctx.use(l, param_id_t::p7_abs3_cap, m);
-    } else if (inc.kind == "volunteer") {
+    } else if (inc.kind == "ehrenamt") {
         money_t const free = ctx.money(param_id_t::p82_volunteer, m);
         line_item_t &l = ctx.emit(m, line_kind_t::income_allowance, line_class_t::income, "§ 7 Abs. 3 Satz 1 AsylbLG", gross,
                                   0, 0, -ctx.take_room(money_t::min(gross, free)), day_share);

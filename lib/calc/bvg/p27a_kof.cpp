@@ -22,13 +22,22 @@ void p27a_check(rule_context_t const &ctx)
 
 void kfuersv_p24_allowance(rule_context_t &ctx, std::size_t m, money_t earnings, bool day_share)
 {
-    // the share of the excess depends on the person's group (5, 10, 15, 20 or 25 %): need
-    // "bvg-kfuersv-share" with the percentage as quantity; without it the lowest (5 %) applies
-    int percent = 5;
-    if (domain::need_t const *n = ctx.need(m, "bvg-kfuersv-share"); n && n->quantity) {
-        percent = *n->quantity;
-    } else {
-        ctx.flag(m, "kfuersv-share-default", "KFürsV § 24 share of the excess not recorded: 5 % assumed");
+    // the share of the excess by group: Pflegezulage III-VI 25 %, I-II 20 %, GdS 80-100 15 %,
+    // GdS 50-70 and Hinterbliebene 10 %, GdS 30-40 5 %
+    int percent = 0;
+    if (domain::need_t const *n = ctx.need(m, "bvg-pflegezulage"); n && n->quantity) {
+        percent = std::max(percent, *n->quantity >= 3 ? 25 : 20);
+    }
+    if (domain::need_t const *n = ctx.need(m, "bvg-beschaedigter"); n && n->quantity) {
+        int const gds = *n->quantity;
+        percent = std::max(percent, gds >= 80 ? 15 : gds >= 50 ? 10 : gds >= 30 ? 5 : 0);
+    }
+    if (ctx.has_need(m, "bvg-hinterbliebener")) {
+        percent = std::max(percent, 10); // widows/widowers, Vollwaisen (Halbwaisen: 5 %)
+    }
+    if (percent == 0) {
+        percent = 5;
+        ctx.flag(m, "kfuersv-share-default", "KFürsV § 24 group not recorded (bvg-beschaedigter, -hinterbliebener, -pflegezulage): 5 % assumed");
     }
     money_t const rbs1 = ctx.money(param_id_t::rbs1, m);
     resolved_t const &f = ctx.param(param_id_t::kfuersv_free, m);

@@ -15,6 +15,11 @@ void p27b_barbetrag(rule_context_t &ctx, std::size_t m)
         ctx.flag(m, "p27b-minor", "Barbetrag for minors is set by the Land: not calculated");
         return;
     }
+    if (domain::need_t const *n = ctx.need(m, "einrichtung-barbetrag"); n && n->amount) {
+        ctx.emit(m, line_kind_t::barbetrag, line_class_t::need, "§ 27b Abs. 3 SGB XII", *n->amount, 0, 0, *n->amount).note =
+            "amount fixed in the case";
+        return;
+    }
     money_t const rbs1 = ctx.money(param_id_t::rbs1, m);
     line_item_t &l =
         ctx.emit_ratio(m, line_kind_t::barbetrag, line_class_t::need, "§ 27b Abs. 3 SGB XII", rbs1, param_id_t::p27b);

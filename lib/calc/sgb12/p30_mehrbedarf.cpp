@@ -61,7 +61,7 @@ void p30_mehrbedarf(rule_context_t &ctx, std::size_t m)
     money_t sum;       // Abs. 1–5 (and § 42b Abs. 3), monthly
     bool any = false;
 
-    if (s.age >= 18 && ctx.has_need(m, "merkzeichen-g")) {
+    if (s.age >= 18 && (ctx.has_need(m, "merkzeichen-g") || ctx.has_need(m, "merkzeichen-ag"))) {
         member_ref_t const &mr = ctx.members[m];
         if (mr.p41_age_reached || ctx.has_need(m, "erwerbsminderung-voll")) {
             std::string_view const norm = mr.p41_age_reached ? "§ 30 Abs. 1 Nr. 1 SGB XII" : "§ 30 Abs. 1 Nr. 2 SGB XII";
@@ -118,6 +118,20 @@ void p30_mehrbedarf(rule_context_t &ctx, std::size_t m)
     if (any && sum > rbs) {
         money_t const cut = rbs - sum;
         ctx.emit(m, line_kind_t::mehrbedarf_cap, line_class_t::need, "§ 30 Abs. 6 SGB XII", sum, 0, 0, cut);
+    }
+    // amounts the case fixes: § 27a Abs. 4 / § 30 Abs. 10 (unabweisbar), § 30 Abs. 9 (school books), other
+    for (auto const &[kind, norm] : {std::pair<std::string_view, std::string_view>{"unabweisbar", "§ 27a Abs. 4 SGB XII"},
+                                     {"schulbuecher", "§ 30 Abs. 9 SGB XII"},
+                                     {"other", "§ 27a Abs. 4 SGB XII"}}) {
+        if (domain::need_t const *n = ctx.need(m, kind)) {
+            if (!n->amount) {
+                ctx.fail(m, std::string{kind} + " need without an amount");
+            }
+            ctx.emit(m, line_kind_t::mehrbedarf_other, line_class_t::need, norm, *n->amount, 0, 0, *n->amount).note = "amount fixed in the case";
+        }
+    }
+    if (ctx.has_need(m, "schulbedarf")) {
+        ctx.flag(m, "schulbedarf-not-calculated", "§ 34 Abs. 3 persönlicher Schulbedarf is not calculated by this engine");
     }
     // Abs. 7: dezentrale Warmwassererzeugung
     if (ctx.housing->decentral_hot_water || ctx.has_need(m, "dezentrale-warmwasser")) {

@@ -58,7 +58,7 @@ void p82_einkommen(rule_context_t &ctx, std::size_t m, domain::income_t const &i
 {
     std::string_view const kind = inc.kind;
     bool const bvg = ctx.c->law == domain::law_t::bvg_kof;
-    if (kind == "bvg-grundrente") {
+    if (kind == "bvg-grundrente" || kind == "bvg-schwerstbeschaedigtenzulage") {
         ctx.emit(m, line_kind_t::income_not_counted, line_class_t::info, bvg ? "§ 25d Abs. 1 BVG" : "§ 82 Abs. 1 Satz 1 SGB XII",
                  gross, 0, 0, gross, day_share);
         return;
@@ -80,8 +80,7 @@ void p82_einkommen(rule_context_t &ctx, std::size_t m, domain::income_t const &i
     if (kind == "earnings" || kind == "self-employment") {
         if (bvg) {
             kfuersv_p24_allowance(ctx, m, gross, day_share);
-        } else if (ctx.has_need(m, "hilfe-zur-pflege") || ctx.has_need(m, "eingliederungshilfe") ||
-                   ctx.has_need(m, "blindenhilfe")) {
+        } else if (ctx.has_need(m, "hilfe-zur-pflege") || ctx.has_need(m, "eingliederungshilfe")) {
             share_capped(ctx, m, gross, param_id_t::p82_abs6, param_id_t::p82_abs6_cap, "§ 82 Abs. 6 SGB XII", day_share);
         } else {
             share_capped(ctx, m, gross, param_id_t::p82_abs3, param_id_t::p82_abs3_cap, "§ 82 Abs. 3 Satz 1 SGB XII",
@@ -103,7 +102,7 @@ void p82_einkommen(rule_context_t &ctx, std::size_t m, domain::income_t const &i
             base_plus_share(ctx, m, gross, param_id_t::p82_abs4_base, param_id_t::p82_abs4_ratio, param_id_t::p82_abs4_cap,
                             bvg ? "§ 25d Abs. 3a BVG" : "§ 82 Abs. 4 SGB XII", day_share);
         }
-    } else if (kind == "volunteer") {
+    } else if (kind == "ehrenamt") {
         money_t const free = ctx.money(param_id_t::p82_volunteer, m);
         line_item_t &l = ctx.emit(m, line_kind_t::income_allowance, line_class_t::income, "§ 82 Abs. 2 Satz 2 SGB XII", gross,
                                   0, 0, -ctx.take_room(money_t::min(gross, free)), day_share);
