@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lib/db/payment_store.hpp"
+
+#include "lib/core/error.hpp"
+#include "lib/db/row.hpp"
+
+#include <soci/soci.h>
+
+namespace sozbatch::db {
+
+namespace {
+
+constexpr char const *ORDER_COLUMNS =
+    "o.id, o.order_no, o.case_id, o.file_ref, o.month, o.calc_result_id, o.difference_id, o.law, o.budget_line, "
+    "o.channel, o.purpose, o.payee_ext_id, o.creditor_name, o.iban, o.bic, o.card_ref, o.remittance, "
+    "o.ultimate_creditor, o.debtor_iban, o.amount_cents, o.end_to_end_id, o.state, o.hold_reason, "
+    "o.payment_file_id, o.bank_reason";
+
+payment_order_t order_from_row(soci::row const &r)
+{
+    payment_order_t o;
+    o.id = int64(r, 0);
+    o.order_no = int64(r, 1);
+    o.case_id = int64(r, 2);
+    o.file_ref = text(r, 3);
+    o.month = text(r, 4);
+    o.calc_result_id = opt_int64(r, 5);
+    o.difference_id = opt_int64(r, 6);
+    o.law = text(r, 7);
+    o.budget_line = text(r, 8);
+    o.channel = text(r, 9);
+    o.purpose = text(r, 10);
+    o.payee_ext_id = text(r, 11);
+    o.creditor_name = text(r, 12);
+    o.iban = text(r, 13);
+    o.bic = text(r, 14);
+    o.card_ref = text(r, 15);
+    o.remittance = text(r, 16);
+    o.ultimate_creditor = text(r, 17);
+    o.debtor_iban = text(r, 18);
+    o.amount = money_t::cents(int64(r, 19));
+    o.end_to_end_id = text(r, 20);
+    o.state = text(r, 21);
+    o.hold_reason = text(r, 22);
+    o.payment_file_id = opt_int64(r, 23);
+    o.bank_reason = text(r, 24);
+    return o;
+}
+
+constexpr char const *RUN_COLUMNS =
+    "id, run_ref, month, state, CAST(execution_date AS TEXT), prepared_by, CAST(prepared_at AS TEXT), content_hash, "
+    "files_hash, released_by, CAST(released_at AS TEXT), refused_by, CAST(refused_at AS TEXT), refusal_reason, "
+    "CAST(exported_at AS TEXT), orders_count, total_cents, held_count, force_reason, invalidated_reason";
+
+payment_run_t run_from_row(soci::row const &r)
+{
+    payment_run_t x;
+    x.id = int64(r, 0);
+    x.run_ref = text(r, 1);
+    x.month = text(r, 2);
+    x.state = text(r, 3);
+    x.execution_date = text(r, 4).substr(0, 10);
+    x.prepared_by = text(r, 5);
+    x.prepared_at = text(r, 6);
+    x.content_hash = text(r, 7);
+    x.files_hash = text(r, 8);
+    x.released_by = text(r, 9);
+    x.released_at = text(r, 10);
+    x.refused_by = text(r, 11);
+    x.refused_at = text(r, 12);
+    x.refusal_reason = text(r, 13);
+    x.exported_at = text(r, 14);
+    x.orders_count = int64(r, 15);
+    x.total = money_t::cents(int64(r, 16));
+    x.held_count = int64(r, 17);
+    x.force_reason = text(r, 18);
+    x.invalidated_reason = text(r, 19);
+    return x;
+}
+
+payee_row_t payee_from_row(soci::row const &r)
+{
+    return payee_row_t{text(r, 0), text(r, 1), text(r, 2), text(r, 3), text(r, 4), text(r, 5), text(r, 6)};
+}
+
+constexpr char const *PAYEE_SELECT =
+    "SELECT p.ext_id, v.kind, v.name, v.iban, v.bic, v.card_ref, v.person_ext_id FROM payees p "
+    "JOIN payee_versions v ON v.payee_id = p.id "
+    "WHERE p.tenant_id = :t AND v.version = (SELECT MAX(v2.version) FROM payee_versions v2 WHERE v2.payee_id = p.id) ";
+
+} // namespace
+
+std::vector<payment_run_t> payment_store_t::runs_for_month(long long tenant, std::string const &month)
+{
+    return guard(m_db, [&] {
+        std::vector<payment_run_t> out;
+        soci::rowset<soci::row> rs = (m_db.sql().prepare << std::string{"SELECT "} + RUN_COLUMNS +
+                                          " FROM payment_runs WHERE tenant_id = :t AND month = :m ORDER BY id",
+                                      soci::use(tenant), soci::use(month));
+        for (auto const &r : rs) {
+            out.push_back(run_from_row(r));
+        }
+        return out;
+    });
+}
+
+std::optional<payment_run_t> payment_store_t::find_run(long long tenant, std::string const &run_ref)
+{
+    return guard(m_db, [&]() -> std::optional<payment_run_t> {
+        soci::row r;
+        m_db.sql() << std::string{"SELECT "} + RUN_COLUMNS + " FROM payment_runs WHERE tenant_id = :t AND run_ref = :r",
+            soci::into(r), soci::use(tenant), soci::use(run_ref);
+        if (!m_db.sql().got_data()) {
+            return std::nullopt;
+        }
+        return run_from_row(r);
+    });
+}
+
+std::optional<payment_run_t> payment_store_t::last_valid_run(long long tenant, std::string const &month)
+{
+    std::optional<payment_run_t> last;
+    for (auto &r : runs_for_month(tenant, month)) {
+        if (r.state != "invalidated" && r.state != "refused") {
+            last = std::move(r);
+        }
+    }
+    return last;
+}
+
+long long payment_store_t::count_runs(long long tenant, std::string const &month)
+{
+    return guard(m_db, [&] {
+        long long n = 0;
+        m_db.sql() << "SELECT COUNT(*) FROM payment_runs WHERE tenant_id = :t AND month = :m", soci::into(n),
+            soci::use(tenant), soci::use(month);
+        return n;
+    });
+}
+
+std::set<std::pair<long long, std::string>> payment_store_t::covered(long long tenant, std::string const &month)
+{
+    return guard(m_db, [&] {
+        std::set<std::pair<long long, std::string>> out;
+        soci::rowset<soci::row> rs =
+            (m_db.sql().prepare << "SELECT o.case_id, o.purpose FROM payment_orders o JOIN payment_runs r "
+                                   "ON r.id = o.payment_run_id WHERE o.tenant_id = :t AND o.month = :m "
+                                   "AND o.difference_id IS NULL AND ((r.state IN ('prepared', 'released') AND "
+                                   "o.state <> 'held') OR (r.state = 'exported' AND o.state IN ('exported', 'booked')))",
+             soci::use(tenant), soci::use(month));
+        for (auto const &r : rs) {
+            out.emplace(int64(r, 0), text(r, 1));
+        }
+        return out;
+    });
+}
+
+std::vector<open_difference_t> payment_store_t::open_differences(long long tenant)
+{
+    return guard(m_db, [&] {
+        std::vector<open_difference_t> out;
+        {
+            soci::rowset<soci::row> rs =
+                (m_db.sql().prepare << "SELECT d.id, d.case_id, c.file_ref, d.month, d.kind, d.payout_delta_cents, "
+                                       "d.new_result_id FROM calc_differences d JOIN cases c ON c.id = d.case_id "
+                                       "WHERE d.tenant_id = :t AND NOT EXISTS (SELECT 1 FROM payment_orders o JOIN "
+                                       "payment_runs r ON r.id = o.payment_run_id WHERE o.difference_id = d.id AND "
+                                       "((r.state IN ('prepared', 'released') AND o.state <> 'held') OR "
+                                       "(r.state = 'exported' AND o.state IN ('exported', 'booked')))) "
+                                       "ORDER BY c.file_ref, d.month, d.id",
+                 soci::use(tenant));
+            for (auto const &r : rs) {
+                open_difference_t d;
+                d.id = int64(r, 0);
+                d.case_id = int64(r, 1);
+                d.file_ref = text(r, 2);
+                d.month = text(r, 3);
+                d.kind = text(r, 4);
+                d.payout_delta = money_t::cents(int64(r, 5));
+                d.new_result_id = int64(r, 6);
+                out.push_back(std::move(d));
+            }
+        }
+        for (auto &d : out) {
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT payee_ext_id, purpose, amount_cents FROM "
+                                                                "calc_difference_payees WHERE difference_id = :d ORDER BY id",
+                                          soci::use(d.id));
+            for (auto const &r : rs) {
+                d.by_payee.push_back(calc::payout_t{text(r, 0), domain::parse_assignment_purpose(text(r, 1)),
+                                                    money_t::cents(int64(r, 2))});
+            }
+        }
+        return out;
+    });
+}
+
+std::set<std::pair<long long, std::string>> payment_store_t::active_stops(long long tenant)
+{
+    return guard(m_db, [&] {
+        std::set<std::pair<long long, std::string>> out;
+        soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT case_id, payee_ext_id FROM payment_stops WHERE "
+                                                            "tenant_id = :t AND resolved_at IS NULL",
+                                      soci::use(tenant));
+        for (auto const &r : rs) {
+            out.emplace(int64(r, 0), text(r, 1));
+        }
+        return out;
+    });
+}
+
+std::optional<payee_row_t> payment_store_t::payee_of_person(long long tenant, std::string const &person_ext_id)
+{
+    return guard(m_db, [&]() -> std::optional<payee_row_t> {
+        soci::row r;
+        m_db.sql() << std::string{PAYEE_SELECT} + "AND v.person_ext_id = :pe AND v.kind = 'person' ORDER BY p.ext_id LIMIT 1",
+            soci::into(r), soci::use(tenant), soci::use(person_ext_id);
+        if (!m_db.sql().got_data()) {
+            return std::nullopt;
+        }
+        return payee_from_row(r);
+    });
+}
+
+std::optional<payee_row_t> payment_store_t::payee(long long tenant, std::string const &ext_id)
+{
+    return guard(m_db, [&]() -> std::optional<payee_row_t> {
+        soci::row r;
+        m_db.sql() << std::string{PAYEE_SELECT} + "AND p.ext_id = :e", soci::into(r), soci::use(tenant), soci::use(ext_id);
+        if (!m_db.sql().got_data()) {
+            return std::nullopt;
+        }
+        return payee_from_row(r);
+    });
+}
+
+long long payment_store_t::create_run(long long tenant, payment_run_t const &run, std::vector<payment_order_t> const &orders)
+{
+    return guard(m_db, [&] {
+        soci::transaction tr{m_db.sql()};
+        long long id = 0;
+        long long const total = run.total.as_cents();
+        m_db.sql() << "INSERT INTO payment_runs (tenant_id, run_ref, month, state, execution_date, prepared_by, "
+                      "prepared_at, content_hash, files_hash, orders_count, total_cents, held_count, force_reason) "
+                      "VALUES (:t, :r, :m, 'prepared', :x, :pb, :pa, :ch, :fh, :n, :tot, :h, :f) RETURNING id",
+            soci::use(tenant), soci::use(run.run_ref), soci::use(run.month), soci::use(run.execution_date),
+            soci::use(run.prepared_by), soci::use(run.prepared_at), soci::use(run.content_hash),
+            soci::use(run.files_hash), soci::use(run.orders_count), soci::use(total), soci::use(run.held_count),
+            soci::use(run.force_reason), soci::into(id);
+        for (auto const &o : orders) {
+            nullable_int_t cr{o.calc_result_id};
+            nullable_int_t df{o.difference_id};
+            long long const cents = o.amount.as_cents();
+            m_db.sql() << "INSERT INTO payment_orders (tenant_id, payment_run_id, case_id, month, calc_result_id, "
+                          "difference_id, law, budget_line, channel, purpose, payee_ext_id, creditor_name, iban, bic, "
+                          "card_ref, remittance, amount_cents, end_to_end_id, state, hold_reason, order_no, "
+                          "ultimate_creditor, file_ref, debtor_iban) VALUES (:t, :run, :c, :m, :cr, :df, :law, :bl, "
+                          ":ch, :pu, :pe, :cn, :ib, :bic, :card, :rem, :amt, :e2e, :st, :hr, :no, :uc, :fr, :di)",
+                soci::use(tenant), soci::use(id), soci::use(o.case_id), soci::use(o.month), soci::use(cr.value, cr.ind),
+                soci::use(df.value, df.ind), soci::use(o.law), soci::use(o.budget_line), soci::use(o.channel),
+                soci::use(o.purpose), soci::use(o.payee_ext_id), soci::use(o.creditor_name), soci::use(o.iban),
+                soci::use(o.bic), soci::use(o.card_ref), soci::use(o.remittance), soci::use(cents),
+                soci::use(o.end_to_end_id), soci::use(o.state), soci::use(o.hold_reason), soci::use(o.order_no),
+                soci::use(o.ultimate_creditor), soci::use(o.file_ref), soci::use(o.debtor_iban);
+        }
+        tr.commit();
+        return id;
+    });
+}
+
+void payment_store_t::invalidate_open_runs(long long tenant, std::string const &month, std::string const &reason)
+{
+    guard(m_db, [&] {
+        m_db.sql() << "UPDATE payment_runs SET state = 'invalidated', invalidated_reason = :r WHERE tenant_id = :t "
+                      "AND month = :m AND state IN ('prepared', 'released')",
+            soci::use(reason), soci::use(tenant), soci::use(month);
+    });
+}
+
+std::vector<payment_order_t> payment_store_t::orders(long long run_id)
+{
+    return guard(m_db, [&] {
+        std::vector<payment_order_t> out;
+        soci::rowset<soci::row> rs = (m_db.sql().prepare << std::string{"SELECT "} + ORDER_COLUMNS +
+                                          " FROM payment_orders o WHERE o.payment_run_id = :r ORDER BY o.order_no",
+                                      soci::use(run_id));
+        for (auto const &r : rs) {
+            out.push_back(order_from_row(r));
+        }
+        return out;
+    });
+}
+
+std::vector<payment_file_t> payment_store_t::files(long long run_id)
+{
+    return guard(m_db, [&] {
+        std::vector<payment_file_t> out;
+        soci::rowset<soci::row> rs =
+            (m_db.sql().prepare << "SELECT id, file_name, msg_id, channel, debtor_iban, CAST(execution_date AS TEXT), "
+                                   "tx_count, ctrl_sum_cents, sha256 FROM payment_files WHERE payment_run_id = :r ORDER BY id",
+             soci::use(run_id));
+        for (auto const &r : rs) {
+            payment_file_t f;
+            f.id = int64(r, 0);
+            f.file_name = text(r, 1);
+            f.msg_id = text(r, 2);
+            f.channel = text(r, 3);
+            f.debtor_iban = text(r, 4);
+            f.execution_date = text(r, 5).substr(0, 10);
+            f.tx_count = int64(r, 6);
+            f.ctrl_sum = money_t::cents(int64(r, 7));
+            f.sha256 = text(r, 8);
+            out.push_back(std::move(f));
+        }
+        return out;
+    });
+}
+
+void payment_store_t::release(long long run_id, std::string const &by, std::string const &at)
+{
+    guard(m_db, [&] {
+        soci::transaction tr{m_db.sql()};
+        m_db.sql() << "UPDATE payment_runs SET state = 'released', released_by = :b, released_at = :a WHERE id = :r "
+                      "AND state = 'prepared'",
+            soci::use(by), soci::use(at), soci::use(run_id);
+        m_db.sql() << "UPDATE payment_orders SET state = 'released' WHERE payment_run_id = :r AND state = 'prepared'",
+            soci::use(run_id);
+        tr.commit();
+    });
+}
+
+void payment_store_t::refuse(long long run_id, std::string const &by, std::string const &at, std::string const &reason)
+{
+    guard(m_db, [&] {
+        m_db.sql() << "UPDATE payment_runs SET state = 'refused', refused_by = :b, refused_at = :a, refusal_reason = :x "
+                      "WHERE id = :r AND state = 'prepared'",
+            soci::use(by), soci::use(at), soci::use(reason), soci::use(run_id);
+    });
+}
+
+void payment_store_t::record_export(long long tenant, long long run_id, std::vector<payment_file_t> const &files,
+                                    std::vector<long long> const &other_orders, std::string const &at)
+{
+    guard(m_db, [&] {
+        soci::transaction tr{m_db.sql()};
+        std::string state;
+        m_db.sql() << "SELECT state FROM payment_runs WHERE id = :r", soci::into(state), soci::use(run_id);
+        if (state != "released") {
+            throw internal_error{"payment run " + std::to_string(run_id) + " is " + state + ", not released"};
+        }
+        for (auto const &f : files) {
+            long long fid = 0;
+            long long const sum = f.ctrl_sum.as_cents();
+            m_db.sql() << "INSERT INTO payment_files (tenant_id, payment_run_id, file_name, msg_id, channel, debtor_iban, "
+                          "execution_date, tx_count, ctrl_sum_cents, sha256, written_at) VALUES (:t, :r, :f, :m, :c, :d, "
+                          ":x, :n, :s, :h, :a) RETURNING id",
+                soci::use(tenant), soci::use(run_id), soci::use(f.file_name), soci::use(f.msg_id), soci::use(f.channel),
+                soci::use(f.debtor_iban), soci::use(f.execution_date), soci::use(f.tx_count), soci::use(sum),
+                soci::use(f.sha256), soci::use(at), soci::into(fid);
+            for (auto const &e2e : f.end_to_end_ids) {
+                soci::statement st = (m_db.sql().prepare << "UPDATE payment_orders SET state = 'exported', "
+                                                            "payment_file_id = :f WHERE payment_run_id = :r AND "
+                                                            "end_to_end_id = :e AND state = 'released'",
+                                      soci::use(fid), soci::use(run_id), soci::use(e2e));
+                st.execute(true);
+                if (st.get_affected_rows() != 1) {
+                    throw internal_error{"order " + e2e + " is not a released order of the run"};
+                }
+            }
+        }
+        for (long long const id : other_orders) {
+            m_db.sql() << "UPDATE payment_orders SET state = 'exported' WHERE id = :i AND state = 'released'",
+                soci::use(id);
+        }
+        m_db.sql() << "UPDATE payment_runs SET state = 'exported', exported_at = :a WHERE id = :r", soci::use(at),
+            soci::use(run_id);
+        tr.commit();
+    });
+}
+
+bool payment_store_t::bank_message_known(long long tenant, std::string const &sha256)
+{
+    return guard(m_db, [&] {
+        long long n = 0;
+        m_db.sql() << "SELECT COUNT(*) FROM bank_messages WHERE tenant_id = :t AND sha256 = :s", soci::into(n),
+            soci::use(tenant), soci::use(sha256);
+        return n > 0;
+    });
+}
+
+std::vector<payment_order_t> payment_store_t::orders_of_msg(long long tenant, std::string const &msg_id)
+{
+    return guard(m_db, [&] {
+        std::vector<payment_order_t> out;
+        soci::rowset<soci::row> rs = (m_db.sql().prepare << std::string{"SELECT "} + ORDER_COLUMNS +
+                                          " FROM payment_orders o JOIN payment_files f ON f.id = o.payment_file_id "
+                                          "WHERE f.tenant_id = :t AND f.msg_id = :m ORDER BY o.order_no",
+                                      soci::use(tenant), soci::use(msg_id));
+        for (auto const &r : rs) {
+            out.push_back(order_from_row(r));
+        }
+        return out;
+    });
+}
+
+std::optional<payment_order_t> payment_store_t::order_by_e2e(long long tenant, std::string const &e2e)
+{
+    return guard(m_db, [&]() -> std::optional<payment_order_t> {
+        soci::row r;
+        m_db.sql() << std::string{"SELECT "} + ORDER_COLUMNS +
+                          " FROM payment_orders o WHERE o.tenant_id = :t AND o.end_to_end_id = :e",
+            soci::into(r), soci::use(tenant), soci::use(e2e);
+        if (!m_db.sql().got_data()) {
+            return std::nullopt;
+        }
+        return order_from_row(r);
+    });
+}
+
+void payment_store_t::record_bank_message(long long tenant, std::string const &sha256, std::string const &kind,
+                                          std::string const &msg_id, std::string const &file_name, std::string const &at,
+                                          std::vector<bank_event_t> const &events,
+                                          std::vector<std::pair<long long, std::string>> const &stops)
+{
+    guard(m_db, [&] {
+        soci::transaction tr{m_db.sql()};
+        long long mid = 0;
+        m_db.sql() << "INSERT INTO bank_messages (tenant_id, sha256, kind, msg_id, file_name, imported_at) "
+                      "VALUES (:t, :s, :k, :m, :f, :a) RETURNING id",
+            soci::use(tenant), soci::use(sha256), soci::use(kind), soci::use(msg_id), soci::use(file_name),
+            soci::use(at), soci::into(mid);
+        for (auto const &e : events) {
+            nullable_int_t oid{e.payment_order_id};
+            long long const cents = e.amount.as_cents();
+            m_db.sql() << "INSERT INTO bank_events (tenant_id, bank_message_id, payment_order_id, end_to_end_id, status, "
+                          "reason_code, amount_cents) VALUES (:t, :m, :o, :e, :s, :r, :a)",
+                soci::use(tenant), soci::use(mid), soci::use(oid.value, oid.ind), soci::use(e.end_to_end_id),
+                soci::use(e.status), soci::use(e.reason_code), soci::use(cents);
+            if (e.payment_order_id && (e.status == "rejected" || e.status == "returned")) {
+                // only an exported (or booked) order changes; a second report of the same return does not
+                m_db.sql() << "UPDATE payment_orders SET state = :s, bank_reason = :r WHERE id = :o AND state IN "
+                              "('exported', 'booked')",
+                    soci::use(e.status), soci::use(e.reason_code), soci::use(*e.payment_order_id);
+            }
+        }
+        for (auto const &[oid, code] : stops) {
+            long long n = 0;
+            m_db.sql() << "SELECT COUNT(*) FROM payment_stops s JOIN payment_orders o ON o.case_id = s.case_id AND "
+                          "o.payee_ext_id = s.payee_ext_id WHERE o.id = :o AND s.resolved_at IS NULL",
+                soci::into(n), soci::use(oid);
+            if (n == 0) {
+                m_db.sql() << "INSERT INTO payment_stops (tenant_id, case_id, payee_ext_id, reason_code, payment_order_id, "
+                              "bank_message_id, created_at) SELECT o.tenant_id, o.case_id, o.payee_ext_id, :c, o.id, :m, :a "
+                              "FROM payment_orders o WHERE o.id = :o",
+                    soci::use(code), soci::use(mid), soci::use(at), soci::use(oid);
+            }
+        }
+        tr.commit();
+    });
+}
+
+std::vector<bank_return_t> payment_store_t::returns(long long tenant)
+{
+    return guard(m_db, [&] {
+        std::vector<bank_return_t> out;
+        soci::rowset<soci::row> rs =
+            (m_db.sql().prepare << "SELECT o.file_ref, o.month, o.payee_ext_id, o.creditor_name, o.amount_cents, "
+                                   "o.end_to_end_id, o.state, o.bank_reason FROM payment_orders o WHERE o.tenant_id = :t "
+                                   "AND o.state IN ('rejected', 'returned') ORDER BY o.file_ref, o.month, o.end_to_end_id",
+             soci::use(tenant));
+        for (auto const &r : rs) {
+            out.push_back(bank_return_t{text(r, 0), text(r, 1), text(r, 2), text(r, 3), money_t::cents(int64(r, 4)),
+                                        text(r, 5), text(r, 6), text(r, 7)});
+        }
+        return out;
+    });
+}
+
+std::vector<payment_stop_t> payment_store_t::stops(long long tenant)
+{
+    return guard(m_db, [&] {
+        std::vector<payment_stop_t> out;
+        soci::rowset<soci::row> rs =
+            (m_db.sql().prepare << "SELECT s.id, c.file_ref, s.payee_ext_id, s.reason_code, "
+                                   "COALESCE(o.end_to_end_id, ''), CAST(s.created_at AS TEXT) FROM payment_stops s "
+                                   "JOIN cases c ON c.id = s.case_id LEFT JOIN payment_orders o ON o.id = s.payment_order_id "
+                                   "WHERE s.tenant_id = :t AND s.resolved_at IS NULL ORDER BY c.file_ref, s.id",
+             soci::use(tenant));
+        for (auto const &r : rs) {
+            out.push_back(payment_stop_t{int64(r, 0), text(r, 1), text(r, 2), text(r, 3), text(r, 4), text(r, 5)});
+        }
+        return out;
+    });
+}
+
+} // namespace sozbatch::db

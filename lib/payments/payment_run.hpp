@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// \file
+/// \brief The payment run without the database: configuration, building one order from a payout
+/// (channel, budget line, remittance, holds, EndToEndId), the content hash, and rendering a run's
+/// files (pain.001.001.09 per debtor account and execution date, split at a maximum; cash list;
+/// card-provider file) deterministically from the run, never from "now" (docs/payments.md).
+
+#include "lib/core/date.hpp"
+#include "lib/core/money.hpp"
+#include "lib/db/payment_store.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sozbatch::payments {
+
+/// Settings of the payment commands (config file sections [sepa], [budget], [card]).
+struct payment_config_t
+{
+    std::string debtor_name;                            ///< sepa.debtor-name
+    std::string debtor_iban;                            ///< sepa.debtor-iban
+    std::map<std::string, std::string> debtor_iban_law; ///< sepa.debtor-iban.<LAW>
+    std::string debtor_bic;                             ///< sepa.debtor-bic (empty: NOTPROVIDED)
+    std::string initiating_party;                       ///< sepa.initiating-party (default: debtor name)
+    std::string ultimate_debtor;                        ///< sepa.ultimate-debtor (optional)
+    std::string category_purpose = "SSBE";              ///< sepa.category-purpose
+    std::string purpose = "GOVT";                       ///< sepa.purpose
+    long long max_transactions = 5000;                  ///< sepa.max-transactions
+    int lead_days = 0;                                  ///< sepa.lead-days
+    bool batch_booking = true;                          ///< sepa.batch-booking
+    std::map<std::string, std::string> budget_lines;    ///< budget.<LAW>
+    std::string card_mode = "transfer";                 ///< card.mode: transfer | file
+    std::string card_iban, card_bic, card_name;         ///< card.collection-iban/-bic/-name
+
+    /// Reads the settings (config::extra_settings()). \throws config_error for an invalid value
+    static payment_config_t from_settings(std::map<std::string, std::string> const &s);
+    /// The budget line of a law (configured or the documented default).
+    std::string budget_line(std::string const &law) const;
+    /// The debtor account of a law. \throws config_error when none is configured
+    std::string debtor_iban_for(std::string const &law) const;
+};
+
+/// What one order is built from.
+struct order_source_t
+{
+    long long case_id = 0;
+    std::string file_ref;
+    std::string law;
+    std::string month; ///< the benefit month the money is for
+    std::optional<long long> calc_result_id;
+    std::optional<long long> difference_id;
+    std::string purpose; ///< benefit, rent, energy
+    std::optional<db::payee_row_t> payee;
+    std::string applicant_name; ///< for the UltmtCdtr when paying a third party
+    money_t amount;
+    bool stopped = false; ///< a payment stop (MD07) is open for the payee
+};
+
+/// The run reference, e.g. "KIEL-202612-R1" (DK identifier; the prefix of MsgIds and EndToEndIds).
+std::string run_ref(std::string const &tenant_code, month_t month, long long seq);
+
+/// Builds order number \p order_no of run \p run: channel, remittance, EndToEndId, and the hold
+/// reason when it cannot be paid. \p notes receives transliteration remarks for the log.
+db::payment_order_t build_order(payment_config_t const &cfg, order_source_t const &src, std::string const &run,
+                                long long order_no, std::vector<std::string> &notes);
+
+/// SHA-256 over the canonical text of the orders (everything that reaches the bank or the cash
+/// office; independent of the prepared/released state).
+std::string content_hash(std::vector<db::payment_order_t> const &orders);
+
+/// A file as rendered for a run (payment_file_t plus its path).
+struct rendered_t
+{
+    std::vector<db::payment_file_t> files; ///< in a fixed order
+    std::string files_hash;                ///< SHA-256 over "name sha256" lines of all files
+};
+
+/// Writes the run's files into \p dir (pain.001 files with manifests, "<run>-cash.csv", and with
+/// card.mode=file "<run>-card.csv"), from the non-held orders. Deterministic: the same run and
+/// orders give byte-identical files. \throws config_error, validation_error, internal_error
+rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &run,
+                        std::vector<db::payment_order_t> const &orders, std::string const &dir);
+
+/// Renders into a temporary directory and returns the hashes only (for prepare and release).
+rendered_t compute_files_hash(payment_config_t const &cfg, db::payment_run_t const &run,
+                              std::vector<db::payment_order_t> const &orders);
+
+/// The run protocol (what the cash office signs) as text and as CSV.
+std::string protocol_text(db::payment_run_t const &run, std::vector<db::payment_order_t> const &orders,
+                          std::vector<db::payment_file_t> const &files);
+std::string protocol_csv(db::payment_run_t const &run, std::vector<db::payment_order_t> const &orders);
+
+/// Totals of the non-held orders per law, budget line and channel, as printed by prepare.
+std::string totals_table(std::vector<db::payment_order_t> const &orders);
+
+/// Triggers the named fault-injection point: when $SOZBATCH_FAULT equals \p point the process
+/// aborts immediately (std::_Exit(86)), as a crash would. See docs/payments.md.
+void fault_point(char const *point);
+
+} // namespace sozbatch::payments
