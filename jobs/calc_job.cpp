@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "jobs/calc_job.hpp"
 
+#include "formats/calc_result/calc_result.hpp"
+#include "formats/case_import/reader.hpp"
 #include "jobs/params_source.hpp"
 #include "lib/calc/calculate.hpp"
 #include "lib/core/log.hpp"
@@ -59,6 +61,49 @@ void calc_job_t::setup(po::variables_map const &)
     if (!m_as_of.empty()) {
         parse_timestamp(m_as_of);
     }
+}
+
+exit_code_t calc_job_t::run_trial(job_context_t &ctx)
+{
+    month_t const month = month_t::parse(m_month_text);
+    auto const params = load_params(m_overlay, m_params_dir);
+    require_params(params, month);
+    auto const bundle = formats::read_case_import(m_input);
+    calc::month_params_t const mp{params, month};
+    calc::calculator_t calculator{mp};
+    std::vector<calc::case_result_t> results;
+    for (auto const &c : bundle.cases) {
+        if (!approved_in(c, month)) {
+            continue;
+        }
+        std::vector<domain::person_t> persons;
+        for (auto const &m : c.members) {
+            if (auto const *p = bundle.find_person(m.person_id)) {
+                persons.push_back(*p);
+            }
+        }
+        calc::case_result_t r;
+        try {
+            calculator.calculate(c, persons, r);
+            results.push_back(std::move(r));
+        } catch (case_error const &e) {
+            ctx.case_failed(c.file_ref, e.what());
+        } catch (validation_error const &e) {
+            ctx.case_failed(c.file_ref, e.what());
+        }
+    }
+    if (m_format == "json") {
+        std::vector<std::string> errors;
+        for (auto const &[ref, reason] : ctx.failures()) {
+            errors.push_back(ref + ": " + reason);
+        }
+        formats::calc_result::write_json_document(ctx.out(), month, results, errors);
+    } else {
+        for (auto const &r : results) {
+            formats::calc_result::write_text(ctx.out(), r);
+        }
+    }
+    return ctx.result();
 }
 
 exit_code_t calc_job_t::run(job_context_t &ctx)

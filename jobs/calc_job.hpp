@@ -18,6 +18,7 @@ public:
     void add_options(po::options_description &d, po::positional_options_description &p) override;
     void setup(po::variables_map const &vm) override;
     exit_code_t run(job_context_t &ctx) override;
+    bool uses_database() const override { return m_input.empty(); }
 
 private:
     exit_code_t run_trial(job_context_t &ctx);

@@ -76,10 +76,10 @@ exit_code_t explain_job_t::run(job_context_t &ctx)
     auto &o = ctx.out();
     o << "Berechnungsbogen " << h->file_ref << " " << h->month << " (" << h->law << ", result version " << h->version
       << ", calculated " << h->created_at << (h->paid ? ", paid" : "") << ")\n\n";
-    o << pad("PERSON", 10) << pad("LINE", 26) << pad("LEGAL BASIS", 34) << pad_left("BASIS", 12) << pad_left("FACTOR", 9)
+    o << pad("PERSON", 10) << pad("LINE", 26) << pad("LEGAL BASIS", 58) << pad_left("BASIS", 12) << pad_left("FACTOR", 9)
       << pad_left("DAYS", 6) << pad_left("AMOUNT", 12) << "  PARAMETERS\n";
     for (auto const &l : results.lines(h->id)) {
-        o << pad(l.person_id.empty() ? "-" : l.person_id, 10) << pad(l.kind, 26) << pad(l.legal_basis, 34)
+        o << pad(l.person_id.empty() ? "-" : l.person_id, 10) << pad(l.kind, 26) << pad(l.legal_basis, 58)
           << pad_left(l.basis.to_german(false), 12) << pad_left(factor_text(l), 9) << pad_left(std::to_string(l.days), 6)
           << pad_left(l.amount.to_german(false), 12) << "  " << l.params;
         if (!l.note.empty()) {

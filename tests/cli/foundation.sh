@@ -18,11 +18,18 @@ stderr_has unknown_command "unknown command 'frobnicate'"
 run status_missing 2 cases list --db "$DB"
 stderr_has status_missing "does not exist"
 run migrate 0 db migrate --db "$DB"
-golden migrate
+stdout_has migrate "schema is now at version"
 run migrate_again 0 db migrate --db "$DB"
 stdout_has migrate_again "up to date"
 run status 0 db status --db "$DB"
 stdout_has status "state: current"
+
+# operators: the first administrator, then a caseworker who sees both work groups
+SOZBATCH_PASSWORD=admin-cli-pw run bootstrap 0 operators bootstrap --login admin --tenant kiel \
+    --tenant-name "Landeshauptstadt Kiel" --db "$DB"
+SOZBATCH_OPERATOR=admin SOZBATCH_PASSWORD=admin-cli-pw SOZBATCH_NEW_PASSWORD=anna-cli-pw run add_anna 0 \
+    operators add anna --role caseworker-edit caseworker-read --work-group SG-NORD SG-SUED --db "$DB"
+export SOZBATCH_OPERATOR=anna SOZBATCH_PASSWORD=anna-cli-pw
 
 run import 0 import samples/demo-cases.xml --db "$DB"
 stdout_has import "cases:   40 new"
