@@ -137,29 +137,27 @@ namespace {
 using mask_t = std::uint64_t;
 
 /// Marks the days of \p p within the month: start bit at its first day, and at the day after its end.
-void mark(period_t const &p, month_t m, int dim, mask_t &starts, mask_t *covered = nullptr)
+void mark(period_t const &p, date_t first, date_t last, mask_t &starts, mask_t *covered = nullptr)
 {
-    date_t const first = m.first_day();
-    date_t const last = m.last_day();
     if (p.from() > last || (p.to() && *p.to() < first)) {
         return;
     }
-    int const a = p.from() < first ? 1 : static_cast<int>(p.from().day());
-    int const b = (!p.to() || *p.to() > last) ? dim : static_cast<int>(p.to()->day());
+    int const dim = static_cast<int>((last - first).days()) + 1;
+    int const a = p.from() < first ? 1 : static_cast<int>((p.from() - first).days()) + 1;
+    int const b = (!p.to() || *p.to() > last) ? dim : static_cast<int>((*p.to() - first).days()) + 1;
     starts |= mask_t{1} << a;
     if (b < dim) {
         starts |= mask_t{1} << (b + 1);
     }
     if (covered) {
-        for (int d = a; d <= b; ++d) {
-            *covered |= mask_t{1} << d;
-        }
+        // bits a..b
+        *covered |= ((mask_t{1} << (b + 1)) - 1) & ~((mask_t{1} << a) - 1);
     }
 }
 
-bool overlaps_month(period_t const &p, month_t m)
+bool overlaps(period_t const &p, date_t first, date_t last)
 {
-    return !(p.from() > m.last_day() || (p.to() && *p.to() < m.first_day()));
+    return !(p.from() > last || (p.to() && *p.to() < first));
 }
 
 domain::person_t const *find_person(std::span<domain::person_t const> persons, std::string_view id)
@@ -172,10 +170,10 @@ domain::person_t const *find_person(std::span<domain::person_t const> persons, s
     return nullptr;
 }
 
-bool need_in_month(domain::case_t const &c, domain::member_t const &mb, std::string_view kind, month_t m)
+bool need_in_month(domain::case_t const &c, domain::member_t const &mb, std::string_view kind, date_t first, date_t last)
 {
     for (auto const &n : c.needs) {
-        if (n.kind == kind && overlaps_month(n.validity, m) &&
+        if (n.kind == kind && overlaps(n.validity, first, last) &&
             (n.person_id == mb.person_id || (n.person_id.empty() && mb.role == domain::member_role_t::applicant))) {
             return true;
         }
@@ -264,7 +262,7 @@ void run_segment(rule_context_t &ctx)
         if (!s.active) {
             continue;
         }
-        s.age = age_on(*mr.person->birth_date, ctx.seg.from);
+        s.age = mr.age_first + (mr.birthday && ctx.seg.from >= *mr.birthday ? 1 : 0);
         if (ctx.is_parent(i)) {
             ++ctx.n_applicant_partner;
         }
@@ -302,7 +300,7 @@ void run_segment(rule_context_t &ctx)
 
 /// Payout split: rent to the landlord, energy to the provider where assigned, the rest (less
 /// offsets) to the benefit payee.
-void split_payout(domain::case_t const &c, month_t month, case_result_t &out)
+void split_payout(domain::case_t const &c, date_t first, date_t last, case_result_t &out)
 {
     money_t rent;
     money_t heating;
@@ -317,7 +315,7 @@ void split_payout(domain::case_t const &c, month_t month, case_result_t &out)
     domain::assignment_t const *benefit = nullptr;
     for (auto purpose : {domain::assignment_purpose_t::rent, domain::assignment_purpose_t::energy}) {
         for (auto const &a : c.assignments) {
-            if (a.purpose != purpose || !overlaps_month(a.validity, month)) {
+            if (a.purpose != purpose || !overlaps(a.validity, first, last)) {
                 continue;
             }
             money_t const due = a.amount.value_or(purpose == domain::assignment_purpose_t::rent ? rent : heating);
@@ -330,14 +328,14 @@ void split_payout(domain::case_t const &c, month_t month, case_result_t &out)
         }
     }
     for (auto const &a : c.assignments) {
-        if (a.purpose == domain::assignment_purpose_t::benefit && overlaps_month(a.validity, month)) {
+        if (a.purpose == domain::assignment_purpose_t::benefit && overlaps(a.validity, first, last)) {
             benefit = &a;
             break;
         }
     }
     money_t offsets;
     for (auto const &o : c.offsets) {
-        if (overlaps_month(o.validity, month)) {
+        if (overlaps(o.validity, first, last)) {
             offsets += o.monthly;
         }
     }
@@ -406,17 +404,24 @@ void calculator_t::calculate(domain::case_t const &c, std::span<domain::person_t
     ctx.mp = m_params;
     ctx.c = &c;
     ctx.out = &out;
+    if (ctx.days_in_month == 0 || ctx.month != month) {
+        ctx.first_day = month.first_day();
+        ctx.last_day = month.last_day();
+        ctx.days_in_month = month.days();
+    }
     ctx.month = month;
+    date_t const first = ctx.first_day;
+    date_t const last = ctx.last_day;
     ctx.members.clear();
     ctx.seg_index = 0;
     ctx.first_segment = true;
 
-    int const dim = month.days();
+    int const dim = ctx.days_in_month;
     mask_t starts = mask_t{1} << 1;
     mask_t covered = 0;
 
     for (auto const &mb : c.members) {
-        if (!overlaps_month(mb.validity, month)) {
+        if (!overlaps(mb.validity, first, last)) {
             continue;
         }
         member_ref_t mr;
@@ -430,15 +435,23 @@ void calculator_t::calculate(domain::case_t const &c, std::span<domain::person_t
         }
         mr.index = static_cast<std::uint16_t>(out.persons.size());
         out.persons.emplace_back().person_id = mb.person_id;
-        date_t const birth = *mr.person->birth_date;
-        mr.p41_age_reached = p41_first_month(birth) <= month;
-        mr.p41_met = mr.p41_age_reached ||
-                     (age_on(birth, month.last_day()) >= 18 && (need_in_month(c, mb, "erwerbsminderung-voll", month) ||
-                                                                need_in_month(c, mb, "wfbm-eingangsverfahren", month)));
-        mark(mb.validity, month, dim, starts);
-        if (birth.month() == month.month() && birth.day() <= dim && birth.day() > 1) {
-            starts |= mask_t{1} << birth.day(); // a stage may change on the birthday
+        // one calendar conversion per person; the rest is arithmetic
+        auto const ymd = mr.person->birth_date->year_month_day();
+        int const by = ymd.year;
+        int const bm = ymd.month;
+        int const bd = ymd.day;
+        // age on the 1st of the month (a 29 February birthday counts on 1 March, as age_on())
+        mr.age_first = month.year() - by - ((month.month() < bm || (month.month() == bm && bd > 1)) ? 1 : 0);
+        if (bm == month.month() && bd <= dim && bd > 1) {
+            starts |= mask_t{1} << bd; // a stage may change on the birthday
+            mr.birthday = first + boost::gregorian::days(bd - 1);
         }
+        int const age_last = mr.age_first + (mr.birthday ? 1 : 0);
+        mr.p41_age_reached = p41_first_month(by, bm, bd) <= month;
+        mr.p41_met = mr.p41_age_reached ||
+                     (age_last >= 18 && (need_in_month(c, mb, "erwerbsminderung-voll", first, last) ||
+                                         need_in_month(c, mb, "wfbm-eingangsverfahren", first, last)));
+        mark(mb.validity, first, last, starts);
         ctx.members.push_back(mr);
     }
     if (ctx.members.empty()) {
@@ -459,12 +472,12 @@ void calculator_t::calculate(domain::case_t const &c, std::span<domain::person_t
     }
     for (auto const &a : c.approvals) {
         if (a.state == domain::approval_state_t::approved) {
-            mark(a.period, month, dim, starts, &covered);
+            mark(a.period, first, last, starts, &covered);
         }
     }
-    for (auto const &n : c.needs) mark(n.validity, month, dim, starts);
-    for (auto const &i : c.incomes) mark(i.validity, month, dim, starts);
-    for (auto const &h : c.housing) mark(h.validity, month, dim, starts);
+    for (auto const &n : c.needs) mark(n.validity, first, last, starts);
+    for (auto const &i : c.incomes) mark(i.validity, first, last, starts);
+    for (auto const &h : c.housing) mark(h.validity, first, last, starts);
 
     if (c.law == law_t::sgb12_kap3) {
         for (std::size_t i = 0; i < ctx.members.size(); ++i) {
@@ -485,7 +498,7 @@ void calculator_t::calculate(domain::case_t const &c, std::span<domain::person_t
         while (e + 1 <= dim && (covered >> (e + 1) & 1) && !(starts >> (e + 1) & 1)) {
             ++e;
         }
-        ctx.seg = segment_t{date_t(month.year(), month.month(), d), date_t(month.year(), month.month(), e),
+        ctx.seg = segment_t{first + boost::gregorian::days(d - 1), first + boost::gregorian::days(e - 1),
                             static_cast<std::int16_t>(days_30(d, e, dim))};
         ctx.seg_index = static_cast<std::uint8_t>(out.segments.size());
         out.segments.push_back(ctx.seg);
@@ -496,7 +509,7 @@ void calculator_t::calculate(domain::case_t const &c, std::span<domain::person_t
         d = e + 1;
     }
     sum_up(out);
-    split_payout(c, month, out);
+    split_payout(c, first, last, out);
 }
 
 case_result_t calculate(domain::case_t const &c, std::span<domain::person_t const> persons, month_t month,

@@ -30,6 +30,8 @@ struct member_ref_t
     bool p41_met = false;             ///< § 41 requirements met in the month (4. Kapitel, § 44 whole month)
     bool p41_age_reached = false;     ///< § 41 Abs. 2 age limit reached in the month
     std::optional<date_t> p2_from;    ///< AsylbLG: first day of § 2 benefits
+    int age_first = 0;                ///< age on the first day of the month
+    std::optional<date_t> birthday;   ///< the birthday, when it falls on day 2..n of the month
 };
 
 /// Per member and segment.
@@ -54,6 +56,9 @@ struct rule_context_t
     domain::case_t const *c = nullptr;
     case_result_t *out = nullptr;
     month_t month;
+    date_t first_day;                  ///< of the month
+    date_t last_day;
+    int days_in_month = 0;             ///< 0: not yet set up
     std::vector<member_ref_t> members;
     std::vector<person_state_t> state; ///< parallel to members
     domain::housing_t const *housing = nullptr; ///< in force in the segment

@@ -77,10 +77,9 @@ void p35_unterkunft_heizung(rule_context_t &ctx)
     if (n > 7) {
         limit += ctx.money(param_id_t::kdu_further, first_active) * (n - 7);
     }
-    bool const karenz = !asylblg3_only && in_karenzzeit(ctx);
     std::string_view note;
     if (actual > limit) {
-        if (karenz) {
+        if (!asylblg3_only && in_karenzzeit(ctx)) {
             note = "actual rent recognised: Karenzzeit § 35 Abs. 1 Satz 2";
             ctx.flag(ctx.members.size(), "rent-above-limit-karenzzeit",
                      "rent above the city limit, recognised during the Karenzzeit");

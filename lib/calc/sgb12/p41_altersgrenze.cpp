@@ -18,14 +18,26 @@ int p41_extra_months(int birth_year) noexcept
     return 24; // 67 years
 }
 
+month_t p41_first_month(int birth_year, int birth_month, int birth_day)
+{
+    // months since year 0 of the target month (65 years + extra months after the birth month)
+    int const target = birth_year * 12 + (birth_month - 1) + 65 * 12 + p41_extra_months(birth_year);
+    month_t const t{target / 12, target % 12 + 1};
+    // the year is completed the day before the "birthday" (day birth_day of the target month,
+    // rolling over into the next month when the month is shorter)
+    month_t completed = t;
+    if (birth_day == 1) {
+        completed = t.prev();
+    } else if (birth_day - 1 > t.days()) {
+        completed = t.next();
+    }
+    return completed.next();
+}
+
 month_t p41_first_month(date_t birth)
 {
-    // the "birthday" of 65 years + extra months; a day that does not exist in the target month
-    // rolls over into the next month (29 Feb -> 1 Mar), as age_on() does.
-    month_t const target = month_t::of(birth).plus(65 * 12 + p41_extra_months(birth.year()));
-    date_t const birthday = target.first_day() + boost::gregorian::days(birth.day() - 1);
-    date_t const completed = birthday - boost::gregorian::days(1);
-    return month_t::of(completed).next();
+    auto const ymd = birth.year_month_day();
+    return p41_first_month(ymd.year, ymd.month, ymd.day);
 }
 
 } // namespace sozbatch::calc

@@ -16,5 +16,7 @@ int p41_extra_months(int birth_year) noexcept;
 /// a year of life is completed the day before the birthday, § 187 Abs. 2 BGB), and § 44 Abs. 2
 /// grants Grundsicherung from the 1st of the following month.
 month_t p41_first_month(date_t birth);
+/// The same from the parts of the birth date (no calendar conversion; used by the kernel).
+month_t p41_first_month(int birth_year, int birth_month, int birth_day);
 
 } // namespace sozbatch::calc
