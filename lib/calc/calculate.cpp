@@ -170,10 +170,12 @@ domain::person_t const *find_person(std::span<domain::person_t const> persons, s
     return nullptr;
 }
 
-bool need_in_month(domain::case_t const &c, domain::member_t const &mb, std::string_view kind, date_t first, date_t last)
+/// \param permanent only needs without an end date (§ 41 Abs. 3: dauerhaft voll erwerbsgemindert)
+bool need_in_month(domain::case_t const &c, domain::member_t const &mb, std::string_view kind, date_t first, date_t last,
+                   bool permanent = false)
 {
     for (auto const &n : c.needs) {
-        if (n.kind == kind && overlaps(n.validity, first, last) &&
+        if (n.kind == kind && overlaps(n.validity, first, last) && (!permanent || n.validity.open_ended()) &&
             (n.person_id == mb.person_id || (n.person_id.empty() && mb.role == domain::member_role_t::applicant))) {
             return true;
         }
@@ -449,13 +451,14 @@ void calculator_t::calculate(domain::case_t const &c, std::span<domain::person_t
         int const age_last = mr.age_first + (mr.birthday ? 1 : 0);
         mr.p41_age_reached = p41_first_month(by, bm, bd) <= month;
         mr.p41_met = mr.p41_age_reached ||
-                     (age_last >= 18 && (need_in_month(c, mb, "erwerbsminderung-voll", first, last) ||
+                     (age_last >= 18 && (need_in_month(c, mb, "erwerbsminderung-voll", first, last, true) ||
                                          need_in_month(c, mb, "wfbm-eingangsverfahren", first, last)));
         mark(mb.validity, first, last, starts);
         ctx.members.push_back(mr);
     }
     if (ctx.members.empty()) {
-        throw case_error{"case " + c.file_ref + ": no member in " + month.to_string()};
+        out.flags.push_back(flag_t{NO_PERSON, "no-member", "no member of the case in this month: nothing to pay"});
+        return;
     }
     ctx.state.resize(ctx.members.size());
     if (c.law == law_t::bvg_kof) {

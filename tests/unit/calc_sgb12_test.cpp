@@ -75,8 +75,12 @@ TEST(CalcSgb12, P41KapitelFourNeedsTheAgeLimit)
     auto const aug = b.run(month_t{2024, 8});
     EXPECT_FALSE(aug.has_flag("p41-not-met"));
     EXPECT_EQ(aug.totals.entitlement.as_cents(), 56300 + 35000 + 4000);
-    // full Erwerbsminderung instead of age
+    // a temporary (befristete) full Erwerbsminderung is not § 41 Abs. 3
     b.need("A", "erwerbsminderung-voll");
+    b.c.needs.back().validity = period_t{date(2024, 1, 1), date(2025, 12, 31)};
+    EXPECT_TRUE(b.run(month_t{2024, 7}).has_flag("p41-not-met"));
+    // a permanent one is
+    b.c.needs.back().validity = period_t{date(2024, 1, 1), std::nullopt};
     EXPECT_EQ(b.run(month_t{2024, 7}).totals.entitlement.as_cents(), 56300 + 35000 + 4000);
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // § 27b Abs. 3 SGB XII: Barbetrag (weiterer notwendiger Lebensunterhalt) of adults in an
-// Einrichtung, at least 27 % of RBS 1. For minors the Land sets it (not implemented: flagged).
+// Einrichtung, at least 27 % of RBS 1. For minors the Land sets it (flagged, no amount).
 #include "lib/calc/rule_context.hpp"
 
 namespace sozbatch::calc::detail {
