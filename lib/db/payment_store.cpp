@@ -319,9 +319,22 @@ void payment_store_t::release(long long run_id, std::string const &by, std::stri
 {
     guard(m_db, [&] {
         soci::transaction tr{m_db.sql()};
+        std::string prepared_by, state;
+        m_db.sql() << "SELECT prepared_by, state FROM payment_runs WHERE id = :r", soci::into(prepared_by),
+            soci::into(state), soci::use(run_id);
+        if (!m_db.sql().got_data()) {
+            throw internal_error{"payment run " + std::to_string(run_id) + " does not exist"};
+        }
+        if (prepared_by == by) {
+            // four eyes, enforced here as well as in the job: whoever prepared a run never releases it
+            throw access_error{"four eyes: " + by + " prepared the payment run and must not release it"};
+        }
+        if (state != "prepared") {
+            throw internal_error{"payment run " + std::to_string(run_id) + " is " + state + ", not prepared"};
+        }
         m_db.sql() << "UPDATE payment_runs SET state = 'released', released_by = :b, released_at = :a WHERE id = :r "
-                      "AND state = 'prepared'",
-            soci::use(by), soci::use(at), soci::use(run_id);
+                      "AND state = 'prepared' AND prepared_by <> :b2",
+            soci::use(by), soci::use(at), soci::use(run_id), soci::use(by);
         m_db.sql() << "UPDATE payment_orders SET state = 'released' WHERE payment_run_id = :r AND state = 'prepared'",
             soci::use(run_id);
         tr.commit();

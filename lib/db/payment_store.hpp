@@ -175,6 +175,8 @@ public:
     /// The run's exported files.
     std::vector<payment_file_t> files(long long run_id);
 
+    /// Releases a prepared run and its non-held orders. \throws access_error when \p by prepared the
+    /// run (four eyes), internal_error when the run is not prepared
     void release(long long run_id, std::string const &by, std::string const &at);
     void refuse(long long run_id, std::string const &by, std::string const &at, std::string const &reason);
 

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/// \file
+/// \brief Invariants of the payment run on both backends (docs/payments.md): four eyes, every
+/// payable order in exactly one exported file and nothing exported twice, held orders in no file,
+/// idempotent bank feedback.
+
+#include "db_fixture.hpp"
+
+#include "lib/core/error.hpp"
+#include "lib/db/case_store.hpp"
+#include "lib/db/migrations.hpp"
+#include "lib/db/payment_store.hpp"
+#include "lib/payments/payment_run.hpp"
+
+#include <soci/soci.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using namespace sozbatch;
+using namespace sozbatch::domain;
+using sozbatch::testing::db_test;
+
+namespace {
+
+char const *const T0 = "2026-11-20T09:00:00Z";
+char const *const T1 = "2026-11-21T10:00:00Z";
+char const *const RUN = "KIEL-202612-R1";
+
+case_bundle_t bundle()
+{
+    case_bundle_t b;
+    b.tenant = "kiel";
+    b.tenant_name = "Landeshauptstadt Kiel";
+    b.source = "test";
+    b.work_group_names = {{"SG-NORD", "Sachgebiet Nord"}};
+    person_t p;
+    p.ext_id = "P1";
+    p.family_name = "Musterfrau";
+    p.first_names = "Erika";
+    p.birth_date = parse_date("1951-03-02");
+    p.sex = sex_t::female;
+    p.nationality = "000";
+    p.address = address_t{"Beispielweg", "3", "24103", "Kiel", "DE", ""};
+    b.persons.push_back(p);
+    case_t c;
+    c.file_ref = "50.1-0001";
+    c.law = law_t::sgb12_kap4;
+    c.work_group = "SG-NORD";
+    c.established_on = parse_date("2020-01-01");
+    c.members.push_back(member_t{"P1", member_role_t::applicant, period_t{parse_date("2020-01-01"), std::nullopt}, {}});
+    b.cases.push_back(c);
+    return b;
+}
+
+db::payee_row_t payee(std::string ext, std::string kind, std::string name, std::string iban)
+{
+    return db::payee_row_t{std::move(ext), std::move(kind), std::move(name), std::move(iban), "", "", ""};
+}
+
+std::string read(std::string const &path)
+{
+    std::ifstream in{path, std::ios::binary};
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+long long count_occurrences(std::string const &text, std::string const &what)
+{
+    long long n = 0;
+    for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + what.size())) {
+        ++n;
+    }
+    return n;
+}
+
+} // namespace
+
+class payments_test : public db_test
+{
+protected:
+    void SetUp() override
+    {
+        db_test::SetUp();
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
+        }
+        db::migrate(db(), T0);
+        db::case_store_t cases{db()};
+        cases.import_bundle(bundle(), "a.xml", "sha-a", "tester", T0);
+        m_tenant = *cases.find_tenant("kiel");
+        auto const list = cases.list_cases(m_tenant, db::case_filter_t{});
+        ASSERT_EQ(list.size(), 1u);
+        m_case = list[0].case_id;
+        m_cfg = payments::payment_config_t::from_settings({{"sepa.debtor-name", "Landeshauptstadt Kiel Sozialamt"},
+                                                           {"sepa.debtor-iban", "DE28210501700001000017"},
+                                                           {"sepa.max-transactions", "2"}});
+        char tmpl[] = "/tmp/sozbatch-paytest.XXXXXX";
+        ASSERT_NE(::mkdtemp(tmpl), nullptr);
+        m_dir = tmpl;
+    }
+    void TearDown() override
+    {
+        if (!m_dir.empty()) {
+            std::error_code ec;
+            std::filesystem::remove_all(m_dir, ec);
+        }
+        db_test::TearDown();
+    }
+
+    /// A run prepared by \p by: three SEPA transfers (two files at max 2), one cash order, two held.
+    long long prepare(std::string const &by)
+    {
+        std::vector<payments::order_source_t> src;
+        auto add = [&](std::string purpose, std::optional<db::payee_row_t> p, char const *amount) {
+            payments::order_source_t s;
+            s.case_id = m_case;
+            s.file_ref = "50.1-0001";
+            s.law = "SGB12-4";
+            s.month = "2026-12";
+            s.purpose = std::move(purpose);
+            s.payee = std::move(p);
+            s.applicant_name = "Erika Musterfrau";
+            s.amount = money_t::parse(amount);
+            src.push_back(std::move(s));
+        };
+        add("benefit", payee("Z1", "person", "Erika Musterfrau", "DE89370400440532013000"), "512.34");
+        add("rent", payee("Z2", "landlord", "Kieler Wohnungsbau GmbH", "DE02120300000000202051"), "335.00");
+        add("energy", payee("Z3", "energy-provider", "Stadtwerke Kiel AG", "DE02500105170137075030"), "41.00");
+        add("benefit", payee("Z4", "person", "Hans Bar", ""), "100.00");                                 // cash
+        add("rent", payee("Z5", "landlord", "Vermieter mit Fehler", "DE00210501700001000017"), "200.00"); // held
+        add("benefit", payee("Z6", "person", "Null Betrag", "DE89370400440532013000"), "0.00");          // held
+        db::payment_run_t run;
+        run.run_ref = RUN;
+        run.month = "2026-12";
+        run.execution_date = "2026-11-30";
+        run.prepared_by = by;
+        run.prepared_at = T0;
+        std::vector<std::string> notes;
+        long long no = 0;
+        for (auto const &s : src) {
+            m_orders.push_back(payments::build_order(m_cfg, s, RUN, ++no, notes));
+        }
+        for (auto const &o : m_orders) {
+            if (o.state == "held") {
+                ++run.held_count;
+            } else {
+                run.total += o.amount;
+            }
+        }
+        run.orders_count = static_cast<long long>(m_orders.size());
+        run.content_hash = payments::content_hash(m_orders);
+        run.files_hash = payments::compute_files_hash(m_cfg, run, m_orders).files_hash;
+        db::payment_store_t store{db()};
+        return store.create_run(m_tenant, run, m_orders);
+    }
+
+    /// Renders and records the export as pay export does (without the job around it).
+    payments::rendered_t export_run(long long run_id)
+    {
+        db::payment_store_t store{db()};
+        auto const run = *store.find_run(m_tenant, RUN);
+        auto const rendered = payments::render_files(m_cfg, run, store.orders(run_id), m_dir);
+        EXPECT_EQ(rendered.files_hash, run.files_hash) << "the files differ from the prepared ones";
+        store.record_export(m_tenant, run_id, rendered.files, {}, T1);
+        return rendered;
+    }
+
+    long long scalar(std::string const &sql)
+    {
+        long long n = 0;
+        db().sql() << sql, soci::into(n);
+        return n;
+    }
+
+    std::string order_state(std::string const &e2e)
+    {
+        db::payment_store_t store{db()};
+        return store.order_by_e2e(m_tenant, e2e)->state;
+    }
+
+    long long m_tenant = 0;
+    long long m_case = 0;
+    payments::payment_config_t m_cfg;
+    std::vector<db::payment_order_t> m_orders;
+    std::string m_dir;
+};
+
+TEST_P(payments_test, HeldOrdersCarryTheirReason)
+{
+    prepare("anna");
+    ASSERT_EQ(m_orders.size(), 6u);
+    EXPECT_EQ(m_orders[0].state, "prepared");
+    EXPECT_EQ(m_orders[0].channel, "sepa");
+    EXPECT_EQ(m_orders[3].channel, "cash");
+    EXPECT_EQ(m_orders[3].state, "prepared");
+    EXPECT_EQ(m_orders[4].state, "held");
+    EXPECT_NE(m_orders[4].hold_reason.find("invalid IBAN"), std::string::npos) << m_orders[4].hold_reason;
+    EXPECT_EQ(m_orders[5].state, "held");
+    EXPECT_NE(m_orders[5].hold_reason.find("zero"), std::string::npos) << m_orders[5].hold_reason;
+    EXPECT_EQ(m_orders[1].ultimate_creditor, "Erika Musterfrau"); // rent to the landlord names the client
+    EXPECT_EQ(m_orders[0].end_to_end_id, std::string{RUN} + "-00001");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'held'"), 2);
+}
+
+TEST_P(payments_test, FourEyesReleaseNeedsASecondOperator)
+{
+    auto const id = prepare("anna");
+    db::payment_store_t store{db()};
+    EXPECT_THROW(store.release(id, "anna", T1), access_error);
+    EXPECT_EQ(store.find_run(m_tenant, RUN)->state, "prepared");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'released'"), 0);
+
+    store.release(id, "paul", T1);
+    auto const run = *store.find_run(m_tenant, RUN);
+    EXPECT_EQ(run.state, "released");
+    EXPECT_EQ(run.released_by, "paul");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'released'"), 4);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'held'"), 2);
+    EXPECT_THROW(store.release(id, "paul", T1), internal_error); // released once only
+}
+
+TEST_P(payments_test, ExportNeedsTheRelease)
+{
+    auto const id = prepare("anna");
+    db::payment_store_t store{db()};
+    auto const run = *store.find_run(m_tenant, RUN);
+    auto const rendered = payments::render_files(m_cfg, run, store.orders(id), m_dir);
+    EXPECT_THROW(store.record_export(m_tenant, id, rendered.files, {}, T1), internal_error);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_files"), 0);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'exported'"), 0);
+}
+
+TEST_P(payments_test, EveryPayableOrderInExactlyOneExportedFile)
+{
+    auto const id = prepare("anna");
+    db::payment_store_t store{db()};
+    store.release(id, "paul", T1);
+    auto const rendered = export_run(id);
+
+    // three transfers split at max 2 into two pain.001 files, plus the cash list
+    ASSERT_EQ(rendered.files.size(), 3u);
+    EXPECT_EQ(rendered.files[0].file_name, std::string{RUN} + "-F01.xml");
+    EXPECT_EQ(rendered.files[0].tx_count, 2);
+    EXPECT_EQ(rendered.files[1].file_name, std::string{RUN} + "-F02.xml");
+    EXPECT_EQ(rendered.files[1].tx_count, 1);
+    EXPECT_EQ(rendered.files[2].file_name, std::string{RUN} + "-CASH.csv");
+    EXPECT_EQ(store.find_run(m_tenant, RUN)->state, "exported");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_files"), 3);
+    EXPECT_EQ(scalar("SELECT COUNT(DISTINCT msg_id) FROM payment_files"), 3);
+    EXPECT_EQ(scalar("SELECT SUM(tx_count) FROM payment_files"), 4);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'exported' AND payment_file_id IS NOT NULL"), 4);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'held' AND payment_file_id IS NULL"), 2);
+
+    // on disk: each payable EndToEndId in exactly one file, the held ones in none
+    std::map<std::string, long long> seen;
+    for (auto const &f : rendered.files) {
+        auto const text = read(m_dir + "/" + f.file_name);
+        for (auto const &o : m_orders) {
+            seen[o.end_to_end_id] += count_occurrences(text, o.end_to_end_id);
+        }
+    }
+    for (auto const &o : m_orders) {
+        EXPECT_EQ(seen[o.end_to_end_id], o.state == "held" ? 0 : 1) << o.end_to_end_id;
+    }
+
+    // a second export of the same run records nothing (no new MsgIds, no order twice)
+    EXPECT_THROW(store.record_export(m_tenant, id, rendered.files, {}, T1), internal_error);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_files"), 3);
+    // rendering the exported run again gives the same bytes under the same MsgIds
+    auto const again = payments::compute_files_hash(m_cfg, *store.find_run(m_tenant, RUN), store.orders(id));
+    EXPECT_EQ(again.files_hash, rendered.files_hash);
+    for (std::size_t i = 0; i < again.files.size(); ++i) {
+        EXPECT_EQ(again.files[i].msg_id, rendered.files[i].msg_id);
+        EXPECT_EQ(again.files[i].sha256, rendered.files[i].sha256);
+    }
+    // the exported benefit is covered: the next prepare of the month does not pay it again
+    auto const covered = store.covered(m_tenant, "2026-12");
+    EXPECT_EQ(covered.count({m_case, "benefit"}), 1u);
+    EXPECT_EQ(covered.count({m_case, "rent"}), 1u);
+}
+
+TEST_P(payments_test, ChangedOrderVoidsTheRelease)
+{
+    auto const id = prepare("anna");
+    db::payment_store_t store{db()};
+    store.release(id, "paul", T1);
+    db().sql() << "UPDATE payment_orders SET iban = 'DE02120300000000202051' WHERE order_no = 1";
+    auto const run = *store.find_run(m_tenant, RUN);
+    EXPECT_NE(payments::content_hash(store.orders(id)), run.content_hash);
+}
+
+TEST_P(payments_test, BankFeedbackIsIdempotent)
+{
+    auto const id = prepare("anna");
+    db::payment_store_t store{db()};
+    store.release(id, "paul", T1);
+    export_run(id);
+    std::string const e1 = std::string{RUN} + "-00001";
+    std::string const e2 = std::string{RUN} + "-00002";
+
+    db::bank_event_t rj;
+    rj.payment_order_id = store.order_by_e2e(m_tenant, e1)->id;
+    rj.end_to_end_id = e1;
+    rj.status = "rejected";
+    rj.reason_code = "AC04";
+    rj.amount = money_t::parse("512.34");
+    db::bank_event_t un;
+    un.end_to_end_id = "NOT-OURS";
+    un.status = "unmatched";
+    un.reason_code = "AC01";
+    ASSERT_FALSE(store.bank_message_known(m_tenant, "sha-1"));
+    store.record_bank_message(m_tenant, "sha-1", "pain.002", "BANK-1", "p2.xml", T1, {rj, un}, {});
+    EXPECT_EQ(order_state(e1), "rejected");
+    EXPECT_EQ(store.order_by_e2e(m_tenant, e1)->bank_reason, "AC04");
+    EXPECT_EQ(order_state(e2), "exported");
+    EXPECT_TRUE(store.bank_message_known(m_tenant, "sha-1"));
+    auto const events = scalar("SELECT COUNT(*) FROM bank_events");
+    EXPECT_EQ(events, 2);
+
+    // the same file again: refused by the database, nothing changed
+    EXPECT_THROW(store.record_bank_message(m_tenant, "sha-1", "pain.002", "BANK-1", "p2.xml", T1, {rj, un}, {}),
+                 db_error);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM bank_events"), events);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM bank_messages"), 1);
+
+    // a rejected order is no longer covered: the next run of the month pays it again
+    EXPECT_EQ(store.covered(m_tenant, "2026-12").count({m_case, "benefit"}), 0u);
+    ASSERT_EQ(store.returns(m_tenant).size(), 1u);
+
+    // a return (MD07) reported in two different messages: applied once, one payment stop
+    db::bank_event_t rt;
+    rt.payment_order_id = store.order_by_e2e(m_tenant, e2)->id;
+    rt.end_to_end_id = e2;
+    rt.status = "returned";
+    rt.reason_code = "MD07";
+    rt.amount = money_t::parse("335.00");
+    store.record_bank_message(m_tenant, "sha-2", "camt.054", "BANK-2", "c1.xml", T1, {rt}, {{*rt.payment_order_id, "MD07"}});
+    store.record_bank_message(m_tenant, "sha-3", "camt.054", "BANK-3", "c2.xml", T1, {rt}, {{*rt.payment_order_id, "MD07"}});
+    EXPECT_EQ(order_state(e2), "returned");
+    EXPECT_EQ(store.stops(m_tenant).size(), 1u);
+    EXPECT_EQ(store.active_stops(m_tenant).count({m_case, "Z2"}), 1u);
+    // a later return report does not turn the rejected order into a returned one
+    store.record_bank_message(m_tenant, "sha-4", "camt.054", "BANK-4", "c3.xml", T1,
+                              {db::bank_event_t{rj.payment_order_id, e1, "returned", "AC06", rj.amount}}, {});
+    EXPECT_EQ(order_state(e1), "rejected");
+    EXPECT_EQ(store.order_by_e2e(m_tenant, e1)->bank_reason, "AC04");
+}
+
+SOZBATCH_BOTH_BACKENDS(payments_test);
