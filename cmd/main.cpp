@@ -2,6 +2,7 @@
 /// \file
 /// \brief The sozbatch executable: parse, dispatch, map errors to exit codes. Nothing else.
 #include "jobs/job.hpp"
+#include "jobs/security_session.hpp"
 #include "lib/core/log.hpp"
 
 #include <iostream>
@@ -86,7 +87,7 @@ int run(std::vector<std::string> const &args)
     set_log_level(parse_log_level(opts.log_level));
     job->setup(vm);
     jobs::job_context_t ctx{opts, std::cout};
-    auto const rc = job->run(ctx);
+    auto const rc = jobs::run_job(*info, *job, ctx, rest); // authenticates, checks the permission, protocols
     for (auto const &[ref, reason] : ctx.failures()) {
         std::cout << "FAILED " << ref << ": " << reason << "\n";
     }

@@ -58,7 +58,9 @@ void cases_list_job_t::setup(po::variables_map const &)
 exit_code_t cases_list_job_t::run(job_context_t &ctx)
 {
     db::case_store_t store{ctx.db()};
-    auto const cases = store.list_cases(ctx.tenant_id(), m_filter);
+    auto filter = m_filter;
+    ctx.restrict_to_visible(filter); // only the operator's work groups (docs/security.md)
+    auto const cases = store.list_cases(ctx.tenant_id(), filter);
     ctx.out() << pad("AKTENZEICHEN", 16) << pad("LAW", 11) << pad("WORK-GROUP", 12) << pad("STATE", 8)
               << pad("VERSION", 9) << pad("MEMBERS", 9) << "RECORDED\n";
     for (auto const &c : cases) {
@@ -90,6 +92,10 @@ exit_code_t cases_show_job_t::run(job_context_t &ctx)
     auto const sc = store.load_case(ctx.tenant_id(), m_file_ref, as_of_option(m_as_of));
     if (!sc) {
         throw usage_error{"no case with Aktenzeichen '" + m_file_ref + "'"};
+    }
+    if (!ctx.may_see_work_group(sc->data.work_group)) {
+        throw access_error{"case " + m_file_ref + " belongs to work group " + sc->data.work_group +
+                           ", which is not one of operator " + ctx.operator_login() + "'s work groups"};
     }
     auto const &c = sc->data;
     auto &o = ctx.out();

@@ -2,6 +2,7 @@
 #include "jobs/db_jobs.hpp"
 
 #include "lib/db/migrations.hpp"
+#include "lib/security/protection.hpp"
 
 #include <ostream>
 
@@ -11,6 +12,8 @@ exit_code_t db_migrate_job_t::run(job_context_t &ctx)
 {
     auto &db = ctx.db(true);
     auto const applied = db::migrate(db, ctx.now_iso());
+    // write-log triggers, append-only guards, row-level security for every table with tenant_id
+    auto const protected_tables = security::install_protection(db);
     auto const st = db::schema_status(db);
     if (applied.empty()) {
         ctx.out() << "schema is up to date at version " << st.current << "\n";
@@ -20,6 +23,7 @@ exit_code_t db_migrate_job_t::run(job_context_t &ctx)
         }
         ctx.out() << "schema is now at version " << st.current << "\n";
     }
+    ctx.out() << "write log and access protection installed on " << protected_tables << " tables\n";
     return exit_code_t::ok;
 }
 

@@ -39,9 +39,17 @@ exit_code_t import_job_t::run(job_context_t &ctx)
             throw usage_error{f + " is for tenant '" + loaded.back().bundle.tenant + "', not '" + ctx.options().tenant + "'"};
         }
     }
+    for (auto const &l : loaded) { // an operator imports only cases of their work groups (docs/security.md)
+        for (auto const &c : l.bundle.cases) {
+            if (!ctx.may_see_work_group(c.work_group)) {
+                throw access_error{l.path + ": case " + c.file_ref + " is in work group " + c.work_group +
+                                   ", which is not one of operator " + ctx.operator_login() + "'s work groups"};
+            }
+        }
+    }
     db::case_store_t store{ctx.db()};
     for (auto const &l : loaded) {
-        auto const s = store.import_bundle(l.bundle, l.path, l.sha256, ctx.options().operator_name, ctx.now_iso());
+        auto const s = store.import_bundle(l.bundle, l.path, l.sha256, ctx.operator_login(), ctx.now_iso());
         log_info(kv("event", "import") + " " + kv("file", l.path) + " " + kv("sha256", l.sha256) + " " +
                  kv("written", std::to_string(s.records_written())));
         ctx.out() << "file " << l.path << " (tenant " << l.bundle.tenant << ", sha256 " << l.sha256.substr(0, 16)

@@ -4,6 +4,10 @@
 #include "lib/core/log.hpp"
 #include "lib/db/case_store.hpp"
 #include "lib/db/migrations.hpp"
+#include "lib/security/audit.hpp"
+#include "lib/security/operators.hpp"
+
+#include <algorithm>
 
 #include <ostream>
 
@@ -23,6 +27,8 @@ db::database_t &job_context_t::db(bool for_migration)
         std::string const url = m_options.db_url.empty() ? db::default_url() : m_options.db_url;
         m_db = std::make_unique<db::database_t>(url, "sozbatch", !for_migration);
         m_db->set_log_sql(m_options.log_sql);
+        // the write-log triggers need the audit functions on every SQLite connection
+        security::attach_connection(*m_db, m_options.operator_name);
         if (!for_migration) {
             db::require_current_schema(*m_db);
         }
@@ -61,6 +67,49 @@ std::string const &job_context_t::tenant_code()
 {
     tenant_id();
     return m_tenant_code;
+}
+
+security::session_t const &job_context_t::session() const
+{
+    static security::session_t const none{};
+    return m_session ? *m_session : none;
+}
+
+void job_context_t::set_session(security::session_t const &session)
+{
+    m_session = std::make_unique<security::session_t>(session);
+}
+
+std::string const &job_context_t::operator_login() const
+{
+    return m_session && m_session->authenticated ? m_session->login : m_options.operator_name;
+}
+
+std::vector<std::string> const &job_context_t::visible_work_groups() const { return session().work_groups; }
+
+bool job_context_t::may_see_work_group(std::string const &code) const
+{
+    auto const &wg = visible_work_groups();
+    return std::find(wg.begin(), wg.end(), code) != wg.end();
+}
+
+void job_context_t::restrict_to_visible(db::case_filter_t &filter) const
+{
+    std::vector<std::string> allowed;
+    if (filter.work_groups.empty()) {
+        allowed = visible_work_groups();
+    } else {
+        for (auto const &w : filter.work_groups) {
+            if (may_see_work_group(w)) {
+                allowed.push_back(w);
+            }
+        }
+    }
+    if (allowed.empty()) {
+        // an empty list means "all" to the data layer: name a group that cannot exist instead
+        allowed.emplace_back("\x1f(no visible work group)");
+    }
+    filter.work_groups = std::move(allowed);
 }
 
 void job_context_t::case_failed(std::string const &case_ref, std::string const &reason)

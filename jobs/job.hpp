@@ -10,6 +10,7 @@
 #include "lib/core/clock.hpp"
 #include "lib/core/error.hpp"
 #include "lib/db/database.hpp"
+#include "lib/security/permission.hpp"
 
 #include <functional>
 #include <iosfwd>
@@ -17,6 +18,13 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+namespace sozbatch::db {
+struct case_filter_t;
+}
+namespace sozbatch::security {
+struct session_t;
+}
 
 namespace sozbatch::jobs {
 
@@ -42,6 +50,20 @@ public:
     long long tenant_id();
     std::string const &tenant_code();
 
+    /// The operator the job runs as (set by the driver after authentication, see
+    /// jobs/security_session.hpp). Before that, or for database-owner commands, not authenticated.
+    security::session_t const &session() const;
+    void set_session(security::session_t const &session);
+    /// The authenticated operator's login (the --operator name for database-owner commands).
+    std::string const &operator_login() const;
+    /// Codes of the work groups whose cases the operator may see and process.
+    std::vector<std::string> const &visible_work_groups() const;
+    /// Restricts \p filter to the visible work groups (intersected with any work groups it already
+    /// names); when nothing is left the filter matches no case. Every job that reads cases calls it.
+    void restrict_to_visible(db::case_filter_t &filter) const;
+    /// True when the job's operator may see cases of work group \p code.
+    bool may_see_work_group(std::string const &code) const;
+
     /// Records a case that failed; the run goes on and exits 1.
     void case_failed(std::string const &case_ref, std::string const &reason);
     std::vector<std::pair<std::string, std::string>> const &failures() const noexcept { return m_failures; }
@@ -56,6 +78,7 @@ private:
     std::optional<long long> m_tenant_id;
     std::string m_tenant_code;
     std::vector<std::pair<std::string, std::string>> m_failures;
+    std::unique_ptr<security::session_t> m_session;
 };
 
 class job_t
@@ -67,6 +90,9 @@ public:
     /// Reads the parsed options; no I/O. \throws usage_error
     virtual void setup(po::variables_map const &) {}
     virtual exit_code_t run(job_context_t &ctx) = 0;
+    /// False for a job that, with the options given, reads and writes no database (it then runs
+    /// without an operator session, e.g. the trial calculation of a file). Called after setup.
+    virtual bool uses_database() const { return true; }
 };
 
 struct job_info_t
@@ -75,6 +101,9 @@ struct job_info_t
     std::string synopsis;    ///< arguments, e.g. "FILE.xml..."
     std::string description; ///< one line
     std::function<std::unique_ptr<job_t>()> make;
+    /// What the operator needs (docs/security.md, "Permission matrix"); checked before `run`.
+    /// Defaults to admin so that a command registered without thought is not open to everyone.
+    security::permission_t permission = security::permission_t::admin;
 };
 
 /// Every command, in the order `sozbatch --help` lists them.

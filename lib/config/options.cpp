@@ -23,6 +23,8 @@ po::options_description global_description(global_options_t &o)
         ("config", po::value(&o.config_file), "configuration file (default /etc/sozbatch/sozbatch.conf if present)")
         ("tenant", po::value(&o.tenant), "tenant code (default: the only tenant in the database)")
         ("operator", po::value(&o.operator_name), "operator name the job runs as (default: $USER)")
+        ("password-file", po::value(&o.password_file), "file whose first line is the operator's password (SQLite; "
+                                                       "else $SOZBATCH_PASSWORD, else a prompt on a terminal)")
         ("fixed-now", po::value(&o.fixed_now), "use this UTC time as 'now' (YYYY-MM-DDTHH:MM:SSZ) for reproducible output")
         ("log-level", po::value(&o.log_level)->default_value("warn"), "debug, info, warn, error or quiet")
         ("log-sql", po::bool_switch(&o.log_sql), "log every SQL statement (at debug level)")

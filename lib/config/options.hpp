@@ -21,6 +21,7 @@ struct global_options_t
     std::string config_file;     ///< --config; default /etc/sozbatch/sozbatch.conf when it exists
     std::string tenant;          ///< --tenant; default: the only tenant in the database
     std::string operator_name;   ///< --operator; default: $USER (the security issue authenticates it)
+    std::string password_file;   ///< --password-file; SQLite password source (else SOZBATCH_PASSWORD, else a prompt)
     std::string fixed_now;       ///< --fixed-now; default: the system clock
     std::string log_level = "warn"; ///< --log-level: debug, info, warn, error, quiet
     bool log_sql = false;        ///< --log-sql: log every SQL statement at debug level

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// \file
+/// \brief Runs a job as an authenticated operator: authentication, the permission check, the
+/// login/system protocol around the job (docs/security.md). Called by cmd/main.cpp for every
+/// command.
+
+#include "jobs/job.hpp"
+
+#include <string>
+#include <vector>
+
+namespace sozbatch::jobs {
+
+/// Authenticates the operator (unless the command needs database-owner rights or is the
+/// bootstrap), checks `info.permission`, records job start and end in the protocol and runs the
+/// job. \param args the command's arguments, recorded as its parameters.
+/// \throws access_error (exit 2) on a failed authentication or a missing permission
+exit_code_t run_job(job_info_t const &info, job_t &job, job_context_t &ctx, std::vector<std::string> const &args);
+
+/// The operator's password for SQLite: --password-file, else $SOZBATCH_PASSWORD, else a prompt
+/// without echo when stdin is a terminal. \throws access_error when there is none
+std::string read_password(config::global_options_t const &options, std::string const &prompt);
+
+/// A new password for `operators add|passwd`: --new-password-file, else $SOZBATCH_NEW_PASSWORD,
+/// else asked twice on a terminal. \throws usage_error when there is none or it is too short
+std::string read_new_password(std::string const &file, std::string const &prompt);
+
+} // namespace sozbatch::jobs
