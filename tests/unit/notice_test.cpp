@@ -145,6 +145,13 @@ TEST(notice_template, shipped_templates_reference_only_known_fields)
     f.set("miete_neu", "1,00 €");
     f.set("rente", "1,00 €");
     f.set("angerechnet", "1,00 €");
+    // Fields of the job's own sections (posten.txt, grund.aenderung.posten): jobs/notices_letter.cpp.
+    f.set("geburtsdatum", "01.01.1950");
+    f.set("konto", "IBAN DE89 …");
+    f.set("posten", "Regelbedarf");
+    f.set("bisher", "1,00 €");
+    f.set("neu", "2,00 €");
+    f.set("norm", "§ 27a SGB XII");
     auto const problems = templates.check(f);
     for (auto const &p : problems) {
         ADD_FAILURE() << p;

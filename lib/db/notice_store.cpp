@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lib/db/notice_store.hpp"
+
+#include "lib/db/row.hpp"
+
+namespace sozbatch::db {
+
+std::string notice_key(long long case_id, std::string const &kind, std::string const &event_ref)
+{
+    return std::to_string(case_id) + "|" + kind + "|" + event_ref;
+}
+
+long long notice_store_t::begin_run(long long tenant, month_t month, std::string const &now,
+                                    std::string const &operator_name, bool forced, std::string const &force_reason)
+{
+    return guard(m_db, [&] {
+        long long id = 0;
+        std::string const m = month.to_string();
+        int const f = forced ? 1 : 0;
+        m_db.sql() << "INSERT INTO notice_runs (tenant_id, month, started_at, operator, forced, force_reason) "
+                      "VALUES (:t, :m, :s, :o, :f, :r) RETURNING id",
+            soci::into(id), soci::use(tenant), soci::use(m), soci::use(now), soci::use(operator_name), soci::use(f),
+            soci::use(force_reason);
+        return id;
+    });
+}
+
+void notice_store_t::finish_run(long long run_id, long long documents, long long held, long long batches,
+                                std::string const &now)
+{
+    guard(m_db, [&] {
+        m_db.sql() << "UPDATE notice_runs SET ended_at = :e, documents = :d, held = :h, batches = :b WHERE id = :id",
+            soci::use(now), soci::use(documents), soci::use(held), soci::use(batches), soci::use(run_id);
+    });
+}
+
+long long notice_store_t::runs_for_month(long long tenant, month_t month)
+{
+    return guard(m_db, [&] {
+        long long n = 0;
+        std::string const m = month.to_string();
+        m_db.sql() << "SELECT COUNT(*) FROM notice_runs WHERE tenant_id = :t AND month = :m", soci::into(n),
+            soci::use(tenant), soci::use(m);
+        return n;
+    });
+}
+
+std::vector<notice_line_t> notice_store_t::lines(long long result_id)
+{
+    return guard(m_db, [&] {
+        std::vector<notice_line_t> out;
+        soci::rowset<soci::row> rs =
+            (m_db.sql().prepare << "SELECT person_ext_id, kind, cls, legal_basis, segment_from, segment_to, "
+                                   "monthly_cents, amount_cents, note FROM calc_lines WHERE calc_result_id = :r ORDER BY seq",
+             soci::use(result_id));
+        for (auto const &r : rs) {
+            notice_line_t l;
+            l.person_id = text(r, 0);
+            l.kind = text(r, 1);
+            l.cls = text(r, 2);
+            l.legal_basis = text(r, 3);
+            l.segment_from = parse_date(text(r, 4).substr(0, 10));
+            l.segment_to = parse_date(text(r, 5).substr(0, 10));
+            l.monthly = money_t::cents(int64(r, 6));
+            l.amount = money_t::cents(int64(r, 7));
+            l.note = text(r, 8);
+            out.push_back(std::move(l));
+        }
+        return out;
+    });
+}
+
+std::vector<difference_row_t> notice_store_t::differences_up_to(long long tenant, month_t month)
+{
+    return guard(m_db, [&] {
+        std::vector<difference_row_t> out;
+        std::string const m = month.to_string();
+        soci::rowset<soci::row> rs =
+            (m_db.sql().prepare << "SELECT d.id, d.case_id, c.file_ref, d.month, d.kind, d.paid_result_id, d.new_result_id, "
+                                   "d.entitlement_delta_cents, d.payout_delta_cents FROM calc_differences d "
+                                   "JOIN cases c ON c.id = d.case_id WHERE d.tenant_id = :t AND d.month <= :m "
+                                   "ORDER BY d.month, d.id",
+             soci::use(tenant), soci::use(m));
+        for (auto const &r : rs) {
+            out.push_back(difference_row_t{int64(r, 0), int64(r, 1), text(r, 2), text(r, 3), text(r, 4), int64(r, 5),
+                                           int64(r, 6), money_t::cents(int64(r, 7)), money_t::cents(int64(r, 8))});
+        }
+        return out;
+    });
+}
+
+std::set<long long> notice_store_t::cases_with_results_before(long long tenant, month_t month)
+{
+    return guard(m_db, [&] {
+        std::set<long long> out;
+        std::string const m = month.to_string();
+        soci::rowset<soci::row> rs =
+            (m_db.sql().prepare << "SELECT DISTINCT case_id FROM calc_results WHERE tenant_id = :t AND month < :m",
+             soci::use(tenant), soci::use(m));
+        for (auto const &r : rs) {
+            out.insert(int64(r, 0));
+        }
+        return out;
+    });
+}
+
+std::set<std::string> notice_store_t::produced_keys(long long tenant, month_t month)
+{
+    return guard(m_db, [&] {
+        std::set<std::string> out;
+        std::string const m = month.to_string();
+        soci::rowset<soci::row> rs =
+            (m_db.sql().prepare << "SELECT case_id, kind, event_ref FROM notices WHERE tenant_id = :t AND "
+                                   "state = 'produced' AND (month = :m OR difference_id IS NOT NULL)",
+             soci::use(tenant), soci::use(m));
+        for (auto const &r : rs) {
+            out.insert(notice_key(int64(r, 0), text(r, 1), text(r, 2)));
+        }
+        return out;
+    });
+}
+
+long long notice_store_t::supersede(long long tenant, month_t month)
+{
+    return guard(m_db, [&] {
+        std::string const m = month.to_string();
+        long long n = 0;
+        m_db.sql() << "SELECT COUNT(*) FROM notices WHERE tenant_id = :t AND month = :m AND state = 'produced'",
+            soci::into(n), soci::use(tenant), soci::use(m);
+        m_db.sql() << "UPDATE notices SET state = 'superseded' WHERE tenant_id = :t AND month = :m AND state = 'produced'",
+            soci::use(tenant), soci::use(m);
+        return n;
+    });
+}
+
+void notice_store_t::record(long long tenant, long long run_id, notice_record_t const &n, std::string const &now)
+{
+    guard(m_db, [&] {
+        nullable_int_t result{n.calc_result_id};
+        nullable_int_t diff{n.difference_id};
+        m_db.sql() << "INSERT INTO notices (tenant_id, notice_run_id, case_id, month, kind, event, event_ref, "
+                      "calc_result_id, difference_id, state, document_id, batch_id, pages, content_sha256, reason, "
+                      "created_at) VALUES (:t, :run, :c, :m, :k, :e, :ref, :res, :diff, :s, :doc, :b, :p, :h, :why, :now)",
+            soci::use(tenant), soci::use(run_id), soci::use(n.case_id), soci::use(n.month), soci::use(n.kind),
+            soci::use(n.event), soci::use(n.event_ref), soci::use(result.value, result.ind),
+            soci::use(diff.value, diff.ind), soci::use(n.state), soci::use(n.document_id), soci::use(n.batch_id),
+            soci::use(n.pages), soci::use(n.content_sha256), soci::use(n.reason), soci::use(now);
+    });
+}
+
+std::vector<notice_record_t> notice_store_t::notices(long long tenant, month_t month)
+{
+    return guard(m_db, [&] {
+        std::vector<notice_record_t> out;
+        std::string const m = month.to_string();
+        soci::rowset<soci::row> rs =
+            (m_db.sql().prepare << "SELECT n.case_id, c.file_ref, n.month, n.kind, n.event, n.event_ref, n.calc_result_id, "
+                                   "n.difference_id, n.state, n.document_id, n.batch_id, n.pages, n.content_sha256, "
+                                   "n.reason FROM notices n JOIN cases c ON c.id = n.case_id "
+                                   "WHERE n.tenant_id = :t AND n.month = :m ORDER BY n.id",
+             soci::use(tenant), soci::use(m));
+        for (auto const &r : rs) {
+            notice_record_t n;
+            n.case_id = int64(r, 0);
+            n.file_ref = text(r, 1);
+            n.month = text(r, 2);
+            n.kind = text(r, 3);
+            n.event = text(r, 4);
+            n.event_ref = text(r, 5);
+            n.calc_result_id = opt_int64(r, 6);
+            n.difference_id = opt_int64(r, 7);
+            n.state = text(r, 8);
+            n.document_id = text(r, 9);
+            n.batch_id = text(r, 10);
+            n.pages = static_cast<int>(int64(r, 11));
+            n.content_sha256 = text(r, 12);
+            n.reason = text(r, 13);
+            out.push_back(std::move(n));
+        }
+        return out;
+    });
+}
+
+} // namespace sozbatch::db

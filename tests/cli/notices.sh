@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# sozbatch notices end to end on SQLite: import -> calc -> notices -> print batches; checks the
+# real PDF (pdftotext, qpdf), a held letter, the rerun without duplicates, --force, and preview.
+. "$(dirname "$0")/lib.sh" "$@"
+DB="sqlite3://db=$WORK/notices.db"
+CONF="$ROOT/samples/sozbatch.conf"
+OUT="$WORK/out"
+export SOZBATCH_NEW_PASSWORD=notices-test-pw SOZBATCH_PASSWORD=notices-test-pw
+
+# A name the font cannot show: that letter is held, the batch goes on.
+sed 's/family-name="Ohnekonto" first-names="Walter"/family-name="王" first-names="伟"/' \
+    "$ROOT/samples/demo-cases.xml" >"$WORK/demo.xml"
+grep -q 'family-name="王"' "$WORK/demo.xml" || fail "test data: the held name was not put in"
+
+run migrate 0 db migrate --db "$DB"
+run boot 0 operators bootstrap --login chef --tenant kiel --db "$DB"
+run add_clerk 0 operators add clerk --role caseworker-edit caseworker-read payment-preparer --work-group SG-NORD SG-SUED --operator chef --db "$DB"
+run import 0 import "$WORK/demo.xml" --operator clerk --db "$DB"
+run calc 0 calc --month 2026-12 --operator clerk --db "$DB"
+
+run notices 1 notices --month 2026-12 --operator clerk --db "$DB" --config "$CONF" --out-dir "$OUT" --batch-size 25
+stdout_has notices "notices 2026-12:"
+stdout_has notices "bewilligung:"
+stdout_has notices "FAILED 50.2-0004: "
+stdout_has notices " held: "
+stdout_has notices "cannot"
+dir="$OUT/notices/2026-12"
+pdfs=$(ls "$dir"/*.pdf 2>/dev/null | wc -l)
+[ "$pdfs" -ge 2 ] || fail "expected at least 2 batch PDFs with --batch-size 25, found $pdfs"
+first_pdf=$(ls "$dir"/*.pdf | head -1)
+pdftotext -layout "$first_pdf" "$WORK/batch.txt" || fail "pdftotext failed on $first_pdf"
+grep -q "Aktenzeichen" "$WORK/batch.txt" || fail "batch PDF: no Aktenzeichen label"
+grep -qE "50\.[0-9]-00[0-9][0-9]" "$WORK/batch.txt" || fail "batch PDF: no Aktenzeichen of a demo case"
+grep -qE "[0-9]+,[0-9]{2} €" "$WORK/batch.txt" || fail "batch PDF: no amount in euros"
+grep -qE "§.[0-9]+[a-z]? .*SGB XII|AsylbLG|BVG" "$WORK/batch.txt" || fail "batch PDF: no norm"
+grep -q "Widerspruch" "$WORK/batch.txt" || fail "batch PDF: no Rechtsbehelfsbelehrung (Widerspruch)"
+grep -q "Landeshauptstadt Kiel" "$WORK/batch.txt" || fail "batch PDF: no letterhead from the configuration"
+grep -q "王" "$WORK/batch.txt" && fail "the held letter is in the batch"
+total_docs=0
+for pdf in "$dir"/*.pdf; do
+    idx="${pdf%.pdf}.index.xml"
+    [ -f "$idx" ] || { fail "no index for $pdf"; continue; }
+    [ -f "$pdf.manifest" ] || fail "no manifest beside $pdf"
+    pages=$(qpdf --show-npages "$pdf")
+    want=$(grep -o 'pdf-pages="[0-9]*"' "$idx" | head -1 | grep -o '[0-9]*')
+    [ "$pages" = "$want" ] || fail "$(basename "$pdf"): qpdf says $pages pages, the index '$want'"
+    n=$(grep -c "<piece " "$idx")
+    total_docs=$((total_docs + n))
+done
+produced=$(sqlite3 "$WORK/notices.db" "SELECT COUNT(*) FROM notices WHERE state = 'produced'")
+[ "$produced" = "$total_docs" ] || fail "recorded $produced produced letters, the indexes list $total_docs"
+held=$(sqlite3 "$WORK/notices.db" "SELECT COUNT(*) FROM notices WHERE state = 'held'")
+[ "$held" -ge 1 ] || fail "the held letter was not recorded"
+
+# presort: postcodes ascending through the batches
+grep -ho ' postcode="[0-9]*"' $(ls "$dir"/*.index.xml) | grep -o '[0-9]*' >"$WORK/postcodes.txt"
+[ -s "$WORK/postcodes.txt" ] || fail "no postcodes in the indexes"
+sort -c "$WORK/postcodes.txt" 2>/dev/null || fail "documents are not sorted by postcode"
+
+# rerun: no new batch, no letter twice
+before=$(ls "$dir" | wc -l)
+run rerun 1 notices --month 2026-12 --operator clerk --db "$DB" --config "$CONF" --out-dir "$OUT"
+stdout_has rerun "notices 2026-12: 0 documents in 0 batches"
+after=$(ls "$dir" | wc -l)
+[ "$before" = "$after" ] || fail "rerun wrote files ($before -> $after)"
+again=$(sqlite3 "$WORK/notices.db" "SELECT COUNT(*) FROM notices WHERE state = 'produced'")
+[ "$again" = "$produced" ] || fail "rerun recorded letters again ($produced -> $again)"
+
+# --force needs a reason; with one the month is produced again and that is recorded
+run force_no_reason 2 notices --month 2026-12 --force --operator clerk --db "$DB" --config "$CONF" --out-dir "$OUT"
+stderr_has force_no_reason "--reason"
+run force 1 notices --month 2026-12 --force --reason "Druckerei: Papierstau" --operator clerk --db "$DB" --config "$CONF" --out-dir "$OUT"
+stdout_has force "superseded (forced: Druckerei: Papierstau)"
+reason=$(sqlite3 "$WORK/notices.db" "SELECT force_reason FROM notice_runs WHERE forced = 1")
+[ "$reason" = "Druckerei: Papierstau" ] || fail "the forced run's reason is not recorded: '$reason'"
+
+# no letterhead configured: exit 2 before anything is written
+run no_letterhead 2 notices --month 2026-12 --operator clerk --db "$DB" --out-dir "$WORK/none"
+stderr_has no_letterhead "letterhead.authority"
+
+# preview: one Bescheid as PDF and PNG
+run preview 0 notices preview 50.1-0001 --month 2026-12 --operator clerk --db "$DB" --config "$CONF" --out-dir "$OUT"
+stdout_has preview "pdf: "
+png=$(sed -n 's/^  png: //p' "$WORK/preview.out")
+pdf=$(sed -n 's/^  pdf: //p' "$WORK/preview.out")
+[ -s "$png" ] && [ "$(head -c 4 "$png" | tail -c 3)" = "PNG" ] || fail "preview: no PNG at '$png'"
+pdftotext "$pdf" - | grep -q "50.1-0001" || fail "preview: the PDF lacks the Aktenzeichen"
+run preview_kind 0 notices preview 50.1-0001 --month 2026-12 --kind zahlungsmitteilung --operator clerk --db "$DB" --config "$CONF" --out-dir "$OUT"
+stdout_has preview_kind "zahlungsmitteilung"
+run preview_unknown 2 notices preview 99.9-9999 --month 2026-12 --operator clerk --db "$DB" --config "$CONF" --out-dir "$OUT"
+finish
