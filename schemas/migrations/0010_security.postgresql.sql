@@ -5,6 +5,9 @@
 -- All SECURITY DEFINER functions run as the schema owner with a fixed search_path; identities
 -- are taken from session_user (the login role), never from a setting a client could change.
 
+-- This file runs before 0010_security.sql creates the tables the SQL functions name.
+SET check_function_bodies = false;
+
 -- Length-prefixed field for the canonical text of a write-log entry ("<chars>:<text>;").
 CREATE FUNCTION sozbatch_lp(t TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE
 AS $$ SELECT length(coalesce(t, '')) || ':' || coalesce(t, '') || ';' $$;
@@ -162,3 +165,5 @@ AS $$
         OR EXISTS (SELECT 1 FROM payment_assignments a JOIN case_versions cv ON cv.id = a.case_version_id
                     WHERE a.payee_id = p_payee AND sozbatch_case_visible(cv.case_id))
 $$;
+
+RESET check_function_bodies;

@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Security on both backends: authentication, work-group isolation (data layer; PostgreSQL also
+// row-level security for a hand-written query as the operator's own role), the write log's
+// chain and its tamper detection, append-only guards, archive purge.
+#include "db_fixture.hpp"
+
+#include "formats/case_import/reader.hpp"
+#include "jobs/job.hpp"
+#include "lib/core/error.hpp"
+#include "lib/db/case_store.hpp"
+#include "lib/db/migrations.hpp"
+#include "lib/security/archive.hpp"
+#include "lib/security/audit.hpp"
+#include "lib/security/operators.hpp"
+#include "lib/security/protection.hpp"
+#include "lib/security/protocol.hpp"
+
+#include <sstream>
+
+using namespace sozbatch;
+using sozbatch::testing::backend_t;
+using sozbatch::testing::db_test;
+
+namespace {
+
+char const *const T0 = "2026-11-20T09:00:00Z";
+
+long long count(db::database_t &db, std::string const &sql)
+{
+    long long n = 0;
+    db.sql() << sql, soci::into(n);
+    return n;
+}
+
+/// A PostgreSQL URL for the same database as another login role.
+std::string as_role(std::string url, std::string const &role)
+{
+    auto const pos = url.find("user=");
+    auto const end = url.find(' ', pos);
+    url.replace(pos, end == std::string::npos ? std::string::npos : end - pos, "user=" + role);
+    return url;
+}
+
+} // namespace
+
+class security_test : public db_test
+{
+protected:
+    void SetUp() override
+    {
+        db_test::SetUp();
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
+        }
+        db::migrate(db(), T0);
+        security::install_protection(db());
+        security::attach_connection(db(), "setup");
+        security::set_audit_context(db(), "setup", T0);
+        db::case_store_t store{db()};
+        auto const bundle = formats::read_case_import(SOZBATCH_SOURCE_DIR "/samples/demo-cases.xml");
+        store.import_bundle(bundle, "demo-cases.xml", "sha-demo", "setup", T0);
+        m_tenant = *store.find_tenant("kiel");
+    }
+
+    bool pg() const { return GetParam() == backend_t::postgresql; }
+
+    /// An operator with a password (SQLite) or a login role (PostgreSQL) in one work group.
+    security::operator_t make_operator(std::string const &login, std::string const &group, std::string const &role)
+    {
+        security::operator_store_t ops{db()};
+        std::string db_role;
+        if (pg()) {
+            db_role = login + "_" + std::to_string(::getpid()) + "_" + std::to_string(++s_roles);
+            db().sql() << "CREATE ROLE " + db_role + " LOGIN";
+            db().sql() << "GRANT sozbatch_app TO " + db_role;
+        }
+        ops.add(m_tenant, login, login, pg() ? "" : security::hash_password("secret-" + login), db_role, T0);
+        auto op = *ops.find(m_tenant, login);
+        ops.grant(op, role);
+        ops.assign_group(op, group);
+        return *ops.find(m_tenant, login);
+    }
+
+    long long m_tenant = 0;
+    static inline int s_roles = 0;
+};
+
+TEST_P(security_test, EveryDomainTableIsProtected)
+{
+    EXPECT_TRUE(security::unprotected_tables(db()).empty());
+    auto const tables = security::domain_tables(db());
+    EXPECT_GE(tables.size(), 20u);
+    // a table added by a later migration is covered by the next install
+    db().sql() << db().translate("CREATE TABLE later_results (id {{pk}}, tenant_id BIGINT NOT NULL, case_version_id BIGINT "
+                                 "NOT NULL, amount_cents BIGINT NOT NULL)");
+    ASSERT_EQ(security::unprotected_tables(db()), std::vector<std::string>{"later_results"});
+    security::install_protection(db());
+    EXPECT_TRUE(security::unprotected_tables(db()).empty());
+    long long const before = count(db(), "SELECT COUNT(*) FROM audit_log");
+    db().sql() << "INSERT INTO later_results (tenant_id, case_version_id, amount_cents) VALUES (:t, 1, 100)",
+        soci::use(m_tenant);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log"), before + 1);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log WHERE table_name = 'later_results' AND operation = 'INSERT' "
+                          "AND operator = 'setup'"),
+              1);
+}
+
+TEST_P(security_test, WriteLogChainIsIntactAndTamperingIsFound)
+{
+    auto const ok = security::verify_chain(db());
+    EXPECT_FALSE(ok.broken) << ok.reason;
+    EXPECT_GT(ok.entries, 400); // 40 cases with members, needs, incomes ...
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log WHERE table_name = 'person_versions'"),
+              count(db(), "SELECT COUNT(*) FROM person_versions"));
+    // an update and a delete are recorded with old and new values
+    db().sql() << "UPDATE needs SET note = 'changed' WHERE id = 1";
+    db().sql() << "DELETE FROM offsets WHERE id = (SELECT MIN(id) FROM offsets)";
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log WHERE table_name = 'needs' AND operation = 'UPDATE' AND "
+                          "row_key = 'id=1' AND new_values LIKE '%changed%' AND old_values <> ''"),
+              1);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log WHERE table_name = 'offsets' AND operation = 'DELETE' AND "
+                          "new_values = ''"),
+              1);
+    EXPECT_FALSE(security::verify_chain(db()).broken);
+
+    // the application cannot change or delete log entries
+    EXPECT_ANY_THROW(db().sql() << "UPDATE audit_log SET operator = 'someone' WHERE id = 3");
+    EXPECT_ANY_THROW(db().sql() << "DELETE FROM audit_log WHERE id = 3");
+    security::protocol_entry_t e;
+    e.at = T0;
+    e.event = "job-start";
+    e.operator_name = "setup";
+    e.job = "test";
+    security::append_protocol(db(), e);
+    EXPECT_ANY_THROW(db().sql() << "UPDATE protocol SET detail = 'x'");
+    EXPECT_ANY_THROW(db().sql() << "DELETE FROM protocol");
+
+    // a database superuser switches the guard off, alters entry 3 and switches it on again
+    if (pg()) {
+        db().sql() << "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only";
+        db().sql() << "UPDATE audit_log SET operator = 'someone' WHERE id = 3";
+        db().sql() << "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only";
+    } else {
+        db().sql() << "DROP TRIGGER audit_log_no_update";
+        db().sql() << "UPDATE audit_log SET operator = 'someone' WHERE id = 3";
+        security::install_protection(db());
+    }
+    auto const broken = security::verify_chain(db());
+    ASSERT_TRUE(broken.broken);
+    EXPECT_EQ(*broken.broken, 3);
+}
+
+TEST_P(security_test, ChangedValuesAndDeletedEntriesAreFound)
+{
+    if (pg()) {
+        db().sql() << "ALTER TABLE audit_log DISABLE TRIGGER USER";
+    } else {
+        db().sql() << "DROP TRIGGER audit_log_no_update";
+        db().sql() << "DROP TRIGGER audit_log_no_delete";
+    }
+    db().sql() << "UPDATE audit_log SET new_values = REPLACE(new_values, '1', '2') WHERE id = 7";
+    auto r = security::verify_chain(db());
+    ASSERT_TRUE(r.broken);
+    EXPECT_EQ(*r.broken, 7);
+    EXPECT_NE(r.reason.find("new values"), std::string::npos) << r.reason;
+    db().sql() << "DELETE FROM audit_log WHERE id >= 7 AND id <= 9";
+    r = security::verify_chain(db());
+    ASSERT_TRUE(r.broken);
+    EXPECT_EQ(*r.broken, 10);
+}
+
+TEST_P(security_test, OperatorOfGroupASeesNoCaseOfGroupB)
+{
+    auto const a = make_operator("anna", "SG-NORD", "caseworker-read");
+    db::case_store_t store{db()};
+    long long const all = static_cast<long long>(store.list_cases(m_tenant, {}).size());
+    db::case_filter_t nord_only;
+    nord_only.work_groups = {"SG-NORD"};
+    long long const nord = static_cast<long long>(store.list_cases(m_tenant, nord_only).size());
+    ASSERT_GT(nord, 0);
+    ASSERT_GT(all - nord, 0);
+
+    // the data layer through the job context (SQLite's enforcement; also used on PostgreSQL)
+    config::global_options_t opts;
+    std::ostringstream out;
+    jobs::job_context_t ctx{opts, out};
+    security::session_t s;
+    s.authenticated = true;
+    s.login = a.login;
+    s.work_groups = a.work_groups;
+    ctx.set_session(s);
+    db::case_filter_t f;
+    ctx.restrict_to_visible(f);
+    auto const seen = store.list_cases(m_tenant, f);
+    EXPECT_EQ(static_cast<long long>(seen.size()), nord);
+    for (auto const &c : seen) {
+        EXPECT_EQ(c.work_group, "SG-NORD");
+    }
+    db::case_filter_t wants_sued;
+    wants_sued.work_groups = {"SG-SUED"};
+    ctx.restrict_to_visible(wants_sued);
+    EXPECT_TRUE(store.list_cases(m_tenant, wants_sued).empty());
+    security::session_t nobody;
+    nobody.authenticated = true;
+    ctx.set_session(nobody);
+    db::case_filter_t none;
+    ctx.restrict_to_visible(none);
+    EXPECT_TRUE(store.list_cases(m_tenant, none).empty());
+
+    if (!pg()) {
+        return;
+    }
+    // PostgreSQL: a hand-written query as anna's own login role sees no row of SG-SUED
+    long long const sued_versions = count(db(), "SELECT COUNT(*) FROM case_versions cv JOIN work_groups w ON w.id = "
+                                                "cv.work_group_id WHERE w.code = 'SG-SUED'");
+    ASSERT_GT(sued_versions, 0);
+    db::database_t as_anna{as_role(url(), a.db_role), "anna", true};
+    EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM case_versions cv JOIN work_groups w ON w.id = cv.work_group_id "
+                             "WHERE w.code = 'SG-SUED'"),
+              0);
+    EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM case_versions"),
+              count(db(), "SELECT COUNT(*) FROM case_versions cv JOIN work_groups w ON w.id = cv.work_group_id WHERE "
+                          "w.code = 'SG-NORD'"));
+    EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM cases"), nord);
+    for (std::string const t : {"case_members", "needs", "incomes", "housing", "approvals", "payment_assignments"}) {
+        EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM " + t + " x JOIN case_versions cv ON cv.id = x.case_version_id "
+                                 "JOIN work_groups w ON w.id = cv.work_group_id WHERE w.code = 'SG-SUED'"),
+                  0)
+            << t;
+        EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM " + t),
+                  count(db(), "SELECT COUNT(*) FROM " + t + " x JOIN case_versions cv ON cv.id = x.case_version_id "
+                              "JOIN work_groups w ON w.id = cv.work_group_id WHERE w.code = 'SG-NORD'"))
+            << t;
+    }
+    // persons only through membership: nobody who is only a member of SG-SUED cases
+    long long const sued_only_persons =
+        count(db(), "SELECT COUNT(*) FROM persons p WHERE EXISTS (SELECT 1 FROM case_members m JOIN case_versions cv ON "
+                    "cv.id = m.case_version_id JOIN work_groups w ON w.id = cv.work_group_id WHERE m.person_id = p.id AND "
+                    "w.code = 'SG-SUED') AND NOT EXISTS (SELECT 1 FROM case_members m JOIN case_versions cv ON cv.id = "
+                    "m.case_version_id JOIN work_groups w ON w.id = cv.work_group_id WHERE m.person_id = p.id AND "
+                    "w.code = 'SG-NORD')");
+    ASSERT_GT(sued_only_persons, 0);
+    EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM persons"), count(db(), "SELECT COUNT(*) FROM persons") - sued_only_persons);
+    std::string const sued_only = "SELECT p.id FROM persons p WHERE EXISTS (SELECT 1 FROM case_members m JOIN "
+                                  "case_versions cv ON cv.id = m.case_version_id JOIN work_groups w ON w.id = "
+                                  "cv.work_group_id WHERE m.person_id = p.id AND w.code = 'SG-SUED') AND NOT EXISTS "
+                                  "(SELECT 1 FROM case_members m JOIN case_versions cv ON cv.id = m.case_version_id JOIN "
+                                  "work_groups w ON w.id = cv.work_group_id WHERE m.person_id = p.id AND w.code = 'SG-NORD')";
+    EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM person_versions"),
+              count(db(), "SELECT COUNT(*) FROM person_versions WHERE person_id NOT IN (" + sued_only + ")"));
+    // the application role can neither read nor change the logs, nor write another group's case
+    EXPECT_ANY_THROW(count(as_anna, "SELECT COUNT(*) FROM audit_log"));
+    EXPECT_ANY_THROW(count(as_anna, "SELECT COUNT(*) FROM protocol"));
+    EXPECT_ANY_THROW(as_anna.sql() << "UPDATE operators SET active = 1");
+    std::string const sued_wg = std::to_string(count(db(), "SELECT id FROM work_groups WHERE code = 'SG-SUED'"));
+    EXPECT_ANY_THROW(as_anna.sql() << "UPDATE case_versions SET work_group_id = " + sued_wg);
+    // writes by the role are logged with its database role, which it cannot choose
+    security::set_audit_context(as_anna, "mallory", T0);
+    as_anna.sql() << "UPDATE needs SET note = 'seen' WHERE id = (SELECT MIN(id) FROM needs)";
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log WHERE db_role = '" + a.db_role + "' AND table_name = 'needs'"),
+              1);
+    EXPECT_FALSE(security::verify_chain(db()).broken);
+}
+
+TEST_P(security_test, AuthenticationChecksPasswordOrLoginRoleAndCountsFailures)
+{
+    auto const a = make_operator("anna", "SG-NORD", "caseworker-read");
+    if (pg()) {
+        // the superuser's connection is not anna's role
+        auto const res = security::authenticate(db(), m_tenant, "anna", [] { return std::string{}; });
+        EXPECT_FALSE(res.session);
+        db::database_t as_anna{as_role(url(), a.db_role), "anna", true};
+        auto const ok = security::authenticate(as_anna, m_tenant, "anna", [] { return std::string{}; });
+        ASSERT_TRUE(ok.session) << ok.failure;
+        EXPECT_EQ(ok.session->work_groups, std::vector<std::string>{"SG-NORD"});
+        return;
+    }
+    auto const ok = security::authenticate(db(), m_tenant, "anna", [] { return std::string{"secret-anna"}; });
+    ASSERT_TRUE(ok.session) << ok.failure;
+    EXPECT_TRUE(ok.session->roles.contains("caseworker-read"));
+    EXPECT_FALSE(security::authenticate(db(), m_tenant, "nobody", [] { return std::string{"x"}; }).session);
+    for (int i = 0; i < security::MAX_FAILED_ATTEMPTS; ++i) {
+        auto const bad = security::authenticate(db(), m_tenant, "anna", [] { return std::string{"wrong"}; });
+        EXPECT_FALSE(bad.session);
+        EXPECT_EQ(bad.failure, "wrong password");
+    }
+    auto const locked = security::authenticate(db(), m_tenant, "anna", [] { return std::string{"secret-anna"}; });
+    EXPECT_FALSE(locked.session);
+    EXPECT_NE(locked.failure.find("locked"), std::string::npos);
+    // the hash is salted and slow, never the password
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM operators WHERE password_hash LIKE '$argon2id$%'"), 1);
+}
+
+TEST_P(security_test, ArchivePurgeDeletesPersonalDataKeepsChainAndRedactsLog)
+{
+    // close one SG-NORD case long ago (a new version, as the import would) and hand it over
+    db::case_store_t store{db()};
+    auto sc = *store.load_case(m_tenant, "50.1-0001");
+    sc.data.closed = true;
+    sc.data.closed_on = parse_date("2019-06-30");
+    domain::case_bundle_t b;
+    b.tenant = "kiel";
+    b.tenant_name = "Kiel";
+    b.source = "test";
+    b.persons = sc.persons;
+    b.payees = sc.payees;
+    b.cases = {sc.data};
+    store.import_bundle(b, "close.xml", "sha-close", "setup", T0);
+    auto cands = security::hand_over_candidates(db(), m_tenant, "2026-11-20", {"SG-NORD"});
+    std::erase_if(cands, [](auto const &c) { return c.file_ref != "50.1-0001"; });
+    ASSERT_EQ(cands.size(), 1u);
+    EXPECT_TRUE(security::hand_over_candidates(db(), m_tenant, "2026-11-20", {"SG-SUED"}).size() <
+                security::hand_over_candidates(db(), m_tenant, "2026-11-20", {"SG-NORD", "SG-SUED"}).size());
+    security::record_hand_over(db(), m_tenant, cands[0], "2020-01-15", T0, "setup");
+    auto const due = security::purge_candidates(db(), m_tenant, "2026-11-20", {"SG-NORD"},
+                                                [](std::string const &) { return 5; });
+    ASSERT_EQ(due.size(), 1u);
+    EXPECT_EQ(due[0].file_ref, "50.1-0001");
+    EXPECT_EQ(due[0].retention_end, "2024-12-31");
+    EXPECT_TRUE(security::purge_candidates(db(), m_tenant, "2024-12-30", {"SG-NORD"},
+                                           [](std::string const &) { return 5; })
+                    .empty());
+    long long const case_id = due[0].case_id;
+    std::string const members_sql = "SELECT COUNT(*) FROM case_members m JOIN case_versions cv ON cv.id = "
+                                    "m.case_version_id WHERE cv.case_id = " + std::to_string(case_id);
+    ASSERT_GT(count(db(), members_sql), 0);
+    std::string family;
+    db().sql() << "SELECT pv.family_name FROM person_versions pv JOIN case_members m ON m.person_id = pv.person_id JOIN "
+                  "case_versions cv ON cv.id = m.case_version_id WHERE cv.case_id = :c LIMIT 1",
+        soci::use(case_id), soci::into(family);
+    ASSERT_GT(count(db(), "SELECT COUNT(*) FROM audit_log WHERE new_values LIKE '%" + family + "%'"), 0);
+
+    auto const order = security::ensure_archive_order(db(), m_tenant, "LASH-2026-1", T0, "setup");
+    {
+        soci::transaction tr{db().sql()};
+        auto const r = security::purge_case(db(), case_id, "purged-x");
+        security::record_purge(db(), m_tenant, order, due[0], "purged-x", r, "f.xml", "sha", T0, "setup");
+        tr.commit();
+        EXPECT_GT(r.rows_deleted, 0);
+        EXPECT_GT(r.audit_redacted, 0);
+    }
+    EXPECT_EQ(count(db(), members_sql), 0);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM person_versions WHERE family_name = '" + family + "'"), 0);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log WHERE new_values LIKE '%" + family + "%' OR old_values LIKE '%" +
+                              family + "%'"),
+              0);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM case_versions WHERE case_id = " + std::to_string(case_id)), 2);
+    auto const v = security::verify_chain(db());
+    EXPECT_FALSE(v.broken) << v.reason;
+    EXPECT_GT(v.redacted, 0);
+    EXPECT_TRUE(security::purge_candidates(db(), m_tenant, "2026-11-20", {"SG-NORD"},
+                                           [](std::string const &) { return 5; })
+                    .empty());
+}
+
+TEST_P(security_test, ProtocolIsAppendOnly)
+{
+    security::protocol_entry_t e;
+    e.tenant_id = m_tenant;
+    e.at = T0;
+    e.event = "login-failed";
+    e.operator_name = "anna";
+    e.job = "cases list";
+    e.detail = "wrong password";
+    security::append_protocol(db(), e);
+    auto const read = security::read_protocol(db(), m_tenant, "2026-01-01");
+    ASSERT_EQ(read.size(), 1u);
+    EXPECT_EQ(read[0].event, "login-failed");
+    EXPECT_EQ(read[0].db_role.empty(), !pg());
+    EXPECT_ANY_THROW(db().sql() << "DELETE FROM protocol");
+    EXPECT_EQ(security::read_protocol(db(), m_tenant, "").size(), 1u);
+}
+
+SOZBATCH_BOTH_BACKENDS(security_test);
