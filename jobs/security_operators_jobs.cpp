@@ -32,6 +32,14 @@ void sync_pg_groups(db::database_t &db, security::operator_t const &op)
         return;
     }
     auto set = [&](char const *group, bool member, bool admin_option) {
+        long long is_member = 0;
+        std::string const group_name{group};
+        db.sql() << "SELECT COUNT(*) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON "
+                    "r.oid = m.member WHERE g.rolname = :g AND r.rolname = :r",
+            soci::use(group_name), soci::use(op.db_role), soci::into(is_member);
+        if (!member && is_member == 0) {
+            return; // nothing to revoke (PostgreSQL would warn on stderr)
+        }
         std::string const sql = member ? "GRANT " + std::string{group} + " TO " + quote_ident(op.db_role) +
                                              (admin_option ? " WITH ADMIN OPTION" : "")
                                        : "REVOKE " + std::string{group} + " FROM " + quote_ident(op.db_role);

@@ -15,16 +15,19 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <regex>
 
 namespace sozbatch::jobs {
 
 namespace {
 
+/// The command's arguments for the protocol, with any password in a connection string masked.
 std::string join(std::vector<std::string> const &args)
 {
+    static std::regex const secret{R"((password\s*=\s*)\S+)"};
     std::string s;
     for (auto const &a : args) {
-        s += (s.empty() ? "" : " ") + a;
+        s += (s.empty() ? "" : " ") + std::regex_replace(a, secret, "$1***");
     }
     return s;
 }

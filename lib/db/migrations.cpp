@@ -18,8 +18,20 @@ char const *const MIGRATIONS_PREFIX = "schemas/migrations/";
 void ensure_table(database_t &db)
 {
     guard(db, [&] {
-        db.sql() << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                    "checksum TEXT NOT NULL, applied_at TEXT NOT NULL)";
+        // look first: an application role (PostgreSQL) may read the table but not create in the schema
+        long long n = 0;
+        if (db.dialect() == dialect_t::postgresql) {
+            db.sql() << "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND "
+                        "table_name = 'schema_migrations'",
+                soci::into(n);
+        } else {
+            db.sql() << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+                soci::into(n);
+        }
+        if (n == 0) {
+            db.sql() << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                        "checksum TEXT NOT NULL, applied_at TEXT NOT NULL)";
+        }
     });
 }
 
