@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formats/exchange/codec.hpp"
+#include "formats/sepa/sepa_text.hpp"
 
 #include "lib/core/identifiers.hpp"
 
@@ -592,6 +593,9 @@ std::optional<std::string> to_wire_text(std::string_view utf8, bool upper, std::
             piece = std::string(1, static_cast<char>(cp));
         } else if (auto const *t = transliterate(cp)) {
             piece = t;
+        } else if (auto const dk = sepa::to_dk_text(original, 4); dk.representable() && !dk.text.empty()) {
+            // the deterministic transliteration table of the SEPA character set (ễ -> e, Ł -> L)
+            piece = dk.text;
         } else {
             bad = original;
             return std::nullopt;

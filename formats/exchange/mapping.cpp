@@ -53,7 +53,14 @@ std::string location_record(long n) { return "record " + std::to_string(n); }
 char initial_letter(std::string_view name)
 {
     std::string bad;
-    auto const wire = to_wire_text(trim_blanks(name), true, bad);
+    // only the first character matters: a later character outside the wire set (Nguyễn) must not
+    // stop the initial from being found
+    std::string const trimmed = trim_blanks(name);
+    std::size_t first_len = trimmed.empty() ? 0 : 1;
+    while (first_len < trimmed.size() && (static_cast<unsigned char>(trimmed[first_len]) & 0xC0) == 0x80) {
+        ++first_len;
+    }
+    auto const wire = to_wire_text(std::string_view{trimmed}.substr(0, first_len), true, bad);
     if (!wire || wire->empty()) {
         throw validation_error{"name '" + std::string{name} + "' has no initial letter"};
     }

@@ -469,7 +469,7 @@ assign(c, LANDLORD2, "rent", "2026-01-01")
 
 # ------------------------------------------------------------------ AsylbLG § 3
 
-GU = {"street": "Gemeinschaftsunterkunft Beispielkaserne", "house-no": "5", "postcode": "24159", "city": "Kiel"}
+GU = {"street": "Beispielkaserne (GU)", "house-no": "5", "postcode": "24159", "city": "Kiel"}
 
 def card_payee(pid, name):
     return payee("card-provider", f"Bezahlkarte {name}", account=False, person_id=pid,

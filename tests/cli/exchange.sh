@@ -27,6 +27,7 @@ stderr_has export_noconf "office-id is not configured"
 run export_badq 2 match118 export --quarter 2026Q5 --config "$CONF" --out-dir "$OUT"
 stderr_has export_badq "is not YYYYQn"
 run export 0 match118 export --quarter 2026Q3 --config "$CONF" --out-dir "$OUT"
+cp "$WORK/export.out" "$WORK/exchange_export.out"
 golden exchange_export
 REQ="$OUT/exchange/SOZHIANF-2026Q3-000001.txt"
 [ -f "$REQ" ] && [ -f "$REQ.manifest" ] || fail "request file or manifest missing"
@@ -83,6 +84,7 @@ stdout_has import_answer "persons without findings: 1"
 [ "$(sqlite3 "$WORK/exchange.db" "SELECT persons_deleted FROM exchange_deletions")" = 1 ] || fail "deletion not logged"
 
 run hits 0 match118 hits
+cp "$WORK/hits.out" "$WORK/exchange_hits.out"
 golden exchange_hits
 stdout_has hits "employment (DSRV, block 11)"
 stdout_has hits "pension (DPAG, block 01)"
@@ -104,7 +106,8 @@ SOZBATCH_OPERATOR=nora SOZBATCH_PASSWORD=nora-cli-pw run hits_nora 0 match118 hi
 stdout_has hits_nora "of work groups SG-NORD: $hits_nord"
 
 # --- § 151 pension query (provisional layout) ---
-run pension_export 1 pension151 export --key-date 2026-07-01 --config "$CONF" --out-dir "$OUT"
+run pension_export 0 pension151 export --key-date 2026-07-01 --config "$CONF" --out-dir "$OUT"
+cp "$WORK/pension_export.out" "$WORK/exchange_pension_export.out"
 golden exchange_pension_export
 ls "$OUT"/exchange/RTANF-2026-07-01-000001.txt >/dev/null 2>&1 || fail "pension query file missing"
 run pension_again 2 pension151 export --key-date 2026-07-01 --config "$CONF" --out-dir "$OUT"
