@@ -218,7 +218,7 @@ printf '<Document xmlns="urn:other"><x/></Document>\n' >"$WORK/foreign.xml"
 before=$(snap)
 run bank_foreign 2 bank import "$WORK/foreign.xml" --operator prep --db "$DB"
 stderr_has bank_foreign "pain.002.001.10 or camt.054.001.08"
-head -c 900 "$WORK/p002.xml" | sed 's/P002-TEST-1/P002-TEST-2/' >"$WORK/broken.xml"
+head -c 400 "$WORK/p002.xml" | sed 's/P002-TEST-1/P002-TEST-2/' >"$WORK/broken.xml"
 run bank_malformed 2 bank import "$WORK/broken.xml" --operator prep --db "$DB"
 stderr_has bank_malformed "broken.xml"
 [ "$before" = "$(snap)" ] || fail "a foreign or malformed bank file changed the database"
