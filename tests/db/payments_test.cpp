@@ -300,15 +300,16 @@ TEST_P(payments_test, BankFeedbackIsIdempotent)
     db::payment_store_t store{db()};
     store.release(id, "paul", T1);
     export_run(id);
-    std::string const e1 = std::string{RUN} + "-00001";
-    std::string const e2 = std::string{RUN} + "-00002";
+    // e1: the rent to the landlord (the only rent order not held), e2: the benefit transfer
+    std::string const e1 = std::string{RUN} + "-00002";
+    std::string const e2 = std::string{RUN} + "-00001";
 
     db::bank_event_t rj;
     rj.payment_order_id = store.order_by_e2e(m_tenant, e1)->id;
     rj.end_to_end_id = e1;
     rj.status = "rejected";
     rj.reason_code = "AC04";
-    rj.amount = money_t::parse("512.34");
+    rj.amount = money_t::parse("335.00");
     db::bank_event_t un;
     un.end_to_end_id = "NOT-OURS";
     un.status = "unmatched";
@@ -329,7 +330,8 @@ TEST_P(payments_test, BankFeedbackIsIdempotent)
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM bank_messages"), 1);
 
     // a rejected order is no longer covered: the next run of the month pays it again
-    EXPECT_EQ(store.covered(m_tenant, "2026-12").count({m_case, "benefit"}), 0u);
+    EXPECT_EQ(store.covered(m_tenant, "2026-12").count({m_case, "rent"}), 0u);
+    EXPECT_EQ(store.covered(m_tenant, "2026-12").count({m_case, "energy"}), 1u);
     ASSERT_EQ(store.returns(m_tenant).size(), 1u);
 
     // a return (MD07) reported in two different messages: applied once, one payment stop
@@ -338,12 +340,12 @@ TEST_P(payments_test, BankFeedbackIsIdempotent)
     rt.end_to_end_id = e2;
     rt.status = "returned";
     rt.reason_code = "MD07";
-    rt.amount = money_t::parse("335.00");
+    rt.amount = money_t::parse("512.34");
     store.record_bank_message(m_tenant, "sha-2", "camt.054", "BANK-2", "c1.xml", T1, {rt}, {{*rt.payment_order_id, "MD07"}});
     store.record_bank_message(m_tenant, "sha-3", "camt.054", "BANK-3", "c2.xml", T1, {rt}, {{*rt.payment_order_id, "MD07"}});
     EXPECT_EQ(order_state(e2), "returned");
     EXPECT_EQ(store.stops(m_tenant).size(), 1u);
-    EXPECT_EQ(store.active_stops(m_tenant).count({m_case, "Z2"}), 1u);
+    EXPECT_EQ(store.active_stops(m_tenant).count({m_case, "Z1"}), 1u); // the payee of the returned benefit
     // a later return report does not turn the rejected order into a returned one
     store.record_bank_message(m_tenant, "sha-4", "camt.054", "BANK-4", "c3.xml", T1,
                               {db::bank_event_t{rj.payment_order_id, e1, "returned", "AC06", rj.amount}}, {});
