@@ -6,6 +6,7 @@
 #include "jobs/params_source.hpp"
 #include "lib/calc/calculate.hpp"
 #include "lib/core/log.hpp"
+#include "lib/core/text.hpp"
 #include "lib/db/case_store.hpp"
 #include "lib/db/result_store.hpp"
 
@@ -172,7 +173,6 @@ exit_code_t calc_job_t::run(job_context_t &ctx)
         o << "  differences to paid results (Nachzahlung/Überzahlung): " << differences << "\n";
     }
     o << "  LAW        CASES   ENTITLEMENT        PAYOUT\n";
-    auto pad_left = [](std::string s, std::size_t w) { return s.size() < w ? std::string(w - s.size(), ' ') + s : s; };
     for (auto const &[law, s] : by_law) {
         std::string l = law;
         l.resize(10, ' ');

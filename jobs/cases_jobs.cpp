@@ -2,6 +2,8 @@
 #include "jobs/cases_jobs.hpp"
 
 #include <cstdio>
+#include "lib/core/text.hpp"
+
 #include <ostream>
 
 namespace sozbatch::jobs {
@@ -16,18 +18,6 @@ std::optional<std::string> as_of_option(std::string const &text)
     return to_iso(parse_timestamp(text));
 }
 
-std::string pad(std::string s, std::size_t width)
-{
-    // pad by characters, not bytes (UTF-8 continuation bytes do not count)
-    std::size_t chars = 0;
-    for (unsigned char const c : s) {
-        chars += (c & 0xC0) != 0x80;
-    }
-    if (chars < width) {
-        s.append(width - chars, ' ');
-    }
-    return s;
-}
 
 std::string period_text(period_t const &p)
 {

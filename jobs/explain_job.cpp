@@ -4,32 +4,15 @@
 #include "lib/db/case_store.hpp"
 #include "lib/db/result_store.hpp"
 
+#include "lib/core/text.hpp"
+
 #include <ostream>
 
 namespace sozbatch::jobs {
 
 namespace {
 
-std::string pad(std::string s, std::size_t width)
-{
-    std::size_t chars = 0;
-    for (unsigned char const c : s) {
-        chars += (c & 0xC0) != 0x80;
-    }
-    if (chars < width) {
-        s.append(width - chars, ' ');
-    }
-    return s;
-}
 
-std::string pad_left(std::string s, std::size_t width)
-{
-    std::size_t chars = 0;
-    for (unsigned char const c : s) {
-        chars += (c & 0xC0) != 0x80;
-    }
-    return chars < width ? std::string(width - chars, ' ') + s : s;
-}
 
 std::string factor_text(db::stored_line_t const &l)
 {

@@ -4,23 +4,14 @@
 #include "jobs/params_source.hpp"
 #include "lib/calc/month_params.hpp"
 
+#include "lib/core/text.hpp"
+
 #include <ostream>
 
 namespace sozbatch::jobs {
 
 namespace {
 
-std::string pad(std::string s, std::size_t width)
-{
-    std::size_t chars = 0;
-    for (unsigned char const c : s) {
-        chars += (c & 0xC0) != 0x80;
-    }
-    if (chars < width) {
-        s.append(width - chars, ' ');
-    }
-    return s;
-}
 
 std::string validity(params::entry_t const &e) { return to_iso(e.from) + ".." + (e.to ? to_iso(*e.to) : ""); }
 
