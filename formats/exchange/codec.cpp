@@ -593,8 +593,12 @@ std::optional<std::string> to_wire_text(std::string_view utf8, bool upper, std::
             piece = std::string(1, static_cast<char>(cp));
         } else if (auto const *t = transliterate(cp)) {
             piece = t;
-        } else if (auto const dk = sepa::to_dk_text(original, 4); dk.representable() && !dk.text.empty()) {
-            // the deterministic transliteration table of the SEPA character set (ễ -> e, Ł -> L)
+        } else if (auto const dk = ((cp >= 0x0100 && cp <= 0x024F) || (cp >= 0x1E00 && cp <= 0x1EFF))
+                                       ? sepa::to_dk_text(original, 4)
+                                       : sepa::dk_text_t{};
+                   dk.representable() && !dk.text.empty()) {
+            // Latin letters outside Latin-1 (ễ -> e, Ł -> L) through the deterministic
+            // transliteration table of the SEPA character set; symbols such as € stay rejected
             piece = dk.text;
         } else {
             bad = original;
