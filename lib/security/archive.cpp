@@ -209,6 +209,15 @@ purge_result_t purge_case(db::database_t &db, long long case_id, std::string con
             touched.emplace_back("payees", y);
             ++res.rows_pseudonymised;
         }
+        // Payment orders stay for the budget law (amount, dates, law, budget line, state), without
+        // the name, account and remittance text that identify the person.
+        for (long long const o : ids(db, "SELECT id FROM payment_orders WHERE case_id = :c", case_id)) {
+            db.sql() << "UPDATE payment_orders SET creditor_name = :n, iban = '', bic = '', card_ref = '', "
+                        "remittance = :n2, ultimate_creditor = '' WHERE id = :o",
+                soci::use(pseudonym), soci::use(pseudonym), soci::use(o);
+            touched.emplace_back("payment_orders", o);
+            ++res.rows_pseudonymised;
+        }
         for (auto const &[table, id] : touched) {
             res.audit_redacted += redact(db, table, id);
         }

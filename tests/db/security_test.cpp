@@ -330,6 +330,18 @@ TEST_P(security_test, ArchivePurgeDeletesPersonalDataKeepsChainAndRedactsLog)
         soci::use(case_id), soci::into(family);
     ASSERT_GT(count(db(), "SELECT COUNT(*) FROM audit_log WHERE new_values LIKE '%" + family + "%'"), 0);
 
+    // a payment made to the person long ago: kept for the budget law, but pseudonymised
+    long long run_id = 0;
+    db().sql() << "INSERT INTO payment_runs (tenant_id, run_ref, month, state, execution_date, prepared_by, prepared_at, "
+                  "content_hash, files_hash, orders_count, total_cents, held_count) VALUES (:t, 'KIEL-201906-R1', "
+                  "'2019-06', 'exported', '2019-05-31', 'setup', :n, 'h', 'f', 1, 40000, 0) RETURNING id",
+        soci::use(m_tenant), soci::use(std::string{T0}), soci::into(run_id);
+    db().sql() << "INSERT INTO payment_orders (tenant_id, payment_run_id, case_id, month, law, budget_line, channel, "
+                  "purpose, payee_ext_id, creditor_name, iban, bic, card_ref, remittance, amount_cents, end_to_end_id, "
+                  "state, hold_reason) VALUES (:t, :r, :c, '2019-06', 'SGB12-4', '3120', 'sepa', 'benefit', 'Z-X', :name, "
+                  "'DE89370400440532013000', '', '', 'SGB XII 4. Kap. 2019-06 50.1-0001', 40000, 'KIEL-201906-R1-00001', "
+                  "'exported', '')",
+        soci::use(m_tenant), soci::use(run_id), soci::use(case_id), soci::use(family);
     auto const order = security::ensure_archive_order(db(), m_tenant, "LASH-2026-1", T0, "setup");
     {
         soci::transaction tr{db().sql()};
@@ -345,6 +357,11 @@ TEST_P(security_test, ArchivePurgeDeletesPersonalDataKeepsChainAndRedactsLog)
                               family + "%'"),
               0);
     EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM case_versions WHERE case_id = " + std::to_string(case_id)), 2);
+    std::string const orders_sql = "SELECT COUNT(*) FROM payment_orders WHERE case_id = " + std::to_string(case_id);
+    EXPECT_EQ(count(db(), orders_sql), 1); // the budget record stays
+    EXPECT_EQ(count(db(), orders_sql + " AND amount_cents = 40000 AND creditor_name = 'purged-x' AND iban = '' AND "
+                                       "remittance = 'purged-x'"),
+              1);
     auto const v = security::verify_chain(db());
     EXPECT_FALSE(v.broken) << v.reason;
     EXPECT_GT(v.redacted, 0);
