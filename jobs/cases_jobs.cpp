@@ -81,7 +81,10 @@ exit_code_t cases_show_job_t::run(job_context_t &ctx)
     db::case_store_t store{ctx.db()};
     auto const sc = store.load_case(ctx.tenant_id(), m_file_ref, as_of_option(m_as_of));
     if (!sc) {
-        throw usage_error{"no case with Aktenzeichen '" + m_file_ref + "'"};
+        // On PostgreSQL row-level security hides other groups' cases, so "unknown" and "not yours"
+        // look the same; both are refused as access errors (protocolled) without telling which.
+        throw access_error{"no case with Aktenzeichen '" + m_file_ref + "' among the cases operator " +
+                           ctx.operator_login() + " may see"};
     }
     if (!ctx.may_see_work_group(sc->data.work_group)) {
         throw access_error{"case " + m_file_ref + " belongs to work group " + sc->data.work_group +
