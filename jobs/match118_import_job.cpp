@@ -71,14 +71,7 @@ exit_code_t match118_import_job_t::run(job_context_t &ctx)
         return exit_code_t::ok;
     }
 
-    std::map<std::string, std::optional<db::exchange_person_t>> persons;
-    auto lookup = [&](std::string const &ref) -> std::optional<db::exchange_person_t> const & {
-        auto it = persons.find(ref);
-        if (it == persons.end()) {
-            it = persons.emplace(ref, store.find_person(tenant, "match118", ref)).first;
-        }
-        return it->second;
-    };
+    db::person_lookup_t lookup{store, tenant, "match118"};
     exchange::match118_read_options_t opts;
     opts.office_id = cfg.office_id;
     opts.is_known_reference = [&](std::string const &ref) { return lookup(ref).has_value(); };

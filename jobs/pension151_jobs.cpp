@@ -191,14 +191,7 @@ exit_code_t pension151_import_job_t::run(job_context_t &ctx)
         o << "answer file " << name << " was imported before (sha256 " << sha.substr(0, 16) << "…); nothing changed\n";
         return exit_code_t::ok;
     }
-    std::map<std::string, std::optional<db::exchange_person_t>> persons;
-    auto lookup = [&](std::string const &ref) -> std::optional<db::exchange_person_t> const & {
-        auto it = persons.find(ref);
-        if (it == persons.end()) {
-            it = persons.emplace(ref, store.find_person(tenant, "pension151", ref)).first;
-        }
-        return it->second;
-    };
+    db::person_lookup_t lookup{store, tenant, "pension151"};
     exchange::pension151_read_options_t opts;
     opts.office_id = cfg.office_id;
     opts.is_known_reference = [&](std::string const &ref) { return lookup(ref).has_value(); };

@@ -157,9 +157,9 @@ request_file_t build_match118_request(match118_request_t const &request, bool sk
     return out;
 }
 
-written_file_t write_match118_request(std::string const &path, match118_request_t const &request, bool skip_invalid)
+written_file_t publish_request_file(std::string const &path, request_file_t built,
+                                    std::vector<std::pair<std::string, std::string>> const &describing)
 {
-    auto built = build_match118_request(request, skip_invalid);
     atomic_file_t file{path};
     file.write(built.content);
     written_file_t out;
@@ -169,20 +169,28 @@ written_file_t write_match118_request(std::string const &path, match118_request_
     out.bytes = built.content.size();
     out.rejected = std::move(built.rejected);
     manifest_t m;
-    m.add("procedure", "match118");
-    m.add("direction", "request");
-    m.add("layout_family", request.family);
-    m.add("layout_status", family(request.family).status);
-    m.add("sender", request.office_id);
-    m.add("receiver", request.receiver_id);
-    m.add("created", to_iso(request.created));
-    m.add("file_number", std::to_string(request.file_number));
+    for (auto const &[k, v] : describing) {
+        m.add(k, v);
+    }
     m.add("records", std::to_string(out.records));
     m.add("rejected", std::to_string(out.rejected.size()));
     m.add("bytes", std::to_string(out.bytes));
     m.add("sha256", out.sha256);
     m.write_beside(path);
     return out;
+}
+
+written_file_t write_match118_request(std::string const &path, match118_request_t const &request, bool skip_invalid)
+{
+    return publish_request_file(path, build_match118_request(request, skip_invalid),
+                                {{"procedure", "match118"},
+                                 {"direction", "request"},
+                                 {"layout_family", request.family},
+                                 {"layout_status", family(request.family).status},
+                                 {"sender", request.office_id},
+                                 {"receiver", request.receiver_id},
+                                 {"created", to_iso(request.created)},
+                                 {"file_number", std::to_string(request.file_number)}});
 }
 
 std::string to_string(hit_source_t s)

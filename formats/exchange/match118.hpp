@@ -85,6 +85,12 @@ struct written_file_t
     std::vector<rejected_person_t> rejected;
 };
 
+/// Publishes a built request file (§ 118 or § 151) atomically, with a manifest beside it that
+/// holds \p describing (procedure, layout, sender, …; no personal data) followed by the counts,
+/// size and SHA-256. \throws error_t when the file cannot be written
+written_file_t publish_request_file(std::string const &path, request_file_t built,
+                                    std::vector<std::pair<std::string, std::string>> const &describing);
+
 /// The Interims-Versicherungsnummer of the 2004 layout: "71" + TTMMJJ + the initial of the
 /// Geburtsname (else Familienname; umlauts resolved, Ü -> U) + a 3-digit serial, 000-499 for men,
 /// 500-999 for women and others. \param serial_in_group 0, 1, ... for persons with equal date,

@@ -87,31 +87,16 @@ request_file_t build_pension151_query(pension151_request_t const &request, bool 
 
 written_file_t write_pension151_query(std::string const &path, pension151_request_t const &request, bool skip_invalid)
 {
-    auto built = build_pension151_query(request, skip_invalid);
-    atomic_file_t file{path};
-    file.write(built.content);
-    written_file_t out;
-    out.path = path;
-    out.sha256 = file.commit();
-    out.records = built.records;
-    out.bytes = built.content.size();
-    out.rejected = std::move(built.rejected);
-    manifest_t m;
-    m.add("procedure", "pension151");
-    m.add("direction", "request");
-    m.add("layout_family", request.family);
-    m.add("layout_status", family(request.family).status);
-    m.add("sender", request.office_id);
-    m.add("receiver", request.receiver_id);
-    m.add("created", to_iso(request.created));
-    m.add("key_date", to_iso(request.key_date));
-    m.add("file_number", std::to_string(request.file_number));
-    m.add("records", std::to_string(out.records));
-    m.add("rejected", std::to_string(out.rejected.size()));
-    m.add("bytes", std::to_string(out.bytes));
-    m.add("sha256", out.sha256);
-    m.write_beside(path);
-    return out;
+    return publish_request_file(path, build_pension151_query(request, skip_invalid),
+                                {{"procedure", "pension151"},
+                                 {"direction", "request"},
+                                 {"layout_family", request.family},
+                                 {"layout_status", family(request.family).status},
+                                 {"sender", request.office_id},
+                                 {"receiver", request.receiver_id},
+                                 {"created", to_iso(request.created)},
+                                 {"key_date", to_iso(request.key_date)},
+                                 {"file_number", std::to_string(request.file_number)}});
 }
 
 pension151_answer_file_t parse_pension151_answer(std::string_view content, std::string const &file_name,

@@ -9,6 +9,7 @@
 #include "lib/db/database.hpp"
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -152,6 +153,31 @@ public:
 
 private:
     database_t &m_db;
+};
+
+/// Memoised look-up of the persons of sent requests by Erkennungszeichen, for answer imports
+/// (each reference is asked once, whether the parser or the import asks).
+class person_lookup_t
+{
+public:
+    person_lookup_t(exchange_store_t &store, long long tenant, std::string procedure)
+    : m_store(store), m_tenant(tenant), m_procedure(std::move(procedure))
+    {}
+
+    std::optional<exchange_person_t> const &operator()(std::string const &reference)
+    {
+        auto it = m_cache.find(reference);
+        if (it == m_cache.end()) {
+            it = m_cache.emplace(reference, m_store.find_person(m_tenant, m_procedure, reference)).first;
+        }
+        return it->second;
+    }
+
+private:
+    exchange_store_t &m_store;
+    long long m_tenant;
+    std::string m_procedure;
+    std::map<std::string, std::optional<exchange_person_t>> m_cache;
 };
 
 } // namespace sozbatch::db
