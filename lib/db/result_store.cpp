@@ -319,16 +319,4 @@ std::vector<result_header_t> result_store_t::latest_for_month(long long tenant, 
     });
 }
 
-std::map<std::string, law_total_t> result_store_t::totals_by_law(long long tenant, month_t month)
-{
-    std::map<std::string, law_total_t> out;
-    for (auto const &h : latest_for_month(tenant, month)) {
-        auto &t = out[h.law];
-        ++t.cases;
-        t.entitlement += h.totals.entitlement;
-        t.payout += h.totals.payout;
-    }
-    return out;
-}
-
 } // namespace sozbatch::db

@@ -61,13 +61,6 @@ struct stored_line_t
     std::string note;
 };
 
-struct law_total_t
-{
-    long long cases = 0;
-    money_t entitlement;
-    money_t payout;
-};
-
 struct calc_run_stats_t
 {
     long long cases_total = 0, new_results = 0, failed = 0;
@@ -97,8 +90,6 @@ public:
     /// The newest results of all cases for a month (for pay prepare, notices, reports).
     std::vector<result_header_t> latest_for_month(long long tenant, month_t month,
                                                   std::vector<std::string> const &work_groups = {});
-    /// Newest results of the month summed per law.
-    std::map<std::string, law_total_t> totals_by_law(long long tenant, month_t month);
 
 private:
     database_t &m_db;
