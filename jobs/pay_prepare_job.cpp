@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "jobs/pay_prepare_job.hpp"
 
+#include "jobs/payment_delta.hpp"
+
 #include "lib/config/options.hpp"
 #include "lib/core/log.hpp"
 #include "lib/db/case_store.hpp"
@@ -43,19 +45,6 @@ std::optional<db::payee_row_t> resolve_payee(db::payment_store_t &store, long lo
         }
     }
     return store.payee(tenant, payee_id);
-}
-
-/// Sum of a result's line amounts per (person, kind), for the delta preview.
-std::map<std::string, money_t> line_sums(db::result_store_t &results, long long result_id)
-{
-    std::map<std::string, money_t> m;
-    for (auto const &l : results.lines(result_id)) {
-        if (l.cls == "result" || l.kind == "entitlement") {
-            continue;
-        }
-        m[l.kind + (l.person_id.empty() ? std::string{} : " " + l.person_id)] += l.amount;
-    }
-    return m;
 }
 
 } // namespace
@@ -261,57 +250,27 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
         o << "delta preview: no payment run for " << month.prev().to_string() << "\n";
         return ctx.result();
     }
-    struct sum_t
-    {
-        money_t amount;
-        std::optional<long long> result_id;
-    };
-    auto regular = [](std::vector<db::payment_order_t> const &list) {
-        std::map<std::string, sum_t> m;
-        for (auto const &x : list) {
-            if (!x.difference_id && x.state != "held") {
-                auto &s = m[x.file_ref];
-                s.amount += x.amount;
-                s.result_id = x.calc_result_id;
-            }
-        }
-        return m;
-    };
-    auto const before = regular(store.orders(prev->id));
-    auto const now = regular(orders);
+    auto const delta = compare_payments(regular_payments(store.orders(prev->id)), regular_payments(orders));
     o << "delta preview against " << prev->run_ref << " (" << prev->month << "):\n";
-    long long n_new = 0, n_ended = 0, n_changed = 0;
-    for (auto const &[ref, s] : now) {
-        auto const it = before.find(ref);
-        if (it == before.end()) {
-            ++n_new;
-            o << "  new      " << ref << "  " << s.amount.to_german() << "\n";
-        } else if (it->second.amount != s.amount) {
-            ++n_changed;
-            o << "  changed  " << ref << "  " << it->second.amount.to_german() << " -> " << s.amount.to_german() << "\n";
-            if (it->second.result_id && s.result_id) {
-                auto const a = line_sums(results, *it->second.result_id);
-                auto const b = line_sums(results, *s.result_id);
-                std::set<std::string> keys;
-                for (auto const &[k, v] : a) keys.insert(k);
-                for (auto const &[k, v] : b) keys.insert(k);
-                for (auto const &k : keys) {
-                    auto const va = a.count(k) ? a.at(k) : money_t{};
-                    auto const vb = b.count(k) ? b.at(k) : money_t{};
-                    if (va != vb) {
-                        o << "           " << k << ": " << va.to_german() << " -> " << vb.to_german() << "\n";
-                    }
+    for (auto const &c : delta.cases) {
+        switch (c.kind) {
+        case delta_case_t::kind_t::added:
+            o << "  new      " << c.file_ref << "  " << c.after.to_german() << "\n";
+            break;
+        case delta_case_t::kind_t::changed:
+            o << "  changed  " << c.file_ref << "  " << c.before.to_german() << " -> " << c.after.to_german() << "\n";
+            if (c.before_result && c.after_result) {
+                for (auto const &l : changed_lines(results, *c.before_result, *c.after_result)) {
+                    o << "           " << l.key << ": " << l.before.to_german() << " -> " << l.after.to_german() << "\n";
                 }
             }
+            break;
+        case delta_case_t::kind_t::ended:
+            o << "  ended    " << c.file_ref << "  " << c.before.to_german() << "\n";
+            break;
         }
     }
-    for (auto const &[ref, s] : before) {
-        if (now.count(ref) == 0) {
-            ++n_ended;
-            o << "  ended    " << ref << "  " << s.amount.to_german() << "\n";
-        }
-    }
-    o << "  new " << n_new << ", ended " << n_ended << ", changed " << n_changed << "\n";
+    o << "  new " << delta.added << ", ended " << delta.ended << ", changed " << delta.changed << "\n";
     return ctx.result();
 }
 
