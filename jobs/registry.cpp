@@ -19,6 +19,7 @@
 #include "jobs/pay_prepare_job.hpp"
 #include "jobs/pay_release_job.hpp"
 #include "jobs/pension151_jobs.hpp"
+#include "jobs/run_month_job.hpp"
 #include "jobs/security_archive_jobs.hpp"
 #include "jobs/security_audit_jobs.hpp"
 #include "jobs/security_operators_jobs.hpp"
@@ -40,6 +41,7 @@ std::vector<job_info_t> const &job_table()
         {"cases list", "", "list cases with law, work group, state and version", &make<cases_list_job_t>, case_read},
         {"cases show", "AKTENZEICHEN", "show one case with members, approvals, needs and incomes", &make<cases_show_job_t>, case_read},
         {"calc", "--month YYYY-MM", "calculate every approved case for a month and keep the versioned results", &make<calc_job_t>, payment_prepare},
+        {"run-month", "--month YYYY-MM [--dry-run] [--force STEP --reason TEXT]", "the month as one run: calc, pay prepare, notices; after the release export and hand-over", &make<run_month_job_t>, payment_prepare},
         {"status", "[--json]", "runs with state, counts and sums, pending releases, held orders, last errors", &make<status_job_t>, case_read},
         {"explain", "AKTENZEICHEN --month YYYY-MM", "print the Berechnungsbogen of a case-month", &make<explain_job_t>, case_read},
         {"pay prepare", "--month YYYY-MM [--force --reason TEXT]", "prepare a payment run from the month's results and open differences", &make<pay_prepare_job_t>, payment_prepare},

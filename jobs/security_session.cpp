@@ -231,4 +231,29 @@ exit_code_t run_job(job_info_t const &info, job_t &job, job_context_t &ctx, std:
     }
 }
 
+exit_code_t run_step_job(job_info_t const &info, job_t &job, job_context_t &ctx, std::vector<std::string> const &args)
+{
+    std::string const params = join(args);
+    long long const tenant = ctx.tenant_id();
+    std::string const login = ctx.operator_login();
+    if (!security::allows(ctx.session().roles, info.permission)) {
+        std::string const why = "needs permission " + std::string{security::permission_name(info.permission)};
+        protocol(ctx, tenant, "access-denied", login, info, params, 2, why);
+        throw access_error{"operator '" + login + "' may not run the step '" + info.name + "': " + why};
+    }
+    protocol(ctx, tenant, "job-start", login, info, params, std::nullopt, "step of run-month");
+    try {
+        auto const rc = job.run(ctx);
+        protocol(ctx, tenant, "job-end", login, info, params, static_cast<int>(rc), "step of run-month");
+        return rc;
+    } catch (std::exception const &e) {
+        try {
+            protocol(ctx, tenant, "job-end", login, info, params, 2, e.what());
+        } catch (std::exception const &) {
+            // a broken connection: the original error is what the user sees
+        }
+        throw;
+    }
+}
+
 } // namespace sozbatch::jobs

@@ -18,6 +18,12 @@ namespace sozbatch::jobs {
 /// \throws access_error (exit 2) on a failed authentication or a missing permission
 exit_code_t run_job(job_info_t const &info, job_t &job, job_context_t &ctx, std::vector<std::string> const &args);
 
+/// Runs \p job as a step of a job that already runs for an authenticated operator (`run-month`):
+/// checks `info.permission` against the session's roles and records the step's start and end in
+/// the protocol (job name as registered, parameters \p args). No second authentication.
+/// \throws access_error when the operator lacks the step's permission
+exit_code_t run_step_job(job_info_t const &info, job_t &job, job_context_t &ctx, std::vector<std::string> const &args);
+
 /// The operator's password for SQLite: --password-file, else $SOZBATCH_PASSWORD, else a prompt
 /// without echo when stdin is a terminal. \throws access_error when there is none
 std::string read_password(config::global_options_t const &options, std::string const &prompt);
