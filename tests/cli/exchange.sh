@@ -5,7 +5,9 @@
 # is recorded; a synthetic answer file built here from the request (hits for two Erkennungszeichen,
 # one "no data" answer) imports into a hit list and deletes the person without findings; the same
 # file again changes nothing; a file for another office changes nothing and exits 2. Then the
-# § 151 pension query (provisional layout) is written.
+# § 151 pension query (provisional layout) is written, and a synthetic answer built from it (one
+# running pension, one "no data") becomes one income proposal that a caseworker accepts, without
+# any change to the recorded incomes; the same answer file again changes nothing.
 . "$(dirname "$0")/lib.sh" "$@"
 DB="sqlite3://db=$WORK/exchange.db"
 export SOZBATCH_DB="$DB"
@@ -113,5 +115,44 @@ ls "$OUT"/exchange/RTANF-2026-07-01-000001.txt >/dev/null 2>&1 || fail "pension 
 run pension_again 2 pension151 export --key-date 2026-07-01 --config "$CONF" --out-dir "$OUT"
 run proposals 0 pension151 proposals
 stdout_has proposals "income proposals: 0"
+
+# --- a synthetic § 151 answer: record 1 with a running pension, record 2 "no data" (FEKZ 3) ---
+QRY="$OUT/exchange/RTANF-2026-07-01-000001.txt"
+PANS="$WORK/RTANT-2026-07-01.txt"
+LC_ALL=C awk '
+    function pad(s, n) { return sprintf("%-" n "s", s) }
+    NR == 1 { hdr = $0; next }
+    $0 ~ /^NCSZ/ { next }
+    n < 2 {
+        n++
+        rec = "POSZRTAUS" substr($0, 18, 8) substr($0, 10, 8) "30112026"
+        if (n == 1) out[n] = rec "00" substr($0, 36, 208) "01" "01" "01" "12" substr($0, 36, 12) "  " "01072026" "00000000" "0098765" "01"
+        if (n == 2) out[n] = rec "30" substr($0, 36, 208)
+    }
+    END {
+        printf "VOSZPOTSZ%s%s30112026000001%s01\n", substr(hdr, 25, 15), substr(hdr, 10, 15), pad("Rentenversicherung (TEST)", 50)
+        for (i = 1; i <= n; i++) print out[i]
+        printf "NCSZPOTSZ%s%s30112026000001%08d01\n", substr(hdr, 25, 15), substr(hdr, 10, 15), n
+    }' "$QRY" >"$PANS"
+[ "$(wc -l <"$PANS")" = 4 ] || fail "test data: the pension answer has $(wc -l <"$PANS") lines"
+incomes_before=$(sqlite3 "$WORK/exchange.db" "SELECT COUNT(*) FROM incomes")
+run pension_import 0 pension151 import "$PANS" --config "$CONF"
+stdout_has pension_import "2 record(s), income proposals: 1"
+stdout_has pension_import "proposals change nothing until a caseworker accepts them"
+run pension_import_same 0 pension151 import "$PANS" --config "$CONF"
+stdout_has pension_import_same "nothing changed"
+run proposals_after 0 pension151 proposals
+stdout_has proposals_after "income proposals: 1"
+stdout_has proposals_after "987,65 € monthly"
+stdout_has proposals_after "from 2026-07-01"
+pid=$(sqlite3 "$WORK/exchange.db" "SELECT MIN(id) FROM pension151_proposals")
+run decide 0 pension151 decide "$pid" --state accepted --note "Rentenbescheid liegt vor"
+stdout_has decide "approved data is never changed here"
+run decide_again 2 pension151 decide "$pid" --state rejected
+stderr_has decide_again "was already accepted"
+[ "$(sqlite3 "$WORK/exchange.db" "SELECT COUNT(*) FROM incomes")" = "$incomes_before" ] \
+    || fail "accepting a pension proposal changed the approved incomes"
+run proposals_accepted 0 pension151 proposals --state accepted
+stdout_has proposals_accepted "decided by"
 
 finish
