@@ -3,6 +3,7 @@
 
 #include "formats/case_import/reader.hpp"
 #include "lib/core/log.hpp"
+#include "lib/core/progress.hpp"
 #include "lib/core/sha256.hpp"
 #include "lib/db/case_store.hpp"
 
@@ -33,12 +34,15 @@ exit_code_t import_job_t::run(job_context_t &ctx)
         domain::case_bundle_t bundle;
     };
     std::vector<loaded_t> loaded;
+    progress_t bar{"files checked", m_files.size()}; // on a terminal only; reading and validating is the long part
     for (auto const &f : m_files) {
         loaded.push_back(loaded_t{f, sha256_file(f), formats::read_case_import(f)});
+        bar.step();
         if (!ctx.options().tenant.empty() && loaded.back().bundle.tenant != ctx.options().tenant) {
             throw usage_error{f + " is for tenant '" + loaded.back().bundle.tenant + "', not '" + ctx.options().tenant + "'"};
         }
     }
+    bar.finish();
     for (auto const &l : loaded) { // an operator imports only cases of their work groups (docs/security.md)
         for (auto const &c : l.bundle.cases) {
             if (!ctx.may_see_work_group(c.work_group)) {

@@ -5,6 +5,7 @@
 #include "jobs/notices_letter.hpp"
 #include "jobs/notices_plan.hpp"
 #include "lib/core/log.hpp"
+#include "lib/core/progress.hpp"
 #include "lib/db/notice_store.hpp"
 
 #include <algorithm>
@@ -142,13 +143,16 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
         bo.max_documents = settings.batch_size;
         bo.created = ctx.clock().now();
         notice::print_batch_writer_t writer{renderer, bo};
+        progress_t bar{"documents", pending.size()}; // on a terminal only
         for (auto const &p : pending) {
             try {
                 added.emplace_back(&p, writer.add(p.letter));
             } catch (case_error const &e) {
                 hold(p.plan, e.what());
             }
+            bar.step();
         }
+        bar.finish();
         batches = writer.finish();
     }
     // Which batch each added document went into: the batches hold them in order.

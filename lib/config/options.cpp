@@ -27,6 +27,8 @@ po::options_description global_description(global_options_t &o)
                                                        "else $SOZBATCH_PASSWORD, else a prompt on a terminal)")
         ("fixed-now", po::value(&o.fixed_now), "use this UTC time as 'now' (YYYY-MM-DDTHH:MM:SSZ) for reproducible output")
         ("log-level", po::value(&o.log_level)->default_value("warn"), "debug, info, warn, error or quiet")
+        ("verbose,v", po::bool_switch(&o.verbose), "log one line per job step (--log-level info)")
+        ("quiet,q", po::bool_switch(&o.quiet), "no progress bar; log errors only (--log-level error)")
         ("log-sql", po::bool_switch(&o.log_sql), "log every SQL statement (at debug level)")
         ("out-dir", po::value(&o.out_dir)->default_value("out"), "directory for output files");
     return d;
@@ -87,6 +89,12 @@ void parse_all(std::vector<std::string> const &args, po::options_description con
         throw usage_error{e.what()};
     }
     opts.config_file = file;
+    if (opts.verbose && opts.quiet) {
+        throw usage_error{"--verbose and --quiet exclude each other"};
+    }
+    if (vm["log-level"].defaulted()) { // an explicit --log-level wins over --verbose and --quiet
+        opts.log_level = opts.verbose ? "info" : opts.quiet ? "error" : opts.log_level;
+    }
     if (opts.operator_name.empty()) {
         char const *u = std::getenv("USER");
         opts.operator_name = (u && *u) ? u : "unknown";

@@ -24,6 +24,8 @@ struct global_options_t
     std::string password_file;   ///< --password-file; SQLite password source (else SOZBATCH_PASSWORD, else a prompt)
     std::string fixed_now;       ///< --fixed-now; default: the system clock
     std::string log_level = "warn"; ///< --log-level: debug, info, warn, error, quiet
+    bool verbose = false;        ///< --verbose: log level info (unless --log-level is given)
+    bool quiet = false;          ///< --quiet: no progress bar, log level error (unless --log-level is given)
     bool log_sql = false;        ///< --log-sql: log every SQL statement at debug level
     std::string out_dir = "out"; ///< --out-dir: where output files are written
 };

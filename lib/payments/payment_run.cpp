@@ -7,6 +7,7 @@
 #include "lib/core/clock.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/identifiers.hpp"
+#include "lib/core/progress.hpp"
 #include "lib/core/sha256.hpp"
 
 #include <cstdlib>
@@ -347,6 +348,11 @@ rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &ru
             by_debtor[o.debtor_iban].push_back(&o);
         }
     }
+    std::size_t transfers = 0;
+    for (auto const &[debtor, list] : by_debtor) {
+        transfers += list.size();
+    }
+    progress_t bar{"transfers", transfers}; // on a terminal only (lib/core/progress.hpp)
     int seq = 0;
     for (auto const &[debtor, list] : by_debtor) {
         for (std::size_t start = 0; start < list.size(); start += static_cast<std::size_t>(cfg.max_transactions)) {
@@ -402,6 +408,7 @@ rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &ru
                     .remittance = o.remittance,
                 };
                 w.add_transfer(t);
+                bar.step();
             }
             w.end_payment_info();
             auto const res = w.finish();
@@ -409,6 +416,7 @@ rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &ru
             out.files.push_back(std::move(f));
         }
     }
+    bar.finish();
     auto write_list = [&](std::vector<db::payment_order_t const *> const &list, std::string const &channel,
                           std::string const &suffix) {
         if (list.empty()) {
