@@ -6,6 +6,7 @@
 #include "jobs/params_source.hpp"
 #include "lib/calc/calculate.hpp"
 #include "lib/core/log.hpp"
+#include "lib/core/progress.hpp"
 #include "lib/core/text.hpp"
 #include "lib/db/case_store.hpp"
 #include "lib/db/result_store.hpp"
@@ -131,7 +132,9 @@ exit_code_t calc_job_t::run(job_context_t &ctx)
     db::case_filter_t filter;
     filter.as_of = as_of;
     ctx.restrict_to_visible(filter);
+    progress_t bar{"cases", 0}; // on a terminal only
     cases.for_each_case(tenant, filter, [&](db::stored_case_t &&sc) {
+        bar.step();
         if (!approved_in(sc.data, month)) {
             ++not_entitled;
             return;
@@ -159,6 +162,7 @@ exit_code_t calc_job_t::run(job_context_t &ctx)
         stats.entitlement += r.totals.entitlement;
         stats.payout += r.totals.payout;
     });
+    bar.finish();
     results.finish_run(run, stats, now);
     log_info(kv("event", "calc") + " " + kv("month", month.to_string()) + " " +
              kv("cases", std::to_string(stats.cases_total)) + " " + kv("failed", std::to_string(stats.failed)));
