@@ -19,6 +19,7 @@
 #include "jobs/pay_prepare_job.hpp"
 #include "jobs/pay_release_job.hpp"
 #include "jobs/pension151_jobs.hpp"
+#include "jobs/report_job.hpp"
 #include "jobs/run_month_job.hpp"
 #include "jobs/security_archive_jobs.hpp"
 #include "jobs/security_audit_jobs.hpp"
@@ -47,6 +48,7 @@ std::vector<job_info_t> const &job_table()
         {"pay prepare", "--month YYYY-MM [--force --reason TEXT]", "prepare a payment run from the month's results and open differences", &make<pay_prepare_job_t>, payment_prepare},
         {"pay release", "RUN [--refuse --reason TEXT]", "release a prepared payment run (second operator, four eyes)", &make<pay_release_job_t>, payment_release},
         {"pay export", "RUN", "write the released run's pain.001 files, cash list and run protocol", &make<pay_export_job_t>, payment_prepare},
+        {"report", "--run RUN | --month YYYY-MM [--out DIR]", "write the run report: totals by law and channel, month-over-month comparison, 12-month chart (HTML, PDF, SVG, PNG)", &make<report_job_t>, case_read},
         {"bank import", "FILE", "import a pain.002 (rejects) or camt.054 (returns) from the bank", &make<bank_import_job_t>, payment_prepare},
         {"bank returns", "", "list rejected and returned payments and payment stops", &make<bank_returns_job_t>, case_read},
         {"notices", "--month YYYY-MM", "write the month's Bescheide as print batches sorted by postcode (no letter twice)", &make<notices_job_t>, payment_prepare},
