@@ -3,7 +3,10 @@
 
 #include "lib/core/error.hpp"
 #include "lib/core/sha256.hpp"
+#include "lib/db/bulk.hpp"
 #include "lib/db/row.hpp"
+
+#include <algorithm>
 
 #include <map>
 #include <set>
@@ -575,24 +578,246 @@ std::vector<case_summary_t> case_store_t::list_cases(long long tenant_id, case_f
 
 namespace {
 
-person_t person_from_row(soci::row const &r)
+person_t person_from_row(soci::row const &r, std::size_t o)
 {
     // ext_id, family, birth_name, first, birth_date, birth_place, sex, nat, vsnr, stid, street, hn, pc, city, ctry,
-    // extra, deceased
+    // extra, deceased (from column o on)
     person_t p;
-    p.ext_id = text(r, 0);
-    p.family_name = text(r, 1);
-    p.birth_name = text(r, 2);
-    p.first_names = text(r, 3);
-    p.birth_date = opt_date(opt_text(r, 4));
-    p.birth_place = text(r, 5);
-    p.sex = parse_sex(text(r, 6));
-    p.nationality = text(r, 7);
-    p.vsnr = text(r, 8);
-    p.steuer_id = text(r, 9);
-    p.address = address_t{text(r, 10), text(r, 11), text(r, 12), text(r, 13), text(r, 14), text(r, 15)};
-    p.deceased_on = opt_date(opt_text(r, 16));
+    p.ext_id = text(r, o + 0);
+    p.family_name = text(r, o + 1);
+    p.birth_name = text(r, o + 2);
+    p.first_names = text(r, o + 3);
+    p.birth_date = opt_date(opt_text(r, o + 4));
+    p.birth_place = text(r, o + 5);
+    p.sex = parse_sex(text(r, o + 6));
+    p.nationality = text(r, o + 7);
+    p.vsnr = text(r, o + 8);
+    p.steuer_id = text(r, o + 9);
+    p.address = address_t{text(r, o + 10), text(r, o + 11), text(r, o + 12), text(r, o + 13), text(r, o + 14),
+                          text(r, o + 15)};
+    p.deceased_on = opt_date(opt_text(r, o + 16));
     return p;
+}
+
+/// The columns of a case version as read for a chunk (see case_header()).
+std::string const CASE_HEADER_SELECT =
+    "SELECT c.id, cv.id, cv.version, cv.recorded_at, cv.law, wg.code, cv.state, CAST(cv.established_on AS TEXT), "
+    "CAST(cv.closed_on AS TEXT), c.file_ref, cv.work_group_id FROM cases c "
+    "JOIN case_versions cv ON cv.case_id = c.id JOIN work_groups wg ON wg.id = cv.work_group_id ";
+
+stored_case_t case_header(soci::row const &r)
+{
+    stored_case_t sc;
+    sc.case_id = int64(r, 0);
+    sc.case_version_id = int64(r, 1);
+    sc.version = static_cast<int>(int64(r, 2));
+    sc.recorded_at = text(r, 3);
+    sc.work_group_id = int64(r, 10);
+    auto &c = sc.data;
+    c.file_ref = text(r, 9);
+    c.law = parse_law(text(r, 4));
+    c.work_group = text(r, 5);
+    c.closed = text(r, 6) == "closed";
+    c.established_on = parse_date(text(r, 7).substr(0, 10));
+    c.closed_on = opt_date(opt_text(r, 8));
+    return sc;
+}
+
+/// Fills the child records, persons and payees of a chunk of case versions (headers read by
+/// case_header()): one query per table for the whole chunk, merged by case version id. The
+/// result equals what one query per case would give: child rows in id order, persons and payees
+/// of a case in the order of their internal ids, as of \p asof.
+void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string const &asof)
+{
+    if (chunk.empty()) {
+        return;
+    }
+    std::map<long long, std::size_t> at; // case version id -> index in chunk
+    std::vector<long long> cv_ids;
+    cv_ids.reserve(chunk.size());
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+        at.emplace(chunk[i].case_version_id, i);
+        cv_ids.push_back(chunk[i].case_version_id);
+    }
+    std::string const in_cv = " IN (" + id_list(cv_ids) + ")";
+    auto each = [&](std::string const &q, auto &&fn) {
+        soci::rowset<soci::row> rs = (db.sql().prepare << q);
+        for (auto const &r : rs) {
+            fn(chunk[at.at(int64(r, 0))], r);
+        }
+    };
+    std::vector<std::set<long long>> person_ids(chunk.size()), payee_ids(chunk.size());
+    auto index_of = [&](stored_case_t const &sc) { return static_cast<std::size_t>(&sc - chunk.data()); };
+
+    each("SELECT m.case_version_id, m.person_id, COALESCE(p.ext_id, ''), m.role, CAST(m.valid_from AS TEXT), "
+         "CAST(m.valid_to AS TEXT), CAST(m.stay_since AS TEXT) FROM case_members m LEFT JOIN persons p ON p.id = m.person_id "
+         "WHERE m.case_version_id" + in_cv + " ORDER BY m.id",
+         [&](stored_case_t &sc, soci::row const &m) {
+             member_t mm;
+             person_ids[index_of(sc)].insert(int64(m, 1));
+             mm.person_id = text(m, 2);
+             mm.role = parse_member_role(text(m, 3));
+             mm.validity = period_of(m, 4, 5);
+             mm.stay_since = opt_date(opt_text(m, 6));
+             sc.data.members.push_back(std::move(mm));
+         });
+    each("SELECT case_version_id, ext_id, CAST(period_from AS TEXT), CAST(period_to AS TEXT), approved_by, approved_at, "
+         "state FROM approvals WHERE case_version_id" + in_cv + " ORDER BY id",
+         [&](stored_case_t &sc, soci::row const &a) {
+             approval_t ap;
+             ap.ext_id = text(a, 1);
+             ap.period = period_of(a, 2, 3);
+             ap.approved_by = text(a, 4);
+             if (auto at_ = opt_text(a, 5)) {
+                 ap.approved_at = parse_timestamp(*at_);
+             }
+             ap.state = parse_approval_state(text(a, 6));
+             sc.data.approvals.push_back(std::move(ap));
+         });
+    each("SELECT n.case_version_id, n.person_id, COALESCE(p.ext_id, ''), n.kind, n.amount_cents, n.quantity, "
+         "CAST(n.valid_from AS TEXT), CAST(n.valid_to AS TEXT), n.note FROM needs n LEFT JOIN persons p ON p.id = n.person_id "
+         "WHERE n.case_version_id" + in_cv + " ORDER BY n.id",
+         [&](stored_case_t &sc, soci::row const &n) {
+             need_t nd;
+             if (opt_int64(n, 1)) {
+                 nd.person_id = text(n, 2);
+             }
+             nd.kind = text(n, 3);
+             nd.amount = opt_money(opt_int64(n, 4));
+             if (auto q = opt_int64(n, 5)) {
+                 nd.quantity = static_cast<int>(*q);
+             }
+             nd.validity = period_of(n, 6, 7);
+             nd.note = text(n, 8);
+             sc.data.needs.push_back(std::move(nd));
+         });
+    each("SELECT i.case_version_id, COALESCE(p.ext_id, ''), i.kind, i.gross_cents, i.taxes_cents, i.social_cents, "
+         "i.insurance_cents, i.work_expenses_cents, CAST(i.valid_from AS TEXT), CAST(i.valid_to AS TEXT), i.spread_months, "
+         "i.grundrente_33y, i.note FROM incomes i LEFT JOIN persons p ON p.id = i.person_id "
+         "WHERE i.case_version_id" + in_cv + " ORDER BY i.id",
+         [&](stored_case_t &sc, soci::row const &i) {
+             income_t in;
+             in.person_id = text(i, 1);
+             in.kind = text(i, 2);
+             in.gross = money_t::cents(int64(i, 3));
+             in.taxes = money_t::cents(int64(i, 4));
+             in.social_insurance = money_t::cents(int64(i, 5));
+             in.insurance_premiums = money_t::cents(int64(i, 6));
+             in.work_expenses = money_t::cents(int64(i, 7));
+             in.validity = period_of(i, 8, 9);
+             if (auto s = opt_int64(i, 10)) {
+                 in.spread_months = static_cast<int>(*s);
+             }
+             in.grundrentenzeiten_33_years = int64(i, 11) != 0;
+             in.note = text(i, 12);
+             sc.data.incomes.push_back(std::move(in));
+         });
+    each("SELECT case_version_id, dwelling, basic_rent_cents, service_charges_cents, heating_cents, decentral_hot_water, "
+         "persons_in_dwelling, CAST(valid_from AS TEXT), CAST(valid_to AS TEXT) FROM housing WHERE case_version_id" + in_cv +
+         " ORDER BY id",
+         [&](stored_case_t &sc, soci::row const &h) {
+             housing_t hs;
+             hs.dwelling = parse_dwelling(text(h, 1));
+             hs.basic_rent = money_t::cents(int64(h, 2));
+             hs.service_charges = money_t::cents(int64(h, 3));
+             hs.heating = money_t::cents(int64(h, 4));
+             hs.decentral_hot_water = int64(h, 5) != 0;
+             hs.persons_in_dwelling = static_cast<int>(int64(h, 6));
+             hs.validity = period_of(h, 7, 8);
+             sc.data.housing.push_back(std::move(hs));
+         });
+    each("SELECT a.case_version_id, COALESCE(p.ext_id, ''), a.kind, a.value_cents, a.protected_asset, "
+         "CAST(a.valid_from AS TEXT), CAST(a.valid_to AS TEXT) FROM assets a LEFT JOIN persons p ON p.id = a.person_id "
+         "WHERE a.case_version_id" + in_cv + " ORDER BY a.id",
+         [&](stored_case_t &sc, soci::row const &a) {
+             asset_t as;
+             as.person_id = text(a, 1);
+             as.kind = text(a, 2);
+             as.value = money_t::cents(int64(a, 3));
+             as.protected_asset = int64(a, 4) != 0;
+             as.validity = period_of(a, 5, 6);
+             sc.data.assets.push_back(std::move(as));
+         });
+    each("SELECT pa.case_version_id, pa.payee_id, p.ext_id, pa.purpose, pa.amount_cents, CAST(pa.valid_from AS TEXT), "
+         "CAST(pa.valid_to AS TEXT) FROM payment_assignments pa JOIN payees p ON p.id = pa.payee_id "
+         "WHERE pa.case_version_id" + in_cv + " ORDER BY pa.id",
+         [&](stored_case_t &sc, soci::row const &a) {
+             assignment_t as;
+             payee_ids[index_of(sc)].insert(int64(a, 1));
+             as.payee_id = text(a, 2);
+             as.purpose = parse_assignment_purpose(text(a, 3));
+             as.amount = opt_money(opt_int64(a, 4));
+             as.validity = period_of(a, 5, 6);
+             sc.data.assignments.push_back(std::move(as));
+         });
+    each("SELECT case_version_id, ext_id, kind, amount_cents, CAST(established_on AS TEXT), legal_basis FROM claims "
+         "WHERE case_version_id" + in_cv + " ORDER BY id",
+         [&](stored_case_t &sc, soci::row const &a) {
+             sc.data.claims.push_back(claim_t{text(a, 1), text(a, 2), money_t::cents(int64(a, 3)),
+                                              parse_date(text(a, 4).substr(0, 10)), text(a, 5)});
+         });
+    each("SELECT case_version_id, claim_ext_id, monthly_cents, CAST(valid_from AS TEXT), CAST(valid_to AS TEXT), "
+         "legal_basis FROM offsets WHERE case_version_id" + in_cv + " ORDER BY id",
+         [&](stored_case_t &sc, soci::row const &a) {
+             sc.data.offsets.push_back(offset_t{text(a, 1), money_t::cents(int64(a, 2)), period_of(a, 3, 4), text(a, 5)});
+         });
+
+    // persons and payees as of the same time, one query each for the chunk
+    auto all_of = [](std::vector<std::set<long long>> const &per_case) {
+        std::set<long long> all;
+        for (auto const &s : per_case) {
+            all.insert(s.begin(), s.end());
+        }
+        return std::vector<long long>(all.begin(), all.end());
+    };
+    std::map<long long, person_t> persons;
+    if (auto const ids = all_of(person_ids); !ids.empty()) {
+        soci::rowset<soci::row> rs =
+            (db.sql().prepare << "SELECT p.id, p.ext_id, v.family_name, v.birth_name, v.first_names, "
+                                 "CAST(v.birth_date AS TEXT), v.birth_place, v.sex, v.nationality, v.vsnr, v.steuer_id, "
+                                 "v.street, v.house_no, v.postcode, v.city, v.country, v.address_extra, "
+                                 "CAST(v.deceased_on AS TEXT) FROM persons p JOIN person_versions v ON v.person_id = p.id "
+                                 "WHERE p.id IN (" + id_list(ids) + ") AND v.version = (SELECT MAX(v2.version) FROM "
+                                 "person_versions v2 WHERE v2.person_id = p.id AND v2.recorded_at <= :asof)",
+             soci::use(asof));
+        for (auto const &r : rs) {
+            persons.emplace(int64(r, 0), person_from_row(r, 1));
+        }
+    }
+    std::map<long long, payee_t> payees;
+    if (auto const ids = all_of(payee_ids); !ids.empty()) {
+        soci::rowset<soci::row> rs =
+            (db.sql().prepare << "SELECT p.id, p.ext_id, v.kind, v.name, v.iban, v.bic, v.card_ref, v.street, "
+                                 "v.house_no, v.postcode, v.city, v.country, v.person_ext_id FROM payees p "
+                                 "JOIN payee_versions v ON v.payee_id = p.id WHERE p.id IN (" + id_list(ids) + ") AND "
+                                 "v.version = (SELECT MAX(v2.version) FROM payee_versions v2 WHERE v2.payee_id = p.id "
+                                 "AND v2.recorded_at <= :asof)",
+             soci::use(asof));
+        for (auto const &pr : rs) {
+            payee_t py;
+            py.ext_id = text(pr, 1);
+            py.kind = parse_payee_kind(text(pr, 2));
+            py.name = text(pr, 3);
+            py.iban = text(pr, 4);
+            py.bic = text(pr, 5);
+            py.card_ref = text(pr, 6);
+            py.address = address_t{text(pr, 7), text(pr, 8), text(pr, 9), text(pr, 10), text(pr, 11), ""};
+            py.person_id = text(pr, 12);
+            payees.emplace(int64(pr, 0), std::move(py));
+        }
+    }
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+        for (long long const pid : person_ids[i]) {
+            if (auto const it = persons.find(pid); it != persons.end()) {
+                chunk[i].persons.push_back(it->second);
+            }
+        }
+        for (long long const pid : payee_ids[i]) {
+            if (auto const it = payees.find(pid); it != payees.end()) {
+                chunk[i].payees.push_back(it->second);
+            }
+        }
+    }
 }
 
 } // namespace
@@ -602,225 +827,31 @@ std::optional<stored_case_t> case_store_t::load_case(long long tenant_id, std::s
 {
     return guard(m_db, [&]() -> std::optional<stored_case_t> {
         std::string const asof = as_of.value_or(FAR_FUTURE);
-        stored_case_t sc;
         soci::row r;
-        m_db.sql() << "SELECT c.id, cv.id, cv.version, cv.recorded_at, cv.law, wg.code, cv.state, "
-                      "CAST(cv.established_on AS TEXT), CAST(cv.closed_on AS TEXT) FROM cases c "
-                      "JOIN case_versions cv ON cv.case_id = c.id JOIN work_groups wg ON wg.id = cv.work_group_id "
-                      "WHERE c.tenant_id = :t AND c.file_ref = :f AND " + VERSION_AS_OF,
+        m_db.sql() << CASE_HEADER_SELECT + "WHERE c.tenant_id = :t AND c.file_ref = :f AND " + VERSION_AS_OF,
             soci::into(r), soci::use(tenant_id), soci::use(file_ref), soci::use(asof);
         if (!m_db.sql().got_data()) {
             return std::nullopt;
         }
-        sc.case_id = int64(r, 0);
-        sc.case_version_id = int64(r, 1);
-        sc.version = static_cast<int>(int64(r, 2));
-        sc.recorded_at = text(r, 3);
-        auto &c = sc.data;
-        c.file_ref = file_ref;
-        c.law = parse_law(text(r, 4));
-        c.work_group = text(r, 5);
-        c.closed = text(r, 6) == "closed";
-        c.established_on = parse_date(text(r, 7).substr(0, 10));
-        c.closed_on = opt_date(opt_text(r, 8));
-        long long const cv = sc.case_version_id;
-
-        std::set<long long> person_ids;
-        std::map<long long, std::string> person_ext;
-        auto ext_of = [&](long long pid) -> std::string {
-            if (auto it = person_ext.find(pid); it != person_ext.end()) {
-                return it->second;
-            }
-            std::string e;
-            m_db.sql() << "SELECT ext_id FROM persons WHERE id = :p", soci::into(e), soci::use(pid);
-            person_ext[pid] = e;
-            return e;
-        };
-
-        {
-            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT person_id, role, CAST(valid_from AS TEXT), "
-                                          "CAST(valid_to AS TEXT), CAST(stay_since AS TEXT) FROM case_members "
-                                          "WHERE case_version_id = :cv ORDER BY id", soci::use(cv));
-            for (auto const &m : rs) {
-                member_t mm;
-                long long const pid = int64(m, 0);
-                person_ids.insert(pid);
-                mm.person_id = ext_of(pid);
-                mm.role = parse_member_role(text(m, 1));
-                mm.validity = period_of(m, 2, 3);
-                mm.stay_since = opt_date(opt_text(m, 4));
-                c.members.push_back(std::move(mm));
-            }
-        }
-        {
-            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT ext_id, CAST(period_from AS TEXT), "
-                                          "CAST(period_to AS TEXT), approved_by, approved_at, state FROM approvals "
-                                          "WHERE case_version_id = :cv ORDER BY id", soci::use(cv));
-            for (auto const &a : rs) {
-                approval_t ap;
-                ap.ext_id = text(a, 0);
-                ap.period = period_of(a, 1, 2);
-                ap.approved_by = text(a, 3);
-                if (auto at = opt_text(a, 4)) {
-                    ap.approved_at = parse_timestamp(*at);
-                }
-                ap.state = parse_approval_state(text(a, 5));
-                c.approvals.push_back(std::move(ap));
-            }
-        }
-        {
-            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT person_id, kind, amount_cents, quantity, "
-                                          "CAST(valid_from AS TEXT), CAST(valid_to AS TEXT), note FROM needs "
-                                          "WHERE case_version_id = :cv ORDER BY id", soci::use(cv));
-            for (auto const &n : rs) {
-                need_t nd;
-                if (auto pid = opt_int64(n, 0)) {
-                    nd.person_id = ext_of(*pid);
-                }
-                nd.kind = text(n, 1);
-                nd.amount = opt_money(opt_int64(n, 2));
-                if (auto q = opt_int64(n, 3)) {
-                    nd.quantity = static_cast<int>(*q);
-                }
-                nd.validity = period_of(n, 4, 5);
-                nd.note = text(n, 6);
-                c.needs.push_back(std::move(nd));
-            }
-        }
-        {
-            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT person_id, kind, gross_cents, taxes_cents, "
-                                          "social_cents, insurance_cents, work_expenses_cents, CAST(valid_from AS TEXT), "
-                                          "CAST(valid_to AS TEXT), spread_months, grundrente_33y, note FROM incomes "
-                                          "WHERE case_version_id = :cv ORDER BY id", soci::use(cv));
-            for (auto const &i : rs) {
-                income_t in;
-                in.person_id = ext_of(int64(i, 0));
-                in.kind = text(i, 1);
-                in.gross = money_t::cents(int64(i, 2));
-                in.taxes = money_t::cents(int64(i, 3));
-                in.social_insurance = money_t::cents(int64(i, 4));
-                in.insurance_premiums = money_t::cents(int64(i, 5));
-                in.work_expenses = money_t::cents(int64(i, 6));
-                in.validity = period_of(i, 7, 8);
-                if (auto s = opt_int64(i, 9)) {
-                    in.spread_months = static_cast<int>(*s);
-                }
-                in.grundrentenzeiten_33_years = int64(i, 10) != 0;
-                in.note = text(i, 11);
-                c.incomes.push_back(std::move(in));
-            }
-        }
-        {
-            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT dwelling, basic_rent_cents, service_charges_cents, "
-                                          "heating_cents, decentral_hot_water, persons_in_dwelling, CAST(valid_from AS TEXT), "
-                                          "CAST(valid_to AS TEXT) FROM housing WHERE case_version_id = :cv ORDER BY id",
-                                          soci::use(cv));
-            for (auto const &h : rs) {
-                housing_t hs;
-                hs.dwelling = parse_dwelling(text(h, 0));
-                hs.basic_rent = money_t::cents(int64(h, 1));
-                hs.service_charges = money_t::cents(int64(h, 2));
-                hs.heating = money_t::cents(int64(h, 3));
-                hs.decentral_hot_water = int64(h, 4) != 0;
-                hs.persons_in_dwelling = static_cast<int>(int64(h, 5));
-                hs.validity = period_of(h, 6, 7);
-                c.housing.push_back(std::move(hs));
-            }
-        }
-        {
-            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT person_id, kind, value_cents, protected_asset, "
-                                          "CAST(valid_from AS TEXT), CAST(valid_to AS TEXT) FROM assets "
-                                          "WHERE case_version_id = :cv ORDER BY id", soci::use(cv));
-            for (auto const &a : rs) {
-                asset_t as;
-                as.person_id = ext_of(int64(a, 0));
-                as.kind = text(a, 1);
-                as.value = money_t::cents(int64(a, 2));
-                as.protected_asset = int64(a, 3) != 0;
-                as.validity = period_of(a, 4, 5);
-                c.assets.push_back(std::move(as));
-            }
-        }
-        std::set<long long> payee_ids;
-        {
-            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT pa.payee_id, p.ext_id, pa.purpose, pa.amount_cents, "
-                                          "CAST(pa.valid_from AS TEXT), CAST(pa.valid_to AS TEXT) FROM payment_assignments pa "
-                                          "JOIN payees p ON p.id = pa.payee_id WHERE pa.case_version_id = :cv ORDER BY pa.id",
-                                          soci::use(cv));
-            for (auto const &a : rs) {
-                assignment_t as;
-                payee_ids.insert(int64(a, 0));
-                as.payee_id = text(a, 1);
-                as.purpose = parse_assignment_purpose(text(a, 2));
-                as.amount = opt_money(opt_int64(a, 3));
-                as.validity = period_of(a, 4, 5);
-                c.assignments.push_back(std::move(as));
-            }
-        }
-        {
-            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT ext_id, kind, amount_cents, CAST(established_on AS TEXT), "
-                                          "legal_basis FROM claims WHERE case_version_id = :cv ORDER BY id", soci::use(cv));
-            for (auto const &a : rs) {
-                c.claims.push_back(claim_t{text(a, 0), text(a, 1), money_t::cents(int64(a, 2)),
-                                           parse_date(text(a, 3).substr(0, 10)), text(a, 4)});
-            }
-        }
-        {
-            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT claim_ext_id, monthly_cents, CAST(valid_from AS TEXT), "
-                                          "CAST(valid_to AS TEXT), legal_basis FROM offsets WHERE case_version_id = :cv "
-                                          "ORDER BY id", soci::use(cv));
-            for (auto const &a : rs) {
-                c.offsets.push_back(offset_t{text(a, 0), money_t::cents(int64(a, 1)), period_of(a, 2, 3), text(a, 4)});
-            }
-        }
-        // persons as of the same time
-        for (long long const pid : person_ids) {
-            soci::row pr;
-            m_db.sql() << "SELECT p.ext_id, v.family_name, v.birth_name, v.first_names, CAST(v.birth_date AS TEXT), "
-                          "v.birth_place, v.sex, v.nationality, v.vsnr, v.steuer_id, v.street, v.house_no, v.postcode, "
-                          "v.city, v.country, v.address_extra, CAST(v.deceased_on AS TEXT) FROM persons p "
-                          "JOIN person_versions v ON v.person_id = p.id WHERE p.id = :p AND v.version = "
-                          "(SELECT MAX(v2.version) FROM person_versions v2 WHERE v2.person_id = p.id AND v2.recorded_at <= :asof)",
-                soci::into(pr), soci::use(pid), soci::use(asof);
-            if (m_db.sql().got_data()) {
-                sc.persons.push_back(person_from_row(pr));
-            }
-        }
-        for (long long const pid : payee_ids) {
-            soci::row pr;
-            m_db.sql() << "SELECT p.ext_id, v.kind, v.name, v.iban, v.bic, v.card_ref, v.street, v.house_no, v.postcode, "
-                          "v.city, v.country, v.person_ext_id FROM payees p JOIN payee_versions v ON v.payee_id = p.id "
-                          "WHERE p.id = :p AND v.version = (SELECT MAX(v2.version) FROM payee_versions v2 "
-                          "WHERE v2.payee_id = p.id AND v2.recorded_at <= :asof)",
-                soci::into(pr), soci::use(pid), soci::use(asof);
-            if (m_db.sql().got_data()) {
-                payee_t py;
-                py.ext_id = text(pr, 0);
-                py.kind = parse_payee_kind(text(pr, 1));
-                py.name = text(pr, 2);
-                py.iban = text(pr, 3);
-                py.bic = text(pr, 4);
-                py.card_ref = text(pr, 5);
-                py.address = address_t{text(pr, 6), text(pr, 7), text(pr, 8), text(pr, 9), text(pr, 10), ""};
-                py.person_id = text(pr, 11);
-                sc.payees.push_back(std::move(py));
-            }
-        }
-        return sc;
+        std::vector<stored_case_t> one;
+        one.push_back(case_header(r));
+        load_chunk(m_db, one, asof);
+        return std::move(one.front());
     });
 }
 
 void case_store_t::for_each_case(long long tenant_id, case_filter_t const &filter,
                                  std::function<void(stored_case_t &&)> const &fn, std::size_t chunk)
 {
+    chunk = std::max<std::size_t>(chunk, 1);
+    std::string const asof = filter.as_of.value_or(FAR_FUTURE);
+    std::string const q = CASE_HEADER_SELECT + "WHERE c.tenant_id = :t AND c.file_ref > :last AND " + VERSION_AS_OF +
+                          filter_sql(filter) + " ORDER BY c.file_ref LIMIT " + std::to_string(chunk);
     std::string last;
+    std::vector<stored_case_t> cases;
     while (true) {
-        std::vector<std::string> refs;
+        cases.clear();
         guard(m_db, [&] {
-            std::string const asof = filter.as_of.value_or(FAR_FUTURE);
-            std::string const q = "SELECT c.file_ref FROM cases c JOIN case_versions cv ON cv.case_id = c.id "
-                                  "JOIN work_groups wg ON wg.id = cv.work_group_id WHERE c.tenant_id = :t AND c.file_ref > :last AND " +
-                                  VERSION_AS_OF + filter_sql(filter) + " ORDER BY c.file_ref LIMIT " + std::to_string(chunk);
             soci::row r;
             soci::statement st{m_db.sql()};
             st.exchange(soci::into(r));
@@ -833,19 +864,19 @@ void case_store_t::for_each_case(long long tenant_id, case_filter_t const &filte
             st.define_and_bind();
             st.execute();
             while (st.fetch()) {
-                refs.push_back(text(r, 0));
+                cases.push_back(case_header(r));
             }
+            load_chunk(m_db, cases, asof);
         });
-        if (refs.empty()) {
+        if (cases.empty()) {
             return;
         }
-        for (auto const &ref : refs) {
-            if (auto sc = load_case(tenant_id, ref, filter.as_of)) {
-                fn(std::move(*sc));
-            }
+        last = cases.back().data.file_ref;
+        bool const more = cases.size() >= chunk;
+        for (auto &sc : cases) {
+            fn(std::move(sc));
         }
-        last = refs.back();
-        if (refs.size() < chunk) {
+        if (!more) {
             return;
         }
     }

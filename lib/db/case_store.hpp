@@ -46,6 +46,7 @@ struct stored_case_t
 {
     long long case_id = 0;
     long long case_version_id = 0;
+    long long work_group_id = 0; ///< of this case version
     int version = 0;
     std::string recorded_at;
     domain::case_t data;
@@ -86,9 +87,13 @@ public:
                                            std::optional<std::string> const &as_of = std::nullopt);
 
     /// Every case (newest version as of \p as_of) whose work group passes the filter, in
-    /// Aktenzeichen order, read in chunks of \p chunk cases so memory does not grow with N.
+    /// Aktenzeichen order, read in chunks of \p chunk cases so memory does not grow with N:
+    /// keyset pagination on the Aktenzeichen, then one query per child table for the whole chunk
+    /// (members, approvals, needs, incomes, housing, assets, assignments, claims, offsets,
+    /// persons and payees as of the same time), merged in memory. No cursor stays open while
+    /// \p fn runs, so \p fn may use the database.
     void for_each_case(long long tenant_id, case_filter_t const &filter,
-                       std::function<void(stored_case_t &&)> const &fn, std::size_t chunk = 500);
+                       std::function<void(stored_case_t &&)> const &fn, std::size_t chunk = 1000);
 
 private:
     database_t &m_db;

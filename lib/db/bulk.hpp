@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// \file
+/// \brief Bulk writes: many rows of one table in one round trip instead of one INSERT per row.
+///
+/// PostgreSQL: `COPY ... FROM STDIN` through libpq. Where row-level security applies to the
+/// session's role (an operator's login role; PostgreSQL refuses COPY FROM into such a table),
+/// the rows are copied into a temporary staging table and moved with one `INSERT ... SELECT`,
+/// so that the policies' WITH CHECK clauses apply. SQLite: one prepared statement executed with
+/// bound vectors. On both, the row triggers (the write log, lib/security/audit.hpp) fire for every
+/// row exactly as for single INSERTs; nothing is bypassed. Call inside a transaction for
+/// all-or-nothing.
+
+#include "lib/db/database.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sozbatch::db {
+
+/// Rows for one table, collected value by value as text (NULL allowed), row after row.
+/// Integers are written as decimal text; both databases convert them to the column's type.
+class bulk_rows_t
+{
+public:
+    bulk_rows_t(std::string table, std::vector<std::string> columns);
+
+    std::string const &table() const noexcept { return m_table; }
+    std::vector<std::string> const &columns() const noexcept { return m_columns; }
+    /// Complete rows so far.
+    std::size_t size() const noexcept { return m_values.empty() ? 0 : m_values.back().size(); }
+    bool empty() const noexcept { return size() == 0; }
+
+    /// Appends the next value of the current row (a row is complete after columns().size() values).
+    bulk_rows_t &add(std::string_view v);
+    bulk_rows_t &add(std::string const &v) { return add(std::string_view{v}); }
+    bulk_rows_t &add(char const *v) { return add(std::string_view{v}); }
+    bulk_rows_t &add(long long v);
+    bulk_rows_t &add(long v) { return add(static_cast<long long>(v)); }
+    bulk_rows_t &add(int v) { return add(static_cast<long long>(v)); }
+    bulk_rows_t &add(std::optional<std::string> const &v);
+    bulk_rows_t &add(std::optional<long long> const &v);
+    bulk_rows_t &add_null();
+
+    /// Value \p col of row \p row; nothing for NULL.
+    std::optional<std::string_view> value(std::size_t row, std::size_t col) const;
+    void clear();
+
+private:
+    friend void insert_rows(database_t &, bulk_rows_t const &);
+    friend std::vector<std::pair<long long, std::string>> insert_rows_returning(database_t &, bulk_rows_t const &,
+                                                                                std::string const &);
+    bulk_rows_t &push(std::string v, bool null);
+
+    std::string m_table;
+    std::vector<std::string> m_columns;
+    std::vector<std::vector<std::string>> m_values; ///< per column
+    std::vector<std::vector<soci::indicator>> m_nulls;
+    std::size_t m_next = 0; ///< column of the next value
+};
+
+/// Inserts every row of \p rows (see the file comment for how). Nothing happens for no rows.
+/// \throws db_error
+void insert_rows(database_t &db, bulk_rows_t const &rows);
+
+/// Inserts every row and returns, for each, its generated `id` with its value in \p key_column
+/// (as text), so that child rows can name it. The pairs come in no guaranteed order; the key must
+/// be unique within \p rows. Ids are assigned in row order.
+/// \throws db_error
+std::vector<std::pair<long long, std::string>> insert_rows_returning(database_t &db, bulk_rows_t const &rows,
+                                                                     std::string const &key_column);
+
+/// A comma-separated list of integers for an `IN (...)` clause (our own ids, never input text).
+std::string id_list(std::vector<long long> const &ids);
+
+} // namespace sozbatch::db
