@@ -133,6 +133,7 @@ exit_code_t calc_job_t::run(job_context_t &ctx)
     filter.as_of = as_of;
     ctx.restrict_to_visible(filter);
     progress_t bar{"cases", 0}; // on a terminal only
+    db::result_batch_t batch{ctx.db(), tenant, run, now};
     cases.for_each_case(tenant, filter, [&](db::stored_case_t &&sc) {
         bar.step();
         if (!approved_in(sc.data, month)) {
@@ -148,13 +149,7 @@ exit_code_t calc_job_t::run(job_context_t &ctx)
             ctx.case_failed(sc.data.file_ref, e.what());
             return;
         }
-        auto const saved = results.save(tenant, run, sc, r, now);
-        switch (saved.outcome) {
-        case db::save_outcome_t::unchanged: ++unchanged; break;
-        case db::save_outcome_t::new_result: ++stats.new_results; break;
-        case db::save_outcome_t::new_version: ++stats.new_results, ++new_versions; break;
-        case db::save_outcome_t::difference: ++stats.new_results, ++new_versions, ++differences; break;
-        }
+        batch.add(sc, r); // written in batches (bulk inserts), outcomes counted by the batch
         auto &s = by_law[std::string{domain::law_code(sc.data.law)}];
         ++s.cases;
         s.entitlement += r.totals.entitlement;
@@ -163,6 +158,11 @@ exit_code_t calc_job_t::run(job_context_t &ctx)
         stats.payout += r.totals.payout;
     });
     bar.finish();
+    batch.flush();
+    unchanged = batch.counts().unchanged;
+    new_versions = batch.counts().new_versions;
+    differences = batch.counts().differences;
+    stats.new_results = batch.counts().new_results + new_versions;
     results.finish_run(run, stats, now);
     log_info(kv("event", "calc") + " " + kv("month", month.to_string()) + " " +
              kv("cases", std::to_string(stats.cases_total)) + " " + kv("failed", std::to_string(stats.failed)));

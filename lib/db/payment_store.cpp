@@ -2,9 +2,12 @@
 #include "lib/db/payment_store.hpp"
 
 #include "lib/core/error.hpp"
+#include "lib/db/bulk.hpp"
 #include "lib/db/row.hpp"
 
 #include <soci/soci.h>
+
+#include <algorithm>
 
 namespace sozbatch::db {
 
@@ -76,6 +79,16 @@ payment_run_t run_from_row(soci::row const &r)
     x.force_reason = text(r, 18);
     x.invalidated_reason = text(r, 19);
     return x;
+}
+
+/// A text as an SQL string literal (quotes doubled).
+std::string sql_literal(std::string const &v)
+{
+    std::string out = "'";
+    for (char const c : v) {
+        out += c == '\'' ? std::string{"''"} : std::string(1, c);
+    }
+    return out + "'";
 }
 
 payee_row_t payee_from_row(soci::row const &r)
@@ -246,22 +259,24 @@ long long payment_store_t::create_run(long long tenant, payment_run_t const &run
             soci::use(run.prepared_by), soci::use(run.prepared_at), soci::use(run.content_hash),
             soci::use(run.files_hash), soci::use(run.orders_count), soci::use(total), soci::use(run.held_count),
             soci::use(run.force_reason), soci::into(id);
+        // the orders in bulk (COPY on PostgreSQL, bound vectors on SQLite), in slices of bounded size
+        bulk_rows_t rows{"payment_orders",
+                         {"tenant_id", "payment_run_id", "case_id", "month", "calc_result_id", "difference_id", "law",
+                          "budget_line", "channel", "purpose", "payee_ext_id", "creditor_name", "iban", "bic",
+                          "card_ref", "remittance", "amount_cents", "end_to_end_id", "state", "hold_reason", "order_no",
+                          "ultimate_creditor", "file_ref", "debtor_iban"}};
         for (auto const &o : orders) {
-            nullable_int_t cr{o.calc_result_id};
-            nullable_int_t df{o.difference_id};
-            long long const cents = o.amount.as_cents();
-            m_db.sql() << "INSERT INTO payment_orders (tenant_id, payment_run_id, case_id, month, calc_result_id, "
-                          "difference_id, law, budget_line, channel, purpose, payee_ext_id, creditor_name, iban, bic, "
-                          "card_ref, remittance, amount_cents, end_to_end_id, state, hold_reason, order_no, "
-                          "ultimate_creditor, file_ref, debtor_iban) VALUES (:t, :run, :c, :m, :cr, :df, :law, :bl, "
-                          ":ch, :pu, :pe, :cn, :ib, :bic, :card, :rem, :amt, :e2e, :st, :hr, :no, :uc, :fr, :di)",
-                soci::use(tenant), soci::use(id), soci::use(o.case_id), soci::use(o.month), soci::use(cr.value, cr.ind),
-                soci::use(df.value, df.ind), soci::use(o.law), soci::use(o.budget_line), soci::use(o.channel),
-                soci::use(o.purpose), soci::use(o.payee_ext_id), soci::use(o.creditor_name), soci::use(o.iban),
-                soci::use(o.bic), soci::use(o.card_ref), soci::use(o.remittance), soci::use(cents),
-                soci::use(o.end_to_end_id), soci::use(o.state), soci::use(o.hold_reason), soci::use(o.order_no),
-                soci::use(o.ultimate_creditor), soci::use(o.file_ref), soci::use(o.debtor_iban);
+            rows.add(tenant).add(id).add(o.case_id).add(o.month).add(o.calc_result_id).add(o.difference_id).add(o.law)
+                .add(o.budget_line).add(o.channel).add(o.purpose).add(o.payee_ext_id).add(o.creditor_name).add(o.iban)
+                .add(o.bic).add(o.card_ref).add(o.remittance).add(o.amount.as_cents()).add(o.end_to_end_id)
+                .add(o.state).add(o.hold_reason).add(o.order_no).add(o.ultimate_creditor).add(o.file_ref)
+                .add(o.debtor_iban);
+            if (rows.size() >= 10000) {
+                insert_rows(m_db, rows);
+                rows.clear();
+            }
         }
+        insert_rows(m_db, rows);
         tr.commit();
         return id;
     });
@@ -369,14 +384,30 @@ void payment_store_t::record_export(long long tenant, long long run_id, std::vec
                 soci::use(tenant), soci::use(run_id), soci::use(f.file_name), soci::use(f.msg_id), soci::use(f.channel),
                 soci::use(f.debtor_iban), soci::use(f.execution_date), soci::use(f.tx_count), soci::use(sum),
                 soci::use(f.sha256), soci::use(at), soci::into(fid);
-            for (auto const &e2e : f.end_to_end_ids) {
+            // one UPDATE per slice of the file's orders; each must be a released order of the run
+            auto const &ids = f.end_to_end_ids;
+            for (std::size_t from = 0; from < ids.size(); from += 5000) {
+                std::size_t const to = std::min(ids.size(), from + 5000);
+                std::string list;
+                for (std::size_t i = from; i < to; ++i) {
+                    list += (i > from ? ", " : "") + sql_literal(ids[i]);
+                }
                 soci::statement st = (m_db.sql().prepare << "UPDATE payment_orders SET state = 'exported', "
                                                             "payment_file_id = :f WHERE payment_run_id = :r AND "
-                                                            "end_to_end_id = :e AND state = 'released'",
-                                      soci::use(fid), soci::use(run_id), soci::use(e2e));
+                                                            "state = 'released' AND end_to_end_id IN (" + list + ")",
+                                      soci::use(fid), soci::use(run_id));
                 st.execute(true);
-                if (st.get_affected_rows() != 1) {
-                    throw internal_error{"order " + e2e + " is not a released order of the run"};
+                if (st.get_affected_rows() != static_cast<long long>(to - from)) {
+                    for (std::size_t i = from; i < to; ++i) {
+                        long long n = 0;
+                        m_db.sql() << "SELECT COUNT(*) FROM payment_orders WHERE payment_run_id = :r AND "
+                                      "end_to_end_id = :e AND payment_file_id = :f",
+                            soci::into(n), soci::use(run_id), soci::use(ids[i]), soci::use(fid);
+                        if (n != 1) {
+                            throw internal_error{"order " + ids[i] + " is not a released order of the run"};
+                        }
+                    }
+                    throw internal_error{"orders of " + f.file_name + " are listed twice"};
                 }
             }
         }

@@ -4,7 +4,10 @@
 #include "lib/calc/month_params.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/sha256.hpp"
+#include "lib/db/bulk.hpp"
 #include "lib/db/row.hpp"
+
+#include <algorithm>
 
 namespace sozbatch::db {
 
@@ -146,95 +149,193 @@ void result_store_t::record_failure(long long tenant, long long run_id, std::str
     });
 }
 
+struct result_batch_t::pending_t
+{
+    long long case_id = 0;
+    long long case_version_id = 0;
+    long long work_group_id = 0;
+    std::string file_ref;
+    std::string hash;
+    calc::case_result_t result;
+};
+
+result_batch_t::result_batch_t(database_t &db, long long tenant, long long run_id, std::string now, std::size_t batch)
+: m_db(db), m_tenant(tenant), m_run(run_id), m_now(std::move(now)), m_batch(std::max<std::size_t>(batch, 1))
+{
+}
+
+result_batch_t::~result_batch_t() = default;
+
+void result_batch_t::add(stored_case_t const &c, calc::case_result_t const &r)
+{
+    for (std::size_t i = 0; i < m_used; ++i) {
+        if (m_pending[i].case_id == c.case_id && m_pending[i].result.month == r.month) {
+            flush(); // a second result of the same case-month compares with the first
+            break;
+        }
+    }
+    if (m_used == m_pending.size()) {
+        m_pending.emplace_back();
+    }
+    auto &p = m_pending[m_used++];
+    p.case_id = c.case_id;
+    p.case_version_id = c.case_version_id;
+    p.work_group_id = c.work_group_id;
+    p.file_ref = c.data.file_ref;
+    p.hash = sha256_hex(canonical(r));
+    p.result = r;
+    if (m_used >= m_batch) {
+        flush();
+    }
+}
+
+void result_batch_t::flush()
+{
+    m_outcomes.clear();
+    if (m_used == 0) {
+        return;
+    }
+    guard(m_db, [&] {
+        soci::transaction tr{m_db.sql()};
+        // the newest stored version of each case-month of the batch
+        std::map<std::pair<long long, std::string>, result_header_t> prev;
+        std::map<std::string, std::vector<long long>> by_month;
+        for (std::size_t i = 0; i < m_used; ++i) {
+            by_month[m_pending[i].result.month.to_string()].push_back(m_pending[i].case_id);
+        }
+        for (auto const &[month, ids] : by_month) {
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << HEADER_SELECT + "WHERE r.tenant_id = :t AND r.month = :m "
+                                                                "AND r.case_id IN (" + id_list(ids) + ") AND " + NEWEST,
+                                          soci::use(m_tenant), soci::use(month));
+            for (auto const &row : rs) {
+                auto h = header_from_row(row);
+                prev.emplace(std::pair{h.case_id, month}, std::move(h));
+            }
+        }
+        bulk_rows_t results{"calc_results",
+                            {"tenant_id", "case_id", "month", "version", "calc_run_id", "case_version_id", "law",
+                             "work_group_id", "result_hash", "needs_cents", "in_kind_cents", "income_counted_cents",
+                             "income_applied_cents", "entitlement_cents", "offsets_cents", "payout_cents", "created_at"}};
+        m_outcomes.resize(m_used);
+        for (std::size_t i = 0; i < m_used; ++i) {
+            auto &p = m_pending[i];
+            auto &out = m_outcomes[i];
+            auto const it = prev.find({p.case_id, p.result.month.to_string()});
+            if (it != prev.end() && it->second.hash == p.hash) {
+                out.outcome = save_outcome_t::unchanged;
+                out.result_id = it->second.id;
+                out.version = it->second.version;
+                ++m_counts.unchanged;
+                continue;
+            }
+            bool const has_prev = it != prev.end();
+            out.version = has_prev ? it->second.version + 1 : 1;
+            out.outcome = has_prev ? save_outcome_t::new_version : save_outcome_t::new_result;
+            if (p.work_group_id == 0) {
+                m_db.sql() << "SELECT work_group_id FROM case_versions WHERE id = :cv", soci::into(p.work_group_id),
+                    soci::use(p.case_version_id);
+            }
+            auto const &r = p.result;
+            auto const &t = r.totals;
+            results.add(m_tenant).add(p.case_id).add(r.month.to_string()).add(out.version).add(m_run)
+                .add(p.case_version_id).add(domain::law_code(r.law)).add(p.work_group_id).add(p.hash)
+                .add(t.needs.as_cents()).add(t.in_kind.as_cents()).add(t.income_counted.as_cents())
+                .add(t.income_applied.as_cents()).add(t.entitlement.as_cents()).add(t.offsets.as_cents())
+                .add(t.payout.as_cents()).add(m_now);
+        }
+        std::map<long long, long long> result_id; // case id -> new result id
+        for (auto const &[id, key] : insert_rows_returning(m_db, results, "case_id")) {
+            result_id[std::stoll(key)] = id;
+        }
+        bulk_rows_t lines{"calc_lines",
+                          {"tenant_id", "calc_result_id", "seq", "person_ext_id", "segment_from", "segment_to", "kind",
+                           "cls", "legal_basis", "basis_cents", "factor_num", "factor_den", "monthly_cents", "days",
+                           "day_share", "amount_cents", "params", "note"}};
+        bulk_rows_t payouts{"calc_payouts", {"tenant_id", "calc_result_id", "payee_ext_id", "purpose", "amount_cents"}};
+        bulk_rows_t flags{"calc_flags", {"tenant_id", "calc_result_id", "person_ext_id", "code", "text"}};
+        for (std::size_t i = 0; i < m_used; ++i) {
+            auto &out = m_outcomes[i];
+            if (out.outcome == save_outcome_t::unchanged) {
+                continue;
+            }
+            auto const &p = m_pending[i];
+            auto const &r = p.result;
+            out.result_id = result_id.at(p.case_id);
+            int seq = 0;
+            for (auto const &l : r.lines) {
+                auto const &seg = r.segments.at(l.segment);
+                lines.add(m_tenant).add(out.result_id).add(++seq).add(person_of(r, l.person)).add(to_iso(seg.from))
+                    .add(to_iso(seg.to)).add(calc::line_kind_code(l.kind)).add(calc::line_class_code(l.cls))
+                    .add(r.legal_basis_text(l)).add(l.basis.as_cents()).add(static_cast<long long>(l.factor_num))
+                    .add(static_cast<long long>(l.factor_den)).add(l.monthly.as_cents()).add(static_cast<int>(l.days))
+                    .add(l.day_share ? 1 : 0).add(l.amount.as_cents()).add(param_text(l)).add(l.note);
+            }
+            for (auto const &po : r.payouts) {
+                payouts.add(m_tenant).add(out.result_id).add(po.payee_id)
+                    .add(domain::assignment_purpose_code(po.purpose)).add(po.amount.as_cents());
+            }
+            for (auto const &fl : r.flags) {
+                flags.add(m_tenant).add(out.result_id).add(person_of(r, fl.person)).add(fl.code).add(fl.text);
+            }
+        }
+        insert_rows(m_db, lines);
+        insert_rows(m_db, payouts);
+        insert_rows(m_db, flags);
+        // a changed result of a paid month: the difference for the next payment run (rare)
+        result_store_t store{m_db};
+        for (std::size_t i = 0; i < m_used; ++i) {
+            auto &out = m_outcomes[i];
+            if (out.outcome == save_outcome_t::unchanged) {
+                continue;
+            }
+            auto const &p = m_pending[i];
+            auto const &r = p.result;
+            auto const it = prev.find({p.case_id, r.month.to_string()});
+            if (it == prev.end()) {
+                ++m_counts.new_results;
+                continue;
+            }
+            ++m_counts.new_versions;
+            auto const &before = it->second;
+            if (!before.paid) {
+                continue;
+            }
+            auto const d = calc::difference(p.file_ref, r.month, before.totals, store.payouts(before.id), r.totals, r.payouts);
+            if (d.kind == calc::difference_kind_t::none) {
+                continue;
+            }
+            std::string const month = r.month.to_string();
+            std::string const kind{calc::difference_kind_code(d.kind)};
+            long long const ed = d.entitlement_delta.as_cents(), pd = d.payout_delta.as_cents();
+            long long diff_id = 0;
+            m_db.sql() << "INSERT INTO calc_differences (tenant_id, case_id, month, paid_result_id, new_result_id, "
+                          "kind, entitlement_delta_cents, payout_delta_cents, created_at) VALUES (:t, :c, :m, :p, :n, "
+                          ":k, :e, :d, :now) RETURNING id",
+                soci::into(diff_id), soci::use(m_tenant), soci::use(p.case_id), soci::use(month), soci::use(before.id),
+                soci::use(out.result_id), soci::use(kind), soci::use(ed), soci::use(pd), soci::use(m_now);
+            for (auto const &bp : d.by_payee) {
+                std::string const purpose{domain::assignment_purpose_code(bp.purpose)};
+                long long const amount = bp.amount.as_cents();
+                m_db.sql() << "INSERT INTO calc_difference_payees (tenant_id, difference_id, payee_ext_id, purpose, "
+                              "amount_cents) VALUES (:t, :d, :p, :pu, :a)",
+                    soci::use(m_tenant), soci::use(diff_id), soci::use(bp.payee_id), soci::use(purpose),
+                    soci::use(amount);
+            }
+            out.outcome = save_outcome_t::difference;
+            out.difference = d;
+            ++m_counts.differences;
+        }
+        tr.commit();
+    });
+    m_used = 0;
+}
+
 saved_result_t result_store_t::save(long long tenant, long long run_id, stored_case_t const &c,
                                     calc::case_result_t const &r, std::string const &now)
 {
-    return guard(m_db, [&] {
-        saved_result_t out;
-        std::string const hash = sha256_hex(canonical(r));
-        auto const prev = latest(tenant, c.data.file_ref, r.month);
-        if (prev && prev->hash == hash) {
-            out.result_id = prev->id;
-            out.version = prev->version;
-            return out;
-        }
-        soci::transaction tr{m_db.sql()};
-        out.version = prev ? prev->version + 1 : 1;
-        out.outcome = prev ? save_outcome_t::new_version : save_outcome_t::new_result;
-        std::string const month = r.month.to_string();
-        std::string const law{domain::law_code(r.law)};
-        long long wg = 0;
-        m_db.sql() << "SELECT work_group_id FROM case_versions WHERE id = :cv", soci::into(wg), soci::use(c.case_version_id);
-        auto const &t = r.totals;
-        long long const needs = t.needs.as_cents(), in_kind = t.in_kind.as_cents(),
-                        counted = t.income_counted.as_cents(), applied = t.income_applied.as_cents(),
-                        ent = t.entitlement.as_cents(), offs = t.offsets.as_cents(), pay = t.payout.as_cents();
-        m_db.sql() << "INSERT INTO calc_results (tenant_id, case_id, month, version, calc_run_id, case_version_id, law, "
-                      "work_group_id, result_hash, needs_cents, in_kind_cents, income_counted_cents, "
-                      "income_applied_cents, entitlement_cents, offsets_cents, payout_cents, created_at) VALUES (:t, :c, "
-                      ":m, :v, :run, :cv, :law, :wg, :h, :n, :ik, :ic, :ia, :e, :o, :p, :now) RETURNING id",
-            soci::into(out.result_id), soci::use(tenant), soci::use(c.case_id), soci::use(month), soci::use(out.version),
-            soci::use(run_id), soci::use(c.case_version_id), soci::use(law), soci::use(wg), soci::use(hash),
-            soci::use(needs), soci::use(in_kind), soci::use(counted), soci::use(applied), soci::use(ent),
-            soci::use(offs), soci::use(pay), soci::use(now);
-        int seq = 0;
-        for (auto const &l : r.lines) {
-            auto const &seg = r.segments.at(l.segment);
-            std::string const person = person_of(r, l.person), from = to_iso(seg.from), to = to_iso(seg.to),
-                              kind{calc::line_kind_code(l.kind)}, cls{calc::line_class_code(l.cls)},
-                              basis_text = r.legal_basis_text(l), params = param_text(l), note{l.note};
-            long long const basis = l.basis.as_cents(), fnum = l.factor_num, fden = l.factor_den,
-                            monthly = l.monthly.as_cents(), amount = l.amount.as_cents();
-            int const days = l.days, share = l.day_share ? 1 : 0;
-            ++seq;
-            m_db.sql() << "INSERT INTO calc_lines (tenant_id, calc_result_id, seq, person_ext_id, segment_from, "
-                          "segment_to, kind, cls, legal_basis, basis_cents, factor_num, factor_den, monthly_cents, days, "
-                          "day_share, amount_cents, params, note) VALUES (:t, :r, :s, :p, :f, :to, :k, :c, :l, :b, :fn, "
-                          ":fd, :m, :d, :ds, :a, :pa, :n)",
-                soci::use(tenant), soci::use(out.result_id), soci::use(seq), soci::use(person), soci::use(from),
-                soci::use(to), soci::use(kind), soci::use(cls), soci::use(basis_text), soci::use(basis),
-                soci::use(fnum), soci::use(fden), soci::use(monthly), soci::use(days), soci::use(share),
-                soci::use(amount), soci::use(params), soci::use(note);
-        }
-        for (auto const &p : r.payouts) {
-            std::string const purpose{domain::assignment_purpose_code(p.purpose)};
-            long long const amount = p.amount.as_cents();
-            m_db.sql() << "INSERT INTO calc_payouts (tenant_id, calc_result_id, payee_ext_id, purpose, amount_cents) "
-                          "VALUES (:t, :r, :p, :pu, :a)",
-                soci::use(tenant), soci::use(out.result_id), soci::use(p.payee_id), soci::use(purpose), soci::use(amount);
-        }
-        for (auto const &fl : r.flags) {
-            std::string const person = person_of(r, fl.person), code{fl.code}, txt{fl.text};
-            m_db.sql() << "INSERT INTO calc_flags (tenant_id, calc_result_id, person_ext_id, code, text) VALUES (:t, :r, "
-                          ":p, :c, :x)",
-                soci::use(tenant), soci::use(out.result_id), soci::use(person), soci::use(code), soci::use(txt);
-        }
-        if (prev && prev->paid) {
-            auto const d = calc::difference(c.data.file_ref, r.month, prev->totals, payouts(prev->id), r.totals, r.payouts);
-            if (d.kind != calc::difference_kind_t::none) {
-                std::string const kind{calc::difference_kind_code(d.kind)};
-                long long const ed = d.entitlement_delta.as_cents(), pd = d.payout_delta.as_cents();
-                long long diff_id = 0;
-                m_db.sql() << "INSERT INTO calc_differences (tenant_id, case_id, month, paid_result_id, new_result_id, "
-                              "kind, entitlement_delta_cents, payout_delta_cents, created_at) VALUES (:t, :c, :m, :p, :n, "
-                              ":k, :e, :d, :now) RETURNING id",
-                    soci::into(diff_id), soci::use(tenant), soci::use(c.case_id), soci::use(month), soci::use(prev->id),
-                    soci::use(out.result_id), soci::use(kind), soci::use(ed), soci::use(pd), soci::use(now);
-                for (auto const &bp : d.by_payee) {
-                    std::string const purpose{domain::assignment_purpose_code(bp.purpose)};
-                    long long const amount = bp.amount.as_cents();
-                    m_db.sql() << "INSERT INTO calc_difference_payees (tenant_id, difference_id, payee_ext_id, purpose, "
-                                  "amount_cents) VALUES (:t, :d, :p, :pu, :a)",
-                        soci::use(tenant), soci::use(diff_id), soci::use(bp.payee_id), soci::use(purpose),
-                        soci::use(amount);
-                }
-                out.outcome = save_outcome_t::difference;
-                out.difference = d;
-            }
-        }
-        tr.commit();
-        return out;
-    });
+    result_batch_t one{m_db, tenant, run_id, now, 1};
+    one.add(c, r);
+    return one.last_outcomes().at(0);
 }
 
 std::optional<result_header_t> result_store_t::latest(long long tenant, std::string const &file_ref, month_t month)

@@ -67,6 +67,46 @@ struct calc_run_stats_t
     money_t entitlement, payout;
 };
 
+/// Outcomes of a batched save: first results of a case-month, changed results (new versions;
+/// `differences` of them were already paid and got a difference), unchanged ones.
+struct save_counts_t
+{
+    long long unchanged = 0, new_results = 0, new_versions = 0, differences = 0;
+};
+
+/// Saves the results of one calculation run in batches, with the outcome save() would give each
+/// case: per batch, the newest stored versions of its case-months are read with one query and the
+/// new rows (results, lines, payouts, flags) written with bulk inserts (lib/db/bulk.hpp: COPY on
+/// PostgreSQL, bound vectors on SQLite) in one transaction. The write log records every row.
+class result_batch_t
+{
+public:
+    /// \param batch cases per transaction
+    result_batch_t(database_t &db, long long tenant, long long run_id, std::string now, std::size_t batch = 1000);
+    ~result_batch_t();
+    result_batch_t(result_batch_t const &) = delete;
+    result_batch_t &operator=(result_batch_t const &) = delete;
+
+    /// Queues the result of a case (copied: \p r may be reused); writes the batch when it is full.
+    void add(stored_case_t const &c, calc::case_result_t const &r);
+    /// Writes what is queued. Call it at the end: the destructor drops what was not written.
+    void flush();
+    save_counts_t const &counts() const noexcept { return m_counts; }
+    /// The outcome per case of the last batch written, in the order added.
+    std::vector<saved_result_t> const &last_outcomes() const noexcept { return m_outcomes; }
+
+private:
+    struct pending_t;
+    database_t &m_db;
+    long long m_tenant, m_run;
+    std::string m_now;
+    std::size_t m_batch;
+    std::vector<pending_t> m_pending; ///< reused between batches
+    std::size_t m_used = 0;
+    save_counts_t m_counts;
+    std::vector<saved_result_t> m_outcomes;
+};
+
 class result_store_t
 {
 public:
@@ -78,6 +118,7 @@ public:
     void record_failure(long long tenant, long long run_id, std::string const &file_ref, std::string const &reason);
 
     /// Stores \p r for the case unless identical to the newest version (see file comment).
+    /// A batch of one (result_batch_t); a calculation run uses result_batch_t directly.
     saved_result_t save(long long tenant, long long run_id, stored_case_t const &c, calc::case_result_t const &r,
                         std::string const &now);
 
