@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The scale benchmark (docs/benchmarks.md, "One million cases"); run by hand, never as a test.
+#
+#   tests/bench/run-scale-bench.sh BUILD_DIR N sqlite|postgresql [OUT_DIR]
+#
+# Makes N synthetic cases (tests/bench/scale_gen, seed 1) and runs the month on a fresh database
+# the way an office would: load, calc, pay prepare, pay release (second operator), pay export,
+# notices, audit verify. Every step runs under /usr/bin/time -v; the table of wall time, CPU time
+# (user + sys of the sozbatch process, and of the PostgreSQL server processes) and peak RSS goes to
+# OUT_DIR/figures.md. PostgreSQL: a throwaway cluster is started (scripts/pg-cluster) unless
+# SOZBATCH_BENCH_PG names one ("postgresql://host=... port=... user=SUPERUSER dbname=postgres");
+# the operators connect with their own login roles, so row-level security applies as in production.
+#
+# Environment: SCALE_LOAD=import loads through `sozbatch import` of the XML files instead of the
+# direct load (slower; the records are the same); SCALE_NOTICES=N renders notices only when N
+# cases or fewer (default 20000; Bescheide cost milliseconds each, see "Bescheide (PDF)");
+# SCALE_MONTH (default 2026-01).
+set -euo pipefail
+BUILD=$(cd "${1:?build directory}" && pwd)
+N=${2:?number of cases}
+BACKEND=${3:?sqlite or postgresql}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+OUT=${4:-/tmp/scale-bench-$BACKEND-$N}
+M=${SCALE_MONTH:-2026-01}
+SOZ="$BUILD/sozbatch"
+GEN="$BUILD/tests/bench/scale_gen"
+[ -x "$SOZ" ] && [ -x "$GEN" ] || { echo "build sozbatch and scale_gen first: ninja -C $BUILD sozbatch scale_gen" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "/usr/bin/time missing (apt-get install time)" >&2; exit 2; }
+rm -rf "$OUT"
+mkdir -p "$OUT/files"
+export SOZBATCH_FIXED_NOW=2025-12-20T08:00:00Z SOZBATCH_PASSWORD=scale-bench-pw-1 SOZBATCH_NEW_PASSWORD=scale-bench-pw-1
+unset SOZBATCH_DB SOZBATCH_CONFIG SOZBATCH_TENANT
+CONF="$ROOT/samples/sozbatch.conf"
+WG=(SG-01 SG-02 SG-03 SG-04 SG-05 SG-06 SG-07 SG-08)
+
+PG_DIR=""
+PG_PID=""
+cleanup() {
+    if [ -n "$PG_DIR" ]; then "$ROOT/scripts/pg-cluster" stop "$PG_DIR" >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
+if [ "$BACKEND" = postgresql ]; then
+    command -v psql >/dev/null || { echo "psql missing" >&2; exit 2; }
+    PG=${SOZBATCH_BENCH_PG:-}
+    if [ -z "$PG" ]; then
+        PG_DIR=$(mktemp -d /tmp/pg-scale-bench.XXXXXX)
+        PG=$("$ROOT/scripts/pg-cluster" start "$PG_DIR")
+        PG_PID=$(head -1 "$PG_DIR/data/postmaster.pid")
+    fi
+    host=$(sed -n 's/.*host=\([^ ]*\).*/\1/p' <<<"$PG")
+    port=$(sed -n 's/.*port=\([^ ]*\).*/\1/p' <<<"$PG")
+    admin=$(sed -n 's/.*user=\([^ ]*\).*/\1/p' <<<"$PG")
+    dbname="sozbatch_scale_$N"
+    psql -X -q -h "$host" -p "$port" -U "$admin" -d postgres -c "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null
+    psql -X -q -h "$host" -p "$port" -U "$admin" -d postgres -c "CREATE DATABASE $dbname" >/dev/null
+    for r in scale_prep scale_boss; do
+        psql -X -q -h "$host" -p "$port" -U "$admin" -d postgres \
+            -c "DO \$\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$r') THEN CREATE ROLE $r LOGIN; END IF; END\$\$" >/dev/null
+    done
+    url() { echo "postgresql://host=$host port=$port user=$1 dbname=$dbname"; }
+    OWNER_DB=$(url "$admin")
+    PREP_DB=$(url scale_prep)
+    BOSS_DB=$(url scale_boss)
+    ROLE_PREP=(--db-role scale_prep)
+    ROLE_BOSS=(--db-role scale_boss)
+    sqlq() { psql -X -qAt -h "$host" -p "$port" -U "$admin" -d "$dbname" -c "$1"; }
+else
+    OWNER_DB="sqlite3://db=$OUT/scale.db"
+    PREP_DB=$OWNER_DB
+    BOSS_DB=$OWNER_DB
+    ROLE_PREP=()
+    ROLE_BOSS=()
+    sqlq() { sqlite3 "$OUT/scale.db" "$1"; }
+fi
+
+# CPU seconds (user + sys) the PostgreSQL server's processes have used so far: the postmaster's
+# own time and that of its finished children (each connection's backend ends with the command).
+server_cpu() {
+    if [ -z "$PG_PID" ]; then echo 0; return; fi
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15 + $16 + $17) / hz }' "/proc/$PG_PID/stat"
+}
+
+printf '| step | N | wall s | user s | sys s | server CPU s | peak RSS MiB | exit |\n|---|---|---|---|---|---|---|---|\n' >"$OUT/figures.md"
+# step NAME EXPECTED_RC COMMAND... : runs under /usr/bin/time -v and appends a table row
+step() {
+    local name=$1 want=$2; shift 2
+    local s0 s1 rc
+    s0=$(server_cpu)
+    set +e
+    /usr/bin/time -v -o "$OUT/$name.time" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
+    rc=$?
+    set -e
+    s1=$(server_cpu)
+    if [ "$rc" -ne "$want" ]; then
+        echo "step $name: exit $rc, expected $want" >&2
+        tail -5 "$OUT/$name.err" >&2
+        exit 1
+    fi
+    local wall user sys rss
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.2f", s }' "$OUT/$name.time")
+    user=$(awk -F': ' '/User time/ { print $2 }' "$OUT/$name.time")
+    sys=$(awk -F': ' '/System time/ { print $2 }' "$OUT/$name.time")
+    rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$OUT/$name.time")
+    local server
+    server=$(awk -v a="$s0" -v b="$s1" 'BEGIN { printf "%.2f", b - a }')
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$N" "$wall" "$user" "$sys" \
+        "$([ -n "$PG_PID" ] && echo "$server" || echo -)" "$rss" "$rc" | tee -a "$OUT/figures.md"
+}
+
+"$SOZ" db migrate --db "$OWNER_DB" >/dev/null
+"$SOZ" operators bootstrap --login admin --tenant kiel --tenant-name "Kiel (synthetic)" --operator admin --db "$OWNER_DB" >/dev/null
+"$SOZ" operators add prep "${ROLE_PREP[@]}" --role caseworker-edit caseworker-read payment-preparer \
+    --work-group "${WG[@]}" --operator admin --db "$OWNER_DB" >/dev/null
+"$SOZ" operators add boss "${ROLE_BOSS[@]}" --role payment-releaser caseworker-read \
+    --work-group "${WG[@]}" --operator admin --db "$OWNER_DB" >/dev/null
+
+if [ "${SCALE_LOAD:-load}" = import ]; then
+    step generate 0 "$GEN" --cases "$N" --month "$M" --xml "$OUT/xml"
+    step import 0 "$SOZ" import "$OUT"/xml/*.xml --operator prep --db "$PREP_DB"
+else
+    step load 0 "$GEN" --cases "$N" --month "$M" --load "$OWNER_DB"
+fi
+step calc 0 "$SOZ" calc --month "$M" --operator prep --db "$PREP_DB"
+# held orders (a payee without an account cannot take a transfer of rent) make exit 1
+step pay-prepare 1 "$SOZ" pay prepare --month "$M" --operator prep --db "$PREP_DB" --config "$CONF"
+RUN=$(sed -n 's/^payment run \([^ ]*\) for .*/\1/p' "$OUT/pay-prepare.out")
+step pay-release 0 "$SOZ" pay release "$RUN" --operator boss --db "$BOSS_DB" --config "$CONF"
+step pay-export 1 "$SOZ" pay export "$RUN" --operator prep --db "$PREP_DB" --config "$CONF" --out-dir "$OUT/files"
+if [ "$N" -le "${SCALE_NOTICES:-20000}" ]; then
+    step notices 1 "$SOZ" notices --month "$M" --operator prep --db "$PREP_DB" --config "$CONF" --out-dir "$OUT/files"
+fi
+step audit-verify 0 "$SOZ" audit verify --operator admin --db "$OWNER_DB"
+
+{
+    echo
+    echo "cases: $(sqlq "SELECT COUNT(*) FROM cases"), results: $(sqlq "SELECT COUNT(*) FROM calc_results")," \
+         "lines: $(sqlq "SELECT COUNT(*) FROM calc_lines"), payment orders: $(sqlq "SELECT COUNT(*) FROM payment_orders")," \
+         "write-log entries: $(sqlq "SELECT COUNT(*) FROM audit_log")"
+    grep -h "cases calculated" "$OUT/calc.out" || true
+    grep -h "orders:" "$OUT/pay-prepare.out" | head -1 || true
+    echo "pain.001 files: $(ls "$OUT"/files/payments/*.xml 2>/dev/null | wc -l), SHA-256 of their list of hashes:" \
+         "$(cd "$OUT/files/payments" && sha256sum ./*.xml ./*.csv 2>/dev/null | grep -v protocol | sha256sum | cut -c1-16)"
+    grep -h "entries" "$OUT/audit-verify.out" | head -1 || true
+    echo "machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee -a "$OUT/figures.md"
+echo "figures: $OUT/figures.md"
