@@ -357,12 +357,22 @@ std::string format_value(field_spec_t const &f, value_t const &v, bool upper, re
     switch (f.type) {
     case field_type_t::alphanumeric: {
         std::string bad;
-        auto const w = to_wire_text(text(), upper, bad);
+        std::string value = text();
+        auto w = to_wire_text(value, upper, bad);
         if (!w) {
             dec.fail(q, "character '" + bad + "' cannot be represented in ISO-8859-1");
         }
         wire = *w;
+        if (wire.size() > f.length && f.has(rule_t::kind_t::abbreviate)) {
+            value = abbreviate_street(value);
+            w = to_wire_text(value, upper, bad);
+            wire = w ? *w : wire;
+        }
         if (wire.size() > f.length) {
+            if (f.has(rule_t::kind_t::abbreviate)) {
+                dec.fail(q, "value has " + std::to_string(wire.size()) + " characters even abbreviated ('" + value +
+                                "'), the field " + std::to_string(f.length));
+            }
             if (!f.has(rule_t::kind_t::truncate)) {
                 dec.fail(q, "value has " + std::to_string(wire.size()) + " characters, the field " +
                                 std::to_string(f.length));
@@ -547,6 +557,28 @@ std::vector<std::pair<std::string, std::string>> decoded_fields_t::items() const
 }
 
 // --- character set ------------------------------------------------------------------------------
+
+std::string abbreviate_street(std::string_view utf8)
+{
+    static std::pair<std::string_view, std::string_view> const rules[] = {
+        {"Straße", "Str."}, {"Strasse", "Str."}, {"straße", "str."}, {"strasse", "str."}, {"STRASSE", "STR."},
+        {"Platz", "Pl."},   {"platz", "pl."},    {"Doktor", "Dr."},  {"Professor", "Prof."}, {"Sankt ", "St. "},
+    };
+    std::string s{utf8};
+    for (auto const &[from, to] : rules) {
+        for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+            s.replace(at, from.size(), to);
+        }
+    }
+    std::string out;
+    for (char const c : s) {
+        if (c == ' ' && !out.empty() && out.back() == ' ') {
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
 
 std::optional<std::string> to_wire_text(std::string_view utf8, bool upper, std::string &bad)
 {

@@ -105,6 +105,11 @@ struct decoded_record_t
 std::optional<std::string> to_wire_text(std::string_view utf8, bool upper, std::string &bad);
 /// ISO-8859-1 bytes -> UTF-8.
 std::string from_wire_text(std::string_view latin1);
+/// The usual German address abbreviations for a street that does not fit its field (rule
+/// `abbreviate(street)`): "Straße"/"Strasse" -> "Str.", "straße" -> "str." (also inside a word,
+/// "Hauptstraße" -> "Hauptstr."), "Platz" -> "Pl.", "Doktor" -> "Dr.", "Sankt " -> "St. ",
+/// "Professor" -> "Prof."; runs of blanks become one. Deterministic; UTF-8 in and out.
+std::string abbreviate_street(std::string_view utf8);
 
 /// Encodes one record (no line terminator). Applies const/default rules, pads, transliterates,
 /// checks lengths, mandatory fields and record-level rules; sets the block count field.

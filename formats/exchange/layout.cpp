@@ -244,6 +244,13 @@ rule_t parse_rule(std::string const &tok, std::string const &origin, int line)
     } else if (name == "truncate") {
         no_arg();
         r.kind = k::truncate;
+    } else if (name == "abbreviate") {
+        need_arg();
+        if (arg != "street") {
+            fail(origin, line, "abbreviate knows only 'street'");
+        }
+        r.kind = k::abbreviate;
+        r.value = arg;
     } else {
         fail(origin, line, "unknown rule '" + name + "'");
     }

@@ -56,7 +56,9 @@ struct rule_t
         count,         ///< number of data records between Vorlauf- and Nachlaufsatz (file level)
         unique,        ///< unique within the file (file level)
         closed,        ///< a PERIOD without open end
-        truncate       ///< the encoder may cut a too long value instead of rejecting it
+        truncate,      ///< the encoder may cut a too long value instead of rejecting it
+        abbreviate     ///< abbreviate(street): a too long value is shortened with the usual
+                       ///< address abbreviations (Straße -> Str., ...) before it is rejected
     };
     kind_t kind = kind_t::constant;
     std::string field; ///< the other field of required_if/absent_if/header

@@ -185,6 +185,42 @@ TEST(ExchangeCodec, EncodePadsConvertsAndAppliesDefaults)
     EXPECT_THROW((void)encode_record(l, v, {"out", 2}), input_error);
 }
 
+TEST(ExchangeCodec, StreetsAreAbbreviatedOnlyWhenTooLong)
+{
+    EXPECT_EQ(abbreviate_street("Hauptstraße"), "Hauptstr.");
+    EXPECT_EQ(abbreviate_street("Karl-Marx-Straße"), "Karl-Marx-Str.");
+    EXPECT_EQ(abbreviate_street("Doktor-Sankt  Platz-Strasse"), "Dr.-St. Pl.-Str.");
+    EXPECT_EQ(abbreviate_street("Sankt Jürgen Ring"), "St. Jürgen Ring");
+    EXPECT_EQ(abbreviate_street("Am Wall"), "Am Wall");
+    std::string layout = TINY;
+    layout.replace(layout.find("field 2 NAME  3-10  8 AN M -                  \"Name\""),
+                   std::string{"field 2 NAME  3-10  8 AN M -                  \"Name\""}.size(),
+                   "field 2 NAME  3-10  8 AN M abbreviate(street) \"Name\"");
+    auto const l = parse_layout(layout, "tiny");
+    record_values_t v;
+    v.fields["CODE"] = std::string{"w"};
+    v.fields["NAME"] = std::string{"Ostweg"}; // fits: unchanged
+    EXPECT_EQ(encode_record(l, v, {"out", 2}).substr(2, 8), "Ostweg  ");
+    v.fields["NAME"] = std::string{"Amtstraße"}; // 9 characters: abbreviated
+    EXPECT_EQ(encode_record(l, v, {"out", 2}).substr(2, 8), "Amtstr. ");
+    v.fields["NAME"] = std::string{"Langer Weg"}; // nothing to abbreviate: rejected, naming the field
+    try {
+        (void)encode_record(l, v, {"out", 2});
+        FAIL();
+    } catch (input_error const &e) {
+        EXPECT_EQ(e.where().field, "NAME");
+        EXPECT_NE(e.reason().find("even abbreviated"), std::string::npos);
+    }
+    EXPECT_THROW((void)parse_layout(std::string{layout}.replace(layout.find("abbreviate(street)"), 18, "abbreviate(town)  "),
+                                    "tiny"),
+                 config_error);
+    // the § 118 request layout abbreviates its street field
+    auto const &f = family("sozhidav-2004");
+    auto const *se = f.request.field("SE");
+    ASSERT_NE(se, nullptr);
+    EXPECT_TRUE(se->has(rule_t::kind_t::abbreviate));
+}
+
 TEST(ExchangeCodec, UpperCaseTransliteration)
 {
     std::string bad;
