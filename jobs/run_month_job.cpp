@@ -114,7 +114,7 @@ std::string copy_into(std::string const &source, std::string const &dir, std::st
 
 struct plan_t
 {
-    bool calc = false, prepare = false, notices = false, export_run = false, hand_over = false;
+    bool calc = false, prepare = false, notices = false, export_run = false, hand_over = false, report = false;
     bool force_prepare = false, force_notices = false;
 };
 
@@ -198,6 +198,10 @@ exit_code_t run_month_job_t::run(job_context_t &ctx)
                                  return s.step == "hand-over" && s.state == "done" && s.run_ref == *facts.run_ref;
                              });
     p.hand_over = (exported && (!handed_over || p.notices)) || released_now;
+    bool const reported = exported && std::any_of(history.begin(), history.end(), [&](auto const &s) {
+                              return s.step == "report" && s.state == "done" && s.run_ref == *facts.run_ref;
+                          });
+    p.report = (exported && (!reported || p.hand_over)) || released_now;
 
     if (m_dry_run) {
         auto line = [&o](std::string const &step, std::string const &what) {
@@ -221,7 +225,8 @@ exit_code_t run_month_job_t::run(job_context_t &ctx)
                                 (p.prepare ? std::string{"RUN"} : facts.run_ref.value_or("RUN")));
         }
         line("pay-export", exported ? "done" : released_now ? "would run" : "after the release");
-        line("hand-over", handed_over ? "done" : p.hand_over ? "would run" : "after the export");
+        line("hand-over", handed_over && !p.hand_over ? "done" : p.hand_over ? "would run" : "after the export");
+        line("report", reported && !p.report ? "done" : p.report ? "would run" : "after the export");
         o << "changes since the last run:\n";
         bool any = false;
         if (facts.calc_ended_at && facts.cases_changed_since_calc > 0) {
@@ -248,14 +253,14 @@ exit_code_t run_month_job_t::run(job_context_t &ctx)
         return exit_code_t::ok;
     }
 
-    if (!p.calc && !p.prepare && !p.notices && !p.export_run && !p.hand_over) {
+    if (!p.calc && !p.prepare && !p.notices && !p.export_run && !p.hand_over && !p.report) {
         if (run_open) {
             throw usage_error{"payment run " + *facts.run_ref + " of " + m +
                               " is prepared and waits for the release by a second operator (sozbatch pay release " +
                               *facts.run_ref + "); nothing done"};
         }
         o << "run-month " << m << ": every step is done (payment run " << facts.run_ref.value_or("-")
-          << " exported and handed over); nothing to do\n";
+          << " exported, handed over and reported); nothing to do\n";
         return exit_code_t::ok;
     }
 
@@ -374,6 +379,11 @@ exit_code_t run_month_job_t::run(job_context_t &ctx)
             }
             throw;
         }
+    }
+    if (facts.run_state == "exported" && p.report) {
+        step("report", "report", {"--run", *facts.run_ref}, false, *facts.run_ref);
+    }
+    if (facts.run_state == "exported") {
         o << "\nrun-month " << m << ": done. Payment run " << *facts.run_ref << " exported and handed over.\n";
     }
     return ctx.result();

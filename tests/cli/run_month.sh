@@ -81,6 +81,9 @@ stdout_has dry2 "pay-export   would run"
 rm_as second 0 prep --month $M
 stdout_has second "== pay export KIEL-202612-R1"
 stdout_has second "== hand-over"
+stdout_has second "== report --run KIEL-202612-R1"
+[ -s "$OUT/reports/KIEL-202612-R1-report.html" ] && [ -s "$OUT/reports/KIEL-202612-R1-report.pdf" ] \
+    || fail "run-month left no run report"
 stdout_has second "Payment run KIEL-202612-R1 exported and handed over."
 [ "$(q "SELECT state FROM payment_runs")" = exported ] || fail "the run is not exported"
 for f in "$OUT"/payments/KIEL-202612-R1-F*.xml; do

@@ -61,6 +61,7 @@ wait $holder 2>/dev/null
 run release 0 pay release KIEL-202612-R1 --operator rm_boss --db "$(url rm_boss)" --config "$CONF"
 run second 0 run-month --month $M "${P[@]}"
 stdout_has second "Payment run KIEL-202612-R1 exported and handed over."
+stdout_has second "== report --run KIEL-202612-R1"
 [ "$(q "SELECT state FROM payment_runs")" = exported ] || fail "not exported"
 for f in "$OUT"/payments/KIEL-202612-R1-F*.xml; do
     cmp -s "$f" "$OUT/handover/bank/$(basename "$f")" || fail "hand-over: $(basename "$f") differs"
