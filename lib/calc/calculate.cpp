@@ -7,6 +7,7 @@
 #include "lib/core/error.hpp"
 
 #include <algorithm>
+#include <bit>
 
 namespace sozbatch::calc {
 
@@ -15,45 +16,9 @@ using domain::law_t;
 
 namespace detail {
 
-resolved_t const &rule_context_t::param(param_id_t id, std::size_t member) const
+void rule_context_t::missing_param(param_id_t id, std::size_t member) const
 {
-    resolved_t const &r = mp->get(id);
-    if (!r.present) {
-        fail(member, "no value for parameter '" + std::string{param_key(id)} + "' in force in " + month.to_string());
-    }
-    return r;
-}
-
-line_item_t &rule_context_t::emit(std::size_t member, line_kind_t kind, line_class_t cls, std::string_view norm,
-                                  money_t basis, std::int64_t num, std::int64_t den, money_t monthly, bool day_share)
-{
-    line_item_t &l = out->lines.emplace_back();
-    l.person = member < members.size() ? members[member].index : NO_PERSON;
-    l.segment = seg_index;
-    l.kind = kind;
-    l.cls = cls;
-    l.legal_basis = norm;
-    l.basis = basis;
-    l.factor_num = num;
-    l.factor_den = den;
-    l.monthly = monthly;
-    l.day_share = day_share;
-    l.days = day_share ? seg.days : static_cast<std::int16_t>(MONTH_DAYS);
-    l.amount = day_share ? pro_rata(monthly, seg.days) : monthly;
-    if (member < state.size()) {
-        person_state_t &s = state[member];
-        switch (cls) {
-        case line_class_t::need: s.need += l.amount; break;
-        case line_class_t::in_kind:
-            s.need += l.amount;
-            s.in_kind -= l.amount;
-            break;
-        case line_class_t::income: s.income += l.amount; break;
-        case line_class_t::info:
-        case line_class_t::result: break;
-        }
-    }
-    return l;
+    fail(member, "no value for parameter '" + std::string{param_key(id)} + "' in force in " + month.to_string());
 }
 
 line_item_t &rule_context_t::emit_ratio(std::size_t member, line_kind_t kind, line_class_t cls, std::string_view norm,
@@ -65,14 +30,6 @@ line_item_t &rule_context_t::emit_ratio(std::size_t member, line_kind_t kind, li
     return l;
 }
 
-void rule_context_t::use(line_item_t &l, param_id_t id, std::size_t member) const
-{
-    resolved_t const &r = param(id, member);
-    if (l.n_params < l.params.size()) {
-        l.params[l.n_params++] = param_ref_t{id, r.number, r.den};
-    }
-}
-
 void rule_context_t::flag(std::size_t member, std::string_view code, std::string_view text)
 {
     std::uint16_t const person = member < members.size() ? members[member].index : NO_PERSON;
@@ -82,24 +39,6 @@ void rule_context_t::flag(std::size_t member, std::string_view code, std::string
         }
     }
     out->flags.push_back(flag_t{person, code, text});
-}
-
-domain::need_t const *rule_context_t::need(std::size_t member, std::string_view kind) const
-{
-    domain::member_t const &mb = *members[member].member;
-    for (auto const &n : c->needs) {
-        if (n.kind == kind && n.validity.contains(seg.from) &&
-            (n.person_id == mb.person_id || (n.person_id.empty() && mb.role == domain::member_role_t::applicant))) {
-            return &n;
-        }
-    }
-    return nullptr;
-}
-
-bool rule_context_t::is_parent(std::size_t member) const
-{
-    auto const role = members[member].member->role;
-    return role == domain::member_role_t::applicant || role == domain::member_role_t::partner;
 }
 
 bool rule_context_t::has_parent_in_case(std::size_t member) const
@@ -136,15 +75,32 @@ namespace {
 
 using mask_t = std::uint64_t;
 
+/// The day of the month of \p d (1-based) for the month beginning on \p first, by day numbers.
+/// \pre d lies in the month
+int day_in_month(date_t d, date_t first)
+{
+    std::int64_t const after_first = static_cast<std::int64_t>(d.day_number()) - first.day_number();
+    return static_cast<int>(after_first) + 1;
+}
+
+/// The bits 0..d. \pre d < 63
+constexpr mask_t below_or_at(int d) { return (mask_t{2} << d) - 1; }
+
+/// Day \p d (1-based) of the month beginning on \p first.
+date_t nth_day(date_t first, int d)
+{
+    return date_t{static_cast<date_t::date_int_type>(first.day_number() + static_cast<unsigned>(d - 1))};
+}
+
 /// Marks the days of \p p within the month: start bit at its first day, and at the day after its end.
 void mark(period_t const &p, date_t first, date_t last, mask_t &starts, mask_t *covered = nullptr)
 {
     if (p.from() > last || (p.to() && *p.to() < first)) {
         return;
     }
-    int const dim = static_cast<int>((last - first).days()) + 1;
-    int const a = p.from() < first ? 1 : static_cast<int>((p.from() - first).days()) + 1;
-    int const b = (!p.to() || *p.to() > last) ? dim : static_cast<int>((*p.to() - first).days()) + 1;
+    int const dim = day_in_month(last, first);
+    int const a = p.from() < first ? 1 : day_in_month(p.from(), first);
+    int const b = (!p.to() || *p.to() > last) ? dim : day_in_month(*p.to(), first);
     starts |= mask_t{1} << a;
     if (b < dim) {
         starts |= mask_t{1} << (b + 1);
@@ -170,13 +126,29 @@ domain::person_t const *find_person(std::span<domain::person_t const> persons, s
     return nullptr;
 }
 
-/// \param permanent only needs without an end date (§ 41 Abs. 3: dauerhaft voll erwerbsgemindert)
-bool need_in_month(domain::case_t const &c, domain::member_t const &mb, std::string_view kind, date_t first, date_t last,
-                   bool permanent = false)
+/// Collects the needs of \p mb overlapping the month into ctx.member_needs (person-less needs
+/// belong to the applicant), in the case's order.
+void collect_needs(rule_context_t &ctx, member_ref_t &mr)
 {
-    for (auto const &n : c.needs) {
-        if (n.kind == kind && overlaps(n.validity, first, last) && (!permanent || n.validity.open_ended()) &&
-            (n.person_id == mb.person_id || (n.person_id.empty() && mb.role == domain::member_role_t::applicant))) {
+    domain::member_t const &mb = *mr.member;
+    bool const applicant = mb.role == domain::member_role_t::applicant;
+    mr.needs_begin = static_cast<std::uint32_t>(ctx.member_needs.size());
+    for (auto const &n : ctx.c->needs) {
+        if ((n.person_id == mb.person_id || (applicant && n.person_id.empty())) &&
+            overlaps(n.validity, ctx.first_day, ctx.last_day)) {
+            ctx.member_needs.push_back(&n);
+        }
+    }
+    mr.needs_end = static_cast<std::uint32_t>(ctx.member_needs.size());
+}
+
+/// Whether the member has a need of \p kind on some day of the month.
+/// \param permanent only needs without an end date (§ 41 Abs. 3: dauerhaft voll erwerbsgemindert)
+bool need_in_month(rule_context_t const &ctx, member_ref_t const &mr, std::string_view kind, bool permanent = false)
+{
+    for (std::uint32_t i = mr.needs_begin; i < mr.needs_end; ++i) {
+        domain::need_t const &n = *ctx.member_needs[i];
+        if (n.kind == kind && (!permanent || n.validity.open_ended())) {
             return true;
         }
     }
@@ -218,7 +190,7 @@ void incomes_of(rule_context_t &ctx)
         money_t gross = inc.gross;
         money_t ded = deductions;
         bool day_share = true;
-        if (inc.kind == "one-off") {
+        if (std::string_view{inc.kind} == "one-off") {
             // § 82 Abs. 7: counted from the month of receipt, spread over spread_months months
             if (!ctx.first_segment) {
                 continue;
@@ -415,6 +387,7 @@ void calculator_t::calculate(domain::case_t const &c, std::span<domain::person_t
     date_t const first = ctx.first_day;
     date_t const last = ctx.last_day;
     ctx.members.clear();
+    ctx.member_needs.clear();
     ctx.seg_index = 0;
     ctx.first_segment = true;
 
@@ -446,13 +419,15 @@ void calculator_t::calculate(domain::case_t const &c, std::span<domain::person_t
         mr.age_first = month.year() - by - ((month.month() < bm || (month.month() == bm && bd > 1)) ? 1 : 0);
         if (bm == month.month() && bd <= dim && bd > 1) {
             starts |= mask_t{1} << bd; // a stage may change on the birthday
-            mr.birthday = first + boost::gregorian::days(bd - 1);
+            mr.birthday = nth_day(first, bd);
         }
         int const age_last = mr.age_first + (mr.birthday ? 1 : 0);
-        mr.p41_age_reached = p41_first_month(by, bm, bd) <= month;
+        collect_needs(ctx, mr);
+        // (nobody under 64 on the last day of the month can reach a limit of at least 65 years in it)
+        mr.p41_age_reached = age_last >= 64 && p41_first_month(by, bm, bd) <= month;
         mr.p41_met = mr.p41_age_reached ||
-                     (age_last >= 18 && (need_in_month(c, mb, "erwerbsminderung-voll", first, last, true) ||
-                                         need_in_month(c, mb, "wfbm-eingangsverfahren", first, last)));
+                     (age_last >= 18 && (need_in_month(ctx, mr, "erwerbsminderung-voll", true) ||
+                                         need_in_month(ctx, mr, "wfbm-eingangsverfahren")));
         mark(mb.validity, first, last, starts);
         ctx.members.push_back(mr);
     }
@@ -468,8 +443,8 @@ void calculator_t::calculate(domain::case_t const &c, std::span<domain::person_t
         for (std::size_t i = 0; i < ctx.members.size(); ++i) {
             ctx.members[i].p2_from = p2_analog_from(ctx, i);
             auto const &f = ctx.members[i].p2_from;
-            if (f && month_t::of(*f) == month && f->day() > 1) {
-                starts |= mask_t{1} << f->day();
+            if (f && *f > first && *f <= last) { // from day 2..n of the month
+                starts |= mask_t{1} << day_in_month(*f, first);
             }
         }
     }
@@ -492,16 +467,13 @@ void calculator_t::calculate(domain::case_t const &c, std::span<domain::person_t
     if (covered == 0) {
         out.flags.push_back(flag_t{NO_PERSON, "no-approval", "no approved approval covers a day of the month"});
     }
-    for (int d = 1; d <= dim;) {
-        if (!(covered >> d & 1)) {
-            ++d;
-            continue;
-        }
-        int e = d;
-        while (e + 1 <= dim && (covered >> (e + 1) & 1) && !(starts >> (e + 1) & 1)) {
-            ++e;
-        }
-        ctx.seg = segment_t{first + boost::gregorian::days(d - 1), first + boost::gregorian::days(e - 1),
+    // Segments: maximal runs of covered days d..e in which no day after d is a start. A day not
+    // covered (every bit above dim counts as one) or a start ends the run before it.
+    mask_t const breaks = ~covered | starts;
+    for (mask_t rest = covered; rest != 0;) {
+        int const d = std::countr_zero(rest);
+        int const e = std::countr_zero(breaks & ~below_or_at(d)) - 1;
+        ctx.seg = segment_t{nth_day(first, d), nth_day(first, e),
                             static_cast<std::int16_t>(days_30(d, e, dim))};
         ctx.seg_index = static_cast<std::uint8_t>(out.segments.size());
         out.segments.push_back(ctx.seg);
@@ -509,7 +481,7 @@ void calculator_t::calculate(domain::case_t const &c, std::span<domain::person_t
             run_segment(ctx);
             ctx.first_segment = false;
         }
-        d = e + 1;
+        rest &= ~below_or_at(e);
     }
     sum_up(out);
     split_payout(c, first, last, out);

@@ -32,6 +32,8 @@ struct member_ref_t
     std::optional<date_t> p2_from;    ///< AsylbLG: first day of § 2 benefits
     int age_first = 0;                ///< age on the first day of the month
     std::optional<date_t> birthday;   ///< the birthday, when it falls on day 2..n of the month
+    std::uint32_t needs_begin = 0;    ///< the member's needs: rule_context_t::member_needs[needs_begin, needs_end)
+    std::uint32_t needs_end = 0;
 };
 
 /// Per member and segment.
@@ -61,6 +63,9 @@ struct rule_context_t
     int days_in_month = 0;             ///< 0: not yet set up
     std::vector<member_ref_t> members;
     std::vector<person_state_t> state; ///< parallel to members
+    /// The needs of the case overlapping the month, grouped by member (a person-less need belongs
+    /// to the applicant), each group in the case's order; built once per call.
+    std::vector<domain::need_t const *> member_needs;
     domain::housing_t const *housing = nullptr; ///< in force in the segment
     segment_t seg;
     std::uint8_t seg_index = 0;
@@ -77,27 +82,83 @@ struct rule_context_t
     }
 
     // -- parameters --------------------------------------------------------------------------
-    resolved_t const &param(param_id_t id, std::size_t member) const;
+    /// The parameter in force in the month. \throws case_error when it has no value.
+    resolved_t const &param(param_id_t id, std::size_t member) const
+    {
+        resolved_t const &r = mp->get(id);
+        if (!r.present) [[unlikely]] {
+            missing_param(id, member);
+        }
+        return r;
+    }
     money_t money(param_id_t id, std::size_t member) const { return money_t::cents(param(id, member).number); }
 
     // -- lines --------------------------------------------------------------------------------
     /// Adds a line; amount = monthly pro-rated for the segment (unless day_share is false).
+    /// (Inline: it runs for every line, and the rule's constant kind, class and day share fold away.)
     line_item_t &emit(std::size_t member, line_kind_t kind, line_class_t cls, std::string_view norm, money_t basis,
-                      std::int64_t num, std::int64_t den, money_t monthly, bool day_share = true);
+                      std::int64_t num, std::int64_t den, money_t monthly, bool day_share = true)
+    {
+        std::uint16_t const person = member < members.size() ? members[member].index : NO_PERSON;
+        std::int16_t const days = day_share ? seg.days : static_cast<std::int16_t>(MONTH_DAYS);
+        money_t const amount = day_share ? pro_rata(monthly, seg.days) : monthly;
+        // Constructed in place by parenthesised aggregate initialisation, in the order of
+        // line_item_t's members (person … amount; params, n_params and note keep their defaults):
+        // value-initialising the line and then assigning, or copying a temporary, costs a zero-fill
+        // or store-forwarding stalls per line.
+        line_item_t &l = out->lines.emplace_back(person, seg_index, kind, cls, norm, basis, num, den, monthly, days,
+                                                 day_share, amount);
+        if (member < state.size()) {
+            person_state_t &s = state[member];
+            switch (cls) {
+            case line_class_t::need: s.need += amount; break;
+            case line_class_t::in_kind:
+                s.need += amount;
+                s.in_kind -= amount;
+                break;
+            case line_class_t::income: s.income += amount; break;
+            case line_class_t::info:
+            case line_class_t::result: break;
+            }
+        }
+        return l;
+    }
     /// basis × num/den as a line (monthly = basis.scale(num, den)).
     line_item_t &emit_ratio(std::size_t member, line_kind_t kind, line_class_t cls, std::string_view norm,
                             money_t basis, param_id_t ratio_id, bool day_share = true);
-    void use(line_item_t &l, param_id_t id, std::size_t member) const;
+    /// Records on the line that it used the parameter.
+    void use(line_item_t &l, param_id_t id, std::size_t member) const
+    {
+        resolved_t const &r = param(id, member);
+        if (l.n_params < l.params.size()) {
+            l.params[l.n_params++] = param_ref_t{id, r.number, r.den};
+        }
+    }
     void flag(std::size_t member, std::string_view code, std::string_view text);
 
     // -- facts --------------------------------------------------------------------------------
     /// The need of \p kind for the member valid in the segment (person-less needs count for the applicant).
-    domain::need_t const *need(std::size_t member, std::string_view kind) const;
+    domain::need_t const *need(std::size_t member, std::string_view kind) const
+    {
+        member_ref_t const &mr = members[member];
+        for (std::uint32_t i = mr.needs_begin; i < mr.needs_end; ++i) {
+            domain::need_t const *n = member_needs[i];
+            if (n->kind == kind && n->validity.contains(seg.from)) {
+                return n;
+            }
+        }
+        return nullptr;
+    }
     bool has_need(std::size_t member, std::string_view kind) const { return need(member, kind) != nullptr; }
-    bool is_parent(std::size_t member) const;
+    bool is_parent(std::size_t member) const
+    {
+        auto const role = members[member].member->role;
+        return role == domain::member_role_t::applicant || role == domain::member_role_t::partner;
+    }
     bool has_parent_in_case(std::size_t member) const;
 
     [[noreturn]] void fail(std::size_t member, std::string const &reason) const;
+    [[noreturn]] void missing_param(param_id_t id, std::size_t member) const;
 };
 
 // ---- rule units (one file per norm) -----------------------------------------------------------

@@ -98,9 +98,18 @@ date_t month_t::first_day() const
     return date_t(static_cast<unsigned short>(m_year), static_cast<unsigned short>(m_month), 1);
 }
 
-date_t month_t::last_day() const { return first_day().end_of_month(); }
+date_t month_t::last_day() const
+{
+    return date_t(static_cast<unsigned short>(m_year), static_cast<unsigned short>(m_month),
+                  static_cast<unsigned short>(days()));
+}
 
-int month_t::days() const { return last_day().day(); }
+// by arithmetic (leap year rule), without a calendar conversion of a date
+int month_t::days() const
+{
+    return boost::gregorian::gregorian_calendar::end_of_month_day(static_cast<unsigned short>(m_year),
+                                                                   static_cast<unsigned short>(m_month));
+}
 
 month_t month_t::plus(int months) const
 {

@@ -107,6 +107,23 @@ money_t money_t::scale(std::int64_t num, std::int64_t den) const
     if (den <= 0) {
         throw internal_error{"money_t::scale with a non-positive denominator"};
     }
+    if (num == den) {
+        return *this;
+    }
+    if (num == 0) {
+        return money_t{};
+    }
+    std::int64_t p64 = 0;
+    if (!__builtin_mul_overflow(m_cents, num, &p64)) {
+        // the common case in 64 bits (same rounding as below)
+        std::int64_t q = p64 / den;
+        std::int64_t const r = p64 % den;
+        std::int64_t const ar = r < 0 ? -r : r;
+        if (ar >= den - ar) { // ar * 2 >= den without overflow
+            q += (p64 < 0) ? -1 : 1;
+        }
+        return money_t{q};
+    }
     __extension__ using i128 = __int128;
     i128 const p = static_cast<i128>(m_cents) * num;
     i128 q = p / den;

@@ -9,11 +9,15 @@ namespace sozbatch::calc::detail {
 
 namespace {
 
-date_t add_months(date_t d, std::int64_t months)
+/// The same day \p months later (the month's last day when it is shorter).
+date_t add_months(date_t::ymd_type const &d, std::int64_t months)
 {
-    month_t const m = month_t::of(d).plus(static_cast<int>(months));
-    int const day = std::min<int>(d.day(), m.days());
-    return date_t(m.year(), m.month(), day);
+    auto const index = static_cast<int>(d.year * 12 + (d.month - 1) + months); // months since year 0
+    auto const year = static_cast<unsigned short>(index / 12);
+    auto const month = static_cast<unsigned short>(index % 12 + 1);
+    unsigned short const month_days = boost::gregorian::gregorian_calendar::end_of_month_day(year, month);
+    auto const day = std::min<unsigned short>(d.day, month_days);
+    return date_t(year, month, day);
 }
 
 } // namespace
@@ -28,8 +32,9 @@ std::optional<date_t> p2_analog_from(rule_context_t const &ctx, std::size_t m)
         return std::nullopt;
     }
     // the first day on which the stay reaches the waiting time in force on that day
+    date_t::ymd_type const stay = mb.stay_since->year_month_day(); // one calendar conversion
     for (params::entry_t const *e : ctx.mp->p2_waiting()) {
-        date_t const reached = add_months(*mb.stay_since, e->number);
+        date_t const reached = add_months(stay, e->number);
         date_t const t = reached < e->from ? e->from : reached;
         if (!e->to || t <= *e->to) {
             return t;

@@ -16,9 +16,10 @@ void p7_einkommen(rule_context_t &ctx, std::size_t m, domain::income_t const &in
     }
     money_t const net = (gross - deductions).clamp_zero();
     ctx.room = net;
-    if (inc.kind == "kindergeld") {
+    std::string_view const kind = inc.kind;
+    if (kind == "kindergeld") {
         ctx.state[m].kindergeld += day_share ? pro_rata(net, ctx.seg.days) : net;
-    } else if (inc.kind == "earnings" || inc.kind == "self-employment") {
+    } else if (kind == "earnings" || kind == "self-employment") {
         resolved_t const &r = ctx.param(param_id_t::p7_abs3, m);
         resolved_t const &c = ctx.param(param_id_t::p7_abs3_cap, m);
         money_t const cap = ctx.state[m].rbs.scale(c.number, c.den);
@@ -33,7 +34,7 @@ void p7_einkommen(rule_context_t &ctx, std::size_t m, domain::income_t const &in
         l.note = note;
         ctx.use(l, param_id_t::p7_abs3, m);
         ctx.use(l, param_id_t::p7_abs3_cap, m);
-    } else if (inc.kind == "ehrenamt") {
+    } else if (kind == "ehrenamt") {
         money_t const free = ctx.money(param_id_t::p82_volunteer, m);
         line_item_t &l = ctx.emit(m, line_kind_t::income_allowance, line_class_t::income, "§ 7 Abs. 3 Satz 1 AsylbLG", gross,
                                   0, 0, -ctx.take_room(money_t::min(gross, free)), day_share);

@@ -22,16 +22,18 @@ month_t p41_first_month(int birth_year, int birth_month, int birth_day)
 {
     // months since year 0 of the target month (65 years + extra months after the birth month)
     int const target = birth_year * 12 + (birth_month - 1) + 65 * 12 + p41_extra_months(birth_year);
-    month_t const t{target / 12, target % 12 + 1};
     // the year is completed the day before the "birthday" (day birth_day of the target month,
-    // rolling over into the next month when the month is shorter)
-    month_t completed = t;
+    // rolling over into the next month when the month is shorter); by arithmetic on month numbers
+    int const target_days = boost::gregorian::gregorian_calendar::end_of_month_day(
+        static_cast<unsigned short>(target / 12), static_cast<unsigned short>(target % 12 + 1));
+    int completed = target;
     if (birth_day == 1) {
-        completed = t.prev();
-    } else if (birth_day - 1 > t.days()) {
-        completed = t.next();
+        completed = target - 1;
+    } else if (birth_day - 1 > target_days) {
+        completed = target + 1;
     }
-    return completed.next();
+    int const first = completed + 1;
+    return month_t{first / 12, first % 12 + 1};
 }
 
 month_t p41_first_month(date_t birth)
