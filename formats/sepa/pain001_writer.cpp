@@ -9,16 +9,24 @@
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
-#include <libxml/xmlwriter.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <charconv>
+#include <condition_variable>
 #include <exception>
 #include <filesystem>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <string_view>
+#include <thread>
 #include <vector>
 
 namespace sozbatch::sepa {
@@ -28,14 +36,19 @@ namespace {
 constexpr char const *NS = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09";
 constexpr std::int64_t MAX_AMOUNT_CENTS = 99999999999; // 999 999 999.99 EUR
 
-bool is_eea_country(std::string const &cc)
+/// Serialised bytes are handed to the file (and so to the concurrent check) in chunks of this size.
+constexpr std::size_t FLUSH_BYTES = std::size_t{1} << 18;
+
+/// EEA countries (two letters), sorted, for a binary search without allocations.
+constexpr std::array<std::string_view, 39> EEA_COUNTRIES{
+    "AT", "AX", "BE", "BG", "BL", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GF", "GP", "GR", "HR", "HU", "IE", "IS",
+    "IT", "LI", "LT", "LU", "LV", "MF", "MQ", "MT", "NL", "NO", "PL", "PM", "PT", "RE", "RO", "SE", "SI", "SK", "YT"};
+static_assert(std::is_sorted(EEA_COUNTRIES.begin(), EEA_COUNTRIES.end()));
+
+// French overseas departments and Åland (GF GP MQ RE YT PM BL MF AX) use FR / FI IBANs.
+bool is_eea_country(std::string_view cc)
 {
-    static std::set<std::string> const eea{"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR",
-                                           "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL",
-                                           "PT", "RO", "SE", "SI", "SK", "IS", "LI", "NO",
-                                           // French overseas departments and Åland use FR / FI IBANs
-                                           "GF", "GP", "MQ", "RE", "YT", "PM", "BL", "MF", "AX"};
-    return eea.contains(cc);
+    return std::binary_search(EEA_COUNTRIES.begin(), EEA_COUNTRIES.end(), cc);
 }
 
 std::string iso_with_offset(timestamp_t t)
@@ -68,9 +81,625 @@ std::string check_code(std::string const &code)
     return {};
 }
 
+/// The XML serialiser: appends to one reused buffer and produces exactly the bytes libxml2's
+/// xmlTextWriter produced for the same calls (the writer used it until 2026-11; files stay
+/// byte-identical): the declaration `<?xml version="1.0" encoding="UTF-8"?>` and a newline,
+/// elements without blanks between them and a final newline; or, with indent, each element on its
+/// own line indented by two blanks per level. Text is escaped like xmlEncodeSpecialChars
+/// (`&` `<` `>` `"` and CR); the per-field checks admit only `&` of these.
+class xml_emitter_t
+{
+public:
+    explicit xml_emitter_t(bool indent) : m_indent(indent) { m_buf.reserve(FLUSH_BYTES + (FLUSH_BYTES >> 2)); }
+
+    std::string &buffer() noexcept { return m_buf; }
+
+    void declaration() { m_buf += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"; }
+
+    void start(std::string_view name)
+    {
+        if (m_start_open) {
+            m_buf += m_indent ? ">\n" : ">";
+            m_start_open = false;
+        }
+        if (m_depth == m_stack.size()) {
+            throw internal_error{"pain.001 serialiser: elements nested too deeply"};
+        }
+        m_stack[m_depth++] = name;
+        indent();
+        m_buf += '<';
+        m_buf += name;
+        m_start_open = true;
+    }
+
+    /// Appends ` name="value"` to the open start tag; \p name_value is written as given (constants only).
+    void attribute(std::string_view name_value)
+    {
+        m_buf += ' ';
+        m_buf += name_value;
+    }
+
+    void text(std::string_view s)
+    {
+        if (m_start_open) {
+            m_buf += '>';
+            m_start_open = false;
+        }
+        m_doindent = false;
+        escape(s);
+    }
+
+    /// Text of an amount in cents: `1234.56` (cents >= 0).
+    void amount(std::int64_t cents)
+    {
+        if (m_start_open) {
+            m_buf += '>';
+            m_start_open = false;
+        }
+        m_doindent = false;
+        std::array<char, 24> digits{};
+        auto const [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size(), cents / 100);
+        (void)ec;
+        m_buf.append(digits.data(), end);
+        auto const c = static_cast<unsigned>(cents % 100);
+        m_buf += '.';
+        m_buf += static_cast<char>('0' + c / 10);
+        m_buf += static_cast<char>('0' + c % 10);
+    }
+
+    void end()
+    {
+        if (m_start_open) {
+            m_buf += "/>";
+            m_start_open = false;
+            m_doindent = true;
+        } else {
+            if (m_doindent) {
+                indent();
+            }
+            m_doindent = true;
+            m_buf += "</";
+            m_buf += m_stack[m_depth - 1];
+            m_buf += '>';
+        }
+        if (m_indent) {
+            m_buf += '\n';
+        }
+        --m_depth;
+    }
+
+    /// Closes every open element; without indent a final newline follows.
+    void end_document()
+    {
+        while (m_depth > 0) {
+            end();
+        }
+        if (!m_indent) {
+            m_buf += '\n';
+        }
+    }
+
+    void element(std::string_view name, std::string_view value)
+    {
+        start(name);
+        text(value);
+        end();
+    }
+
+private:
+    void indent()
+    {
+        if (m_indent) {
+            for (std::size_t i = 1; i < m_depth; ++i) {
+                m_buf += "  ";
+            }
+        }
+    }
+
+    void escape(std::string_view s)
+    {
+        std::size_t run = 0;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            char const *rep = nullptr;
+            switch (s[i]) {
+            case '&': rep = "&amp;"; break;
+            case '<': rep = "&lt;"; break;
+            case '>': rep = "&gt;"; break;
+            case '"': rep = "&quot;"; break;
+            case '\r': rep = "&#13;"; break;
+            default: continue;
+            }
+            m_buf.append(s.data() + run, i - run);
+            m_buf += rep;
+            run = i + 1;
+        }
+        m_buf.append(s.data() + run, s.size() - run);
+    }
+
+    std::string m_buf;
+    bool const m_indent;
+    bool m_start_open = false; // the innermost start tag still lacks its '>'
+    bool m_doindent = true;    // xmlTextWriter's rule: an end tag after child elements is indented
+    std::array<std::string_view, 12> m_stack{};
+    std::size_t m_depth = 0;
+};
+
 } // namespace
 
-bool creditor_bic_required(iban_t const &iban) { return !is_eea_country(iban.country()); }
+// --- verification -----------------------------------------------------------------------------
+//
+// SAX parse with libxml2's schema validator plugged in (xmlSchemaSAXPlug): one streaming pass that
+// validates against the embedded schema and recounts NbOfTxs/CtrlSum from the bytes. Much faster
+// than xmlTextReader because no nodes are built. Fed in chunks, so it can read a file while another
+// thread is still writing it (concurrent_check_t).
+
+namespace {
+
+/// The element names the recount looks at, as interned in the parser's dictionary: the parser hands
+/// every local name over as a pointer into that dictionary, so equal names are equal pointers.
+struct verify_names_t
+{
+    xmlChar const *pmt_inf = nullptr;
+    xmlChar const *grp_hdr = nullptr;
+    xmlChar const *nb_of_txs = nullptr;
+    xmlChar const *ctrl_sum = nullptr;
+    xmlChar const *instd_amt = nullptr;
+    xmlChar const *pmt_inf_id = nullptr;
+
+    explicit verify_names_t(xmlDictPtr dict)
+    {
+        auto intern = [dict](char const *name) {
+            xmlChar const *p = xmlDictLookup(dict, reinterpret_cast<xmlChar const *>(name), -1);
+            if (p == nullptr) {
+                throw internal_error{"libxml2: cannot intern an element name"};
+            }
+            return p;
+        };
+        pmt_inf = intern("PmtInf");
+        grp_hdr = intern("GrpHdr");
+        nb_of_txs = intern("NbOfTxs");
+        ctrl_sum = intern("CtrlSum");
+        instd_amt = intern("InstdAmt");
+        pmt_inf_id = intern("PmtInfId");
+    }
+};
+
+struct verify_state_t
+{
+    std::string path;
+    xmlParserCtxtPtr ctxt = nullptr;
+    std::optional<verify_names_t> names;
+    std::vector<xmlChar const *> stack; // dictionary-owned local names
+    bool capture = false;
+    std::string text;
+
+    std::string error;
+    long error_line = 0;
+    std::string error_element;
+
+    std::int64_t grp_declared_n = -1;
+    money_t grp_declared_sum;
+    std::int64_t pmt_declared_n = -1;
+    money_t pmt_declared_sum;
+    std::int64_t grp_n = 0;
+    money_t grp_sum;
+    std::int64_t pmt_n = 0;
+    money_t pmt_sum;
+    std::string pmt_id;
+
+    long line() const { return ctxt != nullptr ? xmlSAX2GetLineNumber(ctxt) : 0; }
+
+    void fail(std::string element, std::string reason)
+    {
+        if (error.empty()) {
+            error = std::move(reason);
+            error_line = line();
+            error_element = std::move(element);
+        }
+        if (ctxt != nullptr) {
+            xmlStopParser(ctxt);
+        }
+    }
+};
+
+void on_start(void *ud, xmlChar const *localname, xmlChar const *, xmlChar const *, int, xmlChar const **, int, int,
+              xmlChar const **)
+{
+    auto &st = *static_cast<verify_state_t *>(ud);
+    auto const &n = *st.names;
+    st.stack.push_back(localname);
+    if (localname == n.pmt_inf) {
+        st.pmt_n = 0;
+        st.pmt_sum = money_t{};
+        st.pmt_declared_n = -1;
+    }
+    st.capture = localname == n.instd_amt || localname == n.nb_of_txs || localname == n.ctrl_sum ||
+                 localname == n.pmt_inf_id;
+    st.text.clear();
+}
+
+void on_characters(void *ud, xmlChar const *ch, int len)
+{
+    auto &st = *static_cast<verify_state_t *>(ud);
+    if (st.capture) {
+        st.text.append(reinterpret_cast<char const *>(ch), static_cast<std::size_t>(len));
+    }
+}
+
+void on_end(void *ud, xmlChar const *localname, xmlChar const *, xmlChar const *)
+{
+    auto &st = *static_cast<verify_state_t *>(ud);
+    if (!st.error.empty()) {
+        return;
+    }
+    auto const &n = *st.names;
+    xmlChar const *parent = st.stack.size() >= 2 ? st.stack[st.stack.size() - 2] : nullptr;
+    auto amount = [&](char const *what) {
+        try {
+            return money_t::parse(st.text);
+        } catch (validation_error const &) {
+            st.fail(what, std::string{what} + " '" + st.text + "' is not an amount");
+            return money_t{};
+        }
+    };
+    auto count = [&]() -> std::int64_t {
+        try {
+            return std::stoll(st.text);
+        } catch (std::exception const &) {
+            st.fail("NbOfTxs", "NbOfTxs '" + st.text + "' is not a number");
+            return -1;
+        }
+    };
+    if (st.capture) {
+        if (localname == n.instd_amt) {
+            st.pmt_sum += amount("InstdAmt");
+            ++st.pmt_n;
+        } else if (parent == n.grp_hdr && localname == n.nb_of_txs) {
+            st.grp_declared_n = count();
+        } else if (parent == n.grp_hdr && localname == n.ctrl_sum) {
+            st.grp_declared_sum = amount("CtrlSum");
+        } else if (parent == n.pmt_inf && localname == n.nb_of_txs) {
+            st.pmt_declared_n = count();
+        } else if (parent == n.pmt_inf && localname == n.ctrl_sum) {
+            st.pmt_declared_sum = amount("CtrlSum");
+        } else if (parent == n.pmt_inf && localname == n.pmt_inf_id) {
+            st.pmt_id = st.text;
+        }
+        st.capture = false;
+    } else if (localname == n.pmt_inf) {
+        if (st.pmt_n != st.pmt_declared_n || st.pmt_sum != st.pmt_declared_sum) {
+            st.fail("PmtInf", "PmtInf '" + st.pmt_id + "' declares NbOfTxs " + std::to_string(st.pmt_declared_n) +
+                                  " CtrlSum " + st.pmt_declared_sum.to_sepa() + " but contains " +
+                                  std::to_string(st.pmt_n) + " transfers summing to " + st.pmt_sum.to_sepa());
+        }
+        st.grp_n += st.pmt_n;
+        st.grp_sum += st.pmt_sum;
+    }
+    st.stack.pop_back();
+}
+
+void on_error(void *ud, xmlErrorPtr err)
+{
+    auto &st = *static_cast<verify_state_t *>(ud);
+    if (err == nullptr || err->level == XML_ERR_WARNING || !st.error.empty()) {
+        return;
+    }
+    std::string msg = err->message != nullptr ? err->message : "XML error";
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) {
+        msg.pop_back();
+    }
+    std::string element = st.stack.empty() ? std::string{} : reinterpret_cast<char const *>(st.stack.back());
+    // Schema errors read "Element '{namespace}Name': ..."; that name is the precise one.
+    if (auto const at = msg.find("Element '"); at != std::string::npos) {
+        auto begin = at + 9;
+        auto const end = msg.find('\'', begin);
+        if (end != std::string::npos) {
+            if (auto const brace = msg.find('}', begin); brace != std::string::npos && brace < end) {
+                begin = brace + 1;
+            }
+            element = msg.substr(begin, end - begin);
+        }
+    }
+    st.error = std::move(msg);
+    st.error_line = err->line > 0 ? err->line : st.line();
+    st.error_element = std::move(element);
+}
+
+/// One verification pass over a pain.001 byte stream, fed in chunks.
+class pain001_verifier_t
+{
+public:
+    explicit pain001_verifier_t(std::string const &path)
+    : m_vctxt{xmlSchemaNewValidCtxt(embedded_schema(PAIN001_SCHEMA)), xmlSchemaFreeValidCtxt}
+    {
+        m_st.path = path;
+        m_st.stack.reserve(16);
+        if (!m_vctxt) {
+            throw internal_error{"libxml2: cannot create a schema validation context"};
+        }
+        xmlSchemaSetValidStructuredErrors(m_vctxt.get(), &on_error, &m_st);
+        m_sax.initialized = XML_SAX2_MAGIC;
+        m_sax.startElementNs = &on_start;
+        m_sax.endElementNs = &on_end;
+        m_sax.characters = &on_characters;
+        m_sax.serror = &on_error;
+        xmlSAXHandlerPtr sax_ptr = &m_sax;
+        void *user_data = &m_st;
+        m_plug = xmlSchemaSAXPlug(m_vctxt.get(), &sax_ptr, &user_data);
+        if (m_plug == nullptr) {
+            throw internal_error{"libxml2: cannot plug the schema validator into the SAX parser"};
+        }
+        m_st.ctxt = xmlCreatePushParserCtxt(sax_ptr, user_data, nullptr, 0, path.c_str());
+        if (m_st.ctxt == nullptr) {
+            xmlSchemaSAXUnplug(m_plug);
+            throw internal_error{"libxml2: cannot create a push parser"};
+        }
+        xmlCtxtUseOptions(m_st.ctxt, XML_PARSE_NONET);
+        try {
+            m_st.names.emplace(m_st.ctxt->dict);
+        } catch (...) {
+            release();
+            throw;
+        }
+    }
+
+    ~pain001_verifier_t() { release(); }
+    pain001_verifier_t(pain001_verifier_t const &) = delete;
+    pain001_verifier_t &operator=(pain001_verifier_t const &) = delete;
+
+    /// False once a finding was made (further input is ignored).
+    bool ok() const noexcept { return m_st.error.empty(); }
+
+    void feed(char const *data, std::size_t n)
+    {
+        if (!ok() || n == 0) {
+            return;
+        }
+        if (xmlParseChunk(m_st.ctxt, data, static_cast<int>(n), 0) != 0 && m_st.error.empty()) {
+            m_st.error = "the file is not well-formed XML";
+            m_st.error_line = m_st.line();
+        }
+    }
+
+    /// Ends the document. \throws input_error naming file, line and element on any finding
+    void finish()
+    {
+        if (ok()) {
+            xmlParseChunk(m_st.ctxt, nullptr, 0, 1);
+        }
+        bool const well_formed = m_st.ctxt->wellFormed != 0;
+        long const last_line = m_st.line();
+        release();
+        std::string const &path = m_st.path;
+        if (!m_st.error.empty()) {
+            throw input_error{input_location_t{path, m_st.error_line, {}, m_st.error_element}, m_st.error};
+        }
+        if (!well_formed) {
+            throw input_error{input_location_t{path, last_line, {}, {}}, "the file is not well-formed XML"};
+        }
+        if (m_st.grp_n != m_st.grp_declared_n || m_st.grp_sum != m_st.grp_declared_sum) {
+            throw input_error{input_location_t{path, 0, {}, "GrpHdr"},
+                              "GrpHdr declares NbOfTxs " + std::to_string(m_st.grp_declared_n) + " CtrlSum " +
+                                  m_st.grp_declared_sum.to_sepa() + " but the file contains " +
+                                  std::to_string(m_st.grp_n) + " transfers summing to " + m_st.grp_sum.to_sepa()};
+        }
+    }
+
+private:
+    void release() noexcept
+    {
+        if (m_st.ctxt != nullptr) {
+            m_st.ctxt->sax = nullptr; // owned by the plug, must not be freed with the context
+            xmlFreeParserCtxt(m_st.ctxt);
+            m_st.ctxt = nullptr;
+        }
+        if (m_plug != nullptr) {
+            xmlSchemaSAXUnplug(m_plug);
+            m_plug = nullptr;
+        }
+    }
+
+    verify_state_t m_st;
+    std::unique_ptr<xmlSchemaValidCtxt, void (*)(xmlSchemaValidCtxtPtr)> m_vctxt;
+    xmlSAXHandler m_sax{};
+    xmlSchemaSAXPlugPtr m_plug = nullptr;
+};
+
+/// Reads \p n bytes at \p offset (short only at the end of the file). \returns the bytes read, -1 on error
+ssize_t read_at(int fd, char *buf, std::size_t n, std::uint64_t offset)
+{
+    std::size_t got = 0;
+    while (got < n) {
+        ssize_t const r = ::pread(fd, buf + got, n - got, static_cast<off_t>(offset + got));
+        if (r < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -1;
+        }
+        if (r == 0) {
+            break;
+        }
+        got += static_cast<std::size_t>(r);
+    }
+    return static_cast<ssize_t>(got);
+}
+
+/// The self-check of a file being written, on a second thread: it reads the temporary file back
+/// (pread) as far as the writer has written it and feeds the bytes to pain001_verifier_t, so
+/// writing and checking overlap and the wall time is about the larger of the two, not their sum.
+/// It checks the bytes in the file, not the serialiser's buffer.
+class pain001_concurrent_check_t
+{
+public:
+    explicit pain001_concurrent_check_t(std::string path) : m_path(std::move(path))
+    {
+        xmlInitParser();                  // libxml2's global set-up, before a second thread uses it
+        (void)embedded_schema(PAIN001_SCHEMA); // compiled here, so a broken schema is reported at once
+        m_fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (m_fd < 0) {
+            throw internal_error{"cannot open " + m_path + " for the self-check: " + std::strerror(errno)};
+        }
+        try {
+            m_thread = std::thread{[this] { run(); }};
+        } catch (...) {
+            ::close(m_fd);
+            throw;
+        }
+    }
+
+    ~pain001_concurrent_check_t() { cancel(); }
+    pain001_concurrent_check_t(pain001_concurrent_check_t const &) = delete;
+    pain001_concurrent_check_t &operator=(pain001_concurrent_check_t const &) = delete;
+
+    /// The writer has written (not only buffered) the first \p bytes of the file.
+    void advance(std::uint64_t bytes)
+    {
+        {
+            std::lock_guard const lock{m_mutex};
+            m_available = bytes;
+        }
+        m_cv.notify_one();
+    }
+
+    /// The file is complete with \p bytes; no more will come.
+    void complete(std::uint64_t bytes)
+    {
+        {
+            std::lock_guard const lock{m_mutex};
+            m_available = bytes;
+            m_complete = true;
+        }
+        m_cv.notify_one();
+    }
+
+    /// Writes the file's data to the disk (fdatasync) while the check is still reading it, so that
+    /// the fsync of the commit has hardly anything left to do. Publishes nothing; errors are left
+    /// to that fsync.
+    void sync_data_early() noexcept
+    {
+        if (m_fd >= 0) {
+            ::fdatasync(m_fd);
+        }
+    }
+
+    /// Waits until the check is done. \pre complete() was called
+    /// \throws input_error on any finding (schema, well-formedness, control totals)
+    void wait()
+    {
+        join();
+        if (m_error) {
+            std::rethrow_exception(m_error);
+        }
+    }
+
+    /// Stops the check (the file is abandoned).
+    void cancel() noexcept
+    {
+        m_stop = true; // also ends a long read-and-parse loop early
+        {
+            std::lock_guard const lock{m_mutex};
+            m_cancelled = true;
+        }
+        m_cv.notify_one();
+        join();
+    }
+
+private:
+    void join() noexcept
+    {
+        if (m_thread.joinable()) {
+            m_thread.join();
+        }
+        if (m_fd >= 0) {
+            ::close(m_fd);
+            m_fd = -1;
+        }
+    }
+
+    void run() noexcept
+    {
+        try {
+            pain001_verifier_t verifier{m_path};
+            std::vector<char> buffer(FLUSH_BYTES);
+            std::uint64_t pos = 0;
+            for (;;) {
+                std::uint64_t available = 0;
+                bool complete = false;
+                {
+                    std::unique_lock lock{m_mutex};
+                    m_cv.wait(lock, [&] { return m_cancelled || m_complete || m_available > pos; });
+                    if (m_cancelled) {
+                        return;
+                    }
+                    available = m_available;
+                    complete = m_complete;
+                }
+                while (pos < available && verifier.ok()) {
+                    if (m_stop) {
+                        return;
+                    }
+                    std::size_t const want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), available - pos));
+                    ssize_t const got = read_at(m_fd, buffer.data(), want, pos);
+                    if (got <= 0) {
+                        throw input_error{input_location_t{m_path, 0, {}, {}},
+                                          got < 0 ? std::string{"cannot read the file: "} + std::strerror(errno)
+                                                  : std::string{"the file is shorter than written"}};
+                    }
+                    verifier.feed(buffer.data(), static_cast<std::size_t>(got));
+                    pos += static_cast<std::uint64_t>(got);
+                }
+                if (!verifier.ok() || (complete && pos >= available)) {
+                    break;
+                }
+            }
+            // After a finding the rest is not read; the writer learns of it at finish().
+            verifier.finish();
+        } catch (...) {
+            m_error = std::current_exception();
+        }
+    }
+
+    std::string m_path;
+    int m_fd = -1;
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::uint64_t m_available = 0;
+    bool m_complete = false;
+    bool m_cancelled = false;
+    std::atomic<bool> m_stop{false};
+    std::exception_ptr m_error;
+    std::thread m_thread;
+};
+
+} // namespace
+
+void verify_pain001_file(std::string const &path)
+{
+    int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        throw input_error{input_location_t{path, 0, {}, {}}, "cannot open the file"};
+    }
+    std::unique_ptr<int const, void (*)(int const *)> const closer{&fd, [](int const *f) { ::close(*f); }};
+    pain001_verifier_t verifier{path};
+    std::vector<char> buffer(1 << 16);
+    while (verifier.ok()) {
+        ssize_t const n = ::read(fd, buffer.data(), buffer.size());
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            throw input_error{input_location_t{path, 0, {}, {}}, "cannot read the file"};
+        }
+        if (n == 0) {
+            break;
+        }
+        verifier.feed(buffer.data(), static_cast<std::size_t>(n));
+    }
+    verifier.finish();
+}
+
+bool creditor_bic_required(iban_t const &iban) { return !is_eea_country(std::string_view{iban.str()}.substr(0, 2)); }
 
 // --- writer -----------------------------------------------------------------------------------
 
@@ -79,8 +708,8 @@ struct pain001_writer_t::impl_t
     std::string final_path;
     pain001_header_t header;
     std::unique_ptr<atomic_file_t> file;
-    xmlTextWriterPtr xw = nullptr;
-    std::exception_ptr io_error;
+    std::unique_ptr<pain001_concurrent_check_t> check;
+    std::unique_ptr<xml_emitter_t> xml;
 
     enum class state_t { group, payment_info, finished, failed } state = state_t::group;
 
@@ -94,49 +723,37 @@ struct pain001_writer_t::impl_t
     money_t total_sum;
     std::int64_t payment_infos = 0;
 
-    static int write_cb(void *ctx, char const *buf, int len)
+    /// Hands the serialised bytes to the file (which hashes them) and tells the check how far it may read.
+    void write_out()
     {
-        auto *self = static_cast<impl_t *>(ctx);
-        try {
-            self->file->write(std::string_view{buf, static_cast<std::size_t>(len)});
-            return len;
-        } catch (...) {
-            self->io_error = std::current_exception();
-            return -1;
+        std::string &buf = xml->buffer();
+        if (!buf.empty()) {
+            file->write(buf);
+            file->flush();
+            buf.clear();
+            check->advance(file->bytes_written());
         }
     }
-    static int close_cb(void *) { return 0; }
-
-    void check_rc(int rc)
+    void write_out_if_full()
     {
-        if (io_error) {
-            std::rethrow_exception(io_error);
-        }
-        if (rc < 0) {
-            throw internal_error{"libxml2 could not write " + file->tmp_path()};
+        if (xml->buffer().size() >= FLUSH_BYTES) {
+            write_out();
         }
     }
 
-    void start(char const *name) { check_rc(xmlTextWriterStartElement(xw, reinterpret_cast<xmlChar const *>(name))); }
-    void end() { check_rc(xmlTextWriterEndElement(xw)); }
-    void element(char const *name, std::string const &value)
-    {
-        check_rc(xmlTextWriterWriteElement(xw, reinterpret_cast<xmlChar const *>(name),
-                                           reinterpret_cast<xmlChar const *>(value.c_str())));
-    }
     void name_element(char const *wrapper, std::string const &name)
     {
-        start(wrapper);
-        element("Nm", name);
-        end();
+        xml->start(wrapper);
+        xml->element("Nm", name);
+        xml->end();
     }
     void account(char const *wrapper, iban_t const &iban)
     {
-        start(wrapper);
-        start("Id");
-        element("IBAN", iban.str());
-        end();
-        end();
+        xml->start(wrapper);
+        xml->start("Id");
+        xml->element("IBAN", iban.str());
+        xml->end();
+        xml->end();
     }
 
     void ensure(state_t expected, char const *what)
@@ -146,18 +763,12 @@ struct pain001_writer_t::impl_t
         }
     }
 
-    void free_writer() noexcept
-    {
-        if (xw != nullptr) {
-            xmlFreeTextWriter(xw); // also closes the output buffer
-            xw = nullptr;
-        }
-    }
-
     void fail() noexcept
     {
         state = state_t::failed;
-        free_writer();
+        if (check) {
+            check->cancel();
+        }
         if (file) {
             file->abandon();
         }
@@ -184,31 +795,20 @@ pain001_writer_t::pain001_writer_t(std::string final_path, pain001_header_t cons
 
     m.file = std::make_unique<atomic_file_t>(m.final_path);
     try {
-        xmlOutputBufferPtr out = xmlOutputBufferCreateIO(&impl_t::write_cb, &impl_t::close_cb, &m, nullptr);
-        if (out == nullptr) {
-            throw internal_error{"libxml2: cannot create an output buffer"};
-        }
-        m.xw = xmlNewTextWriter(out);
-        if (m.xw == nullptr) {
-            xmlOutputBufferClose(out);
-            throw internal_error{"libxml2: cannot create a text writer"};
-        }
-        if (header.indent) {
-            m.check_rc(xmlTextWriterSetIndent(m.xw, 1));
-            m.check_rc(xmlTextWriterSetIndentString(m.xw, reinterpret_cast<xmlChar const *>("  ")));
-        }
-        m.check_rc(xmlTextWriterStartDocument(m.xw, "1.0", "UTF-8", nullptr));
-        m.start("Document");
-        m.check_rc(xmlTextWriterWriteAttribute(m.xw, reinterpret_cast<xmlChar const *>("xmlns"),
-                                               reinterpret_cast<xmlChar const *>(NS)));
-        m.start("CstmrCdtTrfInitn");
-        m.start("GrpHdr");
-        m.element("MsgId", header.msg_id);
-        m.element("CreDtTm", iso_with_offset(header.created));
-        m.element("NbOfTxs", std::to_string(header.nb_of_txs));
-        m.element("CtrlSum", header.ctrl_sum.to_sepa());
+        m.check = std::make_unique<pain001_concurrent_check_t>(m.file->tmp_path());
+        m.xml = std::make_unique<xml_emitter_t>(header.indent);
+        auto &x = *m.xml;
+        x.declaration();
+        x.start("Document");
+        x.attribute(std::string{"xmlns=\""} + NS + "\"");
+        x.start("CstmrCdtTrfInitn");
+        x.start("GrpHdr");
+        x.element("MsgId", header.msg_id);
+        x.element("CreDtTm", iso_with_offset(header.created));
+        x.element("NbOfTxs", std::to_string(header.nb_of_txs));
+        x.element("CtrlSum", header.ctrl_sum.to_sepa());
         m.name_element("InitgPty", header.initiating_party);
-        m.end(); // GrpHdr
+        x.end(); // GrpHdr
     } catch (...) {
         m.fail();
         throw;
@@ -256,42 +856,44 @@ void pain001_writer_t::begin_payment_info(payment_info_t const &info)
         m.current_declared_sum = info.ctrl_sum;
         m.pmt_count = 0;
         m.pmt_sum = money_t{};
-        m.start("PmtInf");
-        m.element("PmtInfId", info.pmt_inf_id);
-        m.element("PmtMtd", "TRF");
-        m.element("BtchBookg", info.batch_booking ? "true" : "false");
-        m.element("NbOfTxs", std::to_string(info.nb_of_txs));
-        m.element("CtrlSum", info.ctrl_sum.to_sepa());
-        m.start("PmtTpInf");
-        m.start("SvcLvl");
-        m.element("Cd", "SEPA");
-        m.end();
+        auto &x = *m.xml;
+        x.start("PmtInf");
+        x.element("PmtInfId", info.pmt_inf_id);
+        x.element("PmtMtd", "TRF");
+        x.element("BtchBookg", info.batch_booking ? "true" : "false");
+        x.element("NbOfTxs", std::to_string(info.nb_of_txs));
+        x.element("CtrlSum", info.ctrl_sum.to_sepa());
+        x.start("PmtTpInf");
+        x.start("SvcLvl");
+        x.element("Cd", "SEPA");
+        x.end();
         if (info.category_purpose) {
-            m.start("CtgyPurp");
-            m.element("Cd", *info.category_purpose);
-            m.end();
+            x.start("CtgyPurp");
+            x.element("Cd", *info.category_purpose);
+            x.end();
         }
-        m.end(); // PmtTpInf
-        m.start("ReqdExctnDt");
-        m.element("Dt", to_iso(info.requested_execution_date));
-        m.end();
+        x.end(); // PmtTpInf
+        x.start("ReqdExctnDt");
+        x.element("Dt", to_iso(info.requested_execution_date));
+        x.end();
         m.name_element("Dbtr", info.debtor_name);
         m.account("DbtrAcct", info.debtor_iban);
-        m.start("DbtrAgt");
-        m.start("FinInstnId");
+        x.start("DbtrAgt");
+        x.start("FinInstnId");
         if (info.debtor_bic) {
-            m.element("BICFI", info.debtor_bic->str());
+            x.element("BICFI", info.debtor_bic->str());
         } else {
-            m.start("Othr");
-            m.element("Id", "NOTPROVIDED");
-            m.end();
+            x.start("Othr");
+            x.element("Id", "NOTPROVIDED");
+            x.end();
         }
-        m.end();
-        m.end(); // DbtrAgt
+        x.end();
+        x.end(); // DbtrAgt
         if (info.ultimate_debtor) {
             m.name_element("UltmtDbtr", *info.ultimate_debtor);
         }
-        m.element("ChrgBr", "SLEV");
+        x.element("ChrgBr", "SLEV");
+        m.write_out_if_full();
         m.state = impl_t::state_t::payment_info;
         ++m.payment_infos;
     } catch (...) {
@@ -340,24 +942,23 @@ void pain001_writer_t::add_transfer(transfer_t const &t)
         if (std::string why = check_transfer(t); !why.empty()) {
             throw validation_error{"transfer '" + t.end_to_end_id + "' in " + m.final_path + ": " + why};
         }
-        m.start("CdtTrfTxInf");
-        m.start("PmtId");
-        m.element("EndToEndId", t.end_to_end_id);
-        m.end();
-        m.start("Amt");
-        m.start("InstdAmt");
-        m.check_rc(xmlTextWriterWriteAttribute(m.xw, reinterpret_cast<xmlChar const *>("Ccy"),
-                                               reinterpret_cast<xmlChar const *>("EUR")));
-        std::string const amount = t.amount.to_sepa();
-        m.check_rc(xmlTextWriterWriteString(m.xw, reinterpret_cast<xmlChar const *>(amount.c_str())));
-        m.end();
-        m.end(); // Amt
+        auto &x = *m.xml;
+        x.start("CdtTrfTxInf");
+        x.start("PmtId");
+        x.element("EndToEndId", t.end_to_end_id);
+        x.end();
+        x.start("Amt");
+        x.start("InstdAmt");
+        x.attribute("Ccy=\"EUR\"");
+        x.amount(t.amount.as_cents());
+        x.end();
+        x.end(); // Amt
         if (t.creditor_bic) {
-            m.start("CdtrAgt");
-            m.start("FinInstnId");
-            m.element("BICFI", t.creditor_bic->str());
-            m.end();
-            m.end();
+            x.start("CdtrAgt");
+            x.start("FinInstnId");
+            x.element("BICFI", t.creditor_bic->str());
+            x.end();
+            x.end();
         }
         m.name_element("Cdtr", t.creditor_name);
         m.account("CdtrAcct", t.creditor_iban);
@@ -365,18 +966,19 @@ void pain001_writer_t::add_transfer(transfer_t const &t)
             m.name_element("UltmtCdtr", *t.ultimate_creditor);
         }
         if (t.purpose) {
-            m.start("Purp");
-            m.element("Cd", *t.purpose);
-            m.end();
+            x.start("Purp");
+            x.element("Cd", *t.purpose);
+            x.end();
         }
         if (!t.remittance.empty()) {
-            m.start("RmtInf");
-            m.element("Ustrd", t.remittance);
-            m.end();
+            x.start("RmtInf");
+            x.element("Ustrd", t.remittance);
+            x.end();
         }
-        m.end(); // CdtTrfTxInf
+        x.end(); // CdtTrfTxInf
         ++m.pmt_count;
         m.pmt_sum += t.amount;
+        m.write_out_if_full();
     } catch (...) {
         m.fail();
         throw;
@@ -395,7 +997,7 @@ void pain001_writer_t::end_payment_info()
                                  std::to_string(m.pmt_count) + " transfers summing to " + m.pmt_sum.to_sepa() +
                                  "; nothing published"};
         }
-        m.end(); // PmtInf
+        m.xml->end(); // PmtInf
         m.total_count += m.pmt_count;
         m.total_sum += m.pmt_sum;
         m.state = impl_t::state_t::group;
@@ -419,18 +1021,13 @@ pain001_result_t pain001_writer_t::finish()
                                  ", written " + std::to_string(m.total_count) + " transfers summing to " +
                                  m.total_sum.to_sepa() + "; nothing published"};
         }
-        m.end(); // CstmrCdtTrfInitn
-        m.end(); // Document
-        m.check_rc(xmlTextWriterEndDocument(m.xw));
-        m.check_rc(xmlTextWriterFlush(m.xw));
-        m.free_writer();
-        if (m.io_error) {
-            std::rethrow_exception(m.io_error);
-        }
-        m.file->flush();
+        m.xml->end_document(); // CstmrCdtTrfInitn, Document
+        m.write_out();
+        m.check->complete(m.file->bytes_written());
+        m.check->sync_data_early();
 
         try {
-            verify_pain001_file(m.file->tmp_path());
+            m.check->wait();
         } catch (input_error const &e) {
             throw internal_error{std::string{"sozbatch wrote a pain.001 that fails its own checks; nothing published: "} +
                                  e.what()};
@@ -463,239 +1060,6 @@ pain001_result_t pain001_writer_t::finish()
             m.fail();
         }
         throw;
-    }
-}
-
-// --- verification pass -------------------------------------------------------------------------
-//
-// SAX parse of the file with libxml2's schema validator plugged in (xmlSchemaSAXPlug): one
-// streaming pass that validates against the embedded schema and recounts NbOfTxs/CtrlSum from the
-// bytes on disk. Much faster than xmlTextReader because no nodes are built.
-
-namespace {
-
-struct verify_state_t
-{
-    std::string path;
-    xmlParserCtxtPtr ctxt = nullptr;
-    std::vector<xmlChar const *> stack; // dictionary-owned local names
-    bool capture = false;
-    std::string text;
-
-    std::string error;
-    long error_line = 0;
-    std::string error_element;
-
-    std::int64_t grp_declared_n = -1;
-    money_t grp_declared_sum;
-    std::int64_t pmt_declared_n = -1;
-    money_t pmt_declared_sum;
-    std::int64_t grp_n = 0;
-    money_t grp_sum;
-    std::int64_t pmt_n = 0;
-    money_t pmt_sum;
-    std::string pmt_id;
-
-    long line() const { return ctxt != nullptr ? xmlSAX2GetLineNumber(ctxt) : 0; }
-
-    void fail(std::string element, std::string reason)
-    {
-        if (error.empty()) {
-            error = std::move(reason);
-            error_line = line();
-            error_element = std::move(element);
-        }
-        if (ctxt != nullptr) {
-            xmlStopParser(ctxt);
-        }
-    }
-};
-
-bool is(xmlChar const *a, char const *b) { return a != nullptr && std::strcmp(reinterpret_cast<char const *>(a), b) == 0; }
-
-void on_start(void *ud, xmlChar const *localname, xmlChar const *, xmlChar const *, int, xmlChar const **, int, int,
-              xmlChar const **)
-{
-    auto &st = *static_cast<verify_state_t *>(ud);
-    st.stack.push_back(localname);
-    if (is(localname, "PmtInf")) {
-        st.pmt_n = 0;
-        st.pmt_sum = money_t{};
-        st.pmt_declared_n = -1;
-    }
-    st.capture = is(localname, "NbOfTxs") || is(localname, "CtrlSum") || is(localname, "InstdAmt") ||
-                 is(localname, "PmtInfId");
-    st.text.clear();
-}
-
-void on_characters(void *ud, xmlChar const *ch, int len)
-{
-    auto &st = *static_cast<verify_state_t *>(ud);
-    if (st.capture) {
-        st.text.append(reinterpret_cast<char const *>(ch), static_cast<std::size_t>(len));
-    }
-}
-
-void on_end(void *ud, xmlChar const *localname, xmlChar const *, xmlChar const *)
-{
-    auto &st = *static_cast<verify_state_t *>(ud);
-    if (!st.error.empty()) {
-        return;
-    }
-    xmlChar const *parent = st.stack.size() >= 2 ? st.stack[st.stack.size() - 2] : nullptr;
-    auto amount = [&](char const *what) {
-        try {
-            return money_t::parse(st.text);
-        } catch (validation_error const &) {
-            st.fail(what, std::string{what} + " '" + st.text + "' is not an amount");
-            return money_t{};
-        }
-    };
-    auto count = [&]() -> std::int64_t {
-        try {
-            return std::stoll(st.text);
-        } catch (std::exception const &) {
-            st.fail("NbOfTxs", "NbOfTxs '" + st.text + "' is not a number");
-            return -1;
-        }
-    };
-    if (st.capture) {
-        if (is(localname, "InstdAmt")) {
-            st.pmt_sum += amount("InstdAmt");
-            ++st.pmt_n;
-        } else if (is(parent, "GrpHdr") && is(localname, "NbOfTxs")) {
-            st.grp_declared_n = count();
-        } else if (is(parent, "GrpHdr") && is(localname, "CtrlSum")) {
-            st.grp_declared_sum = amount("CtrlSum");
-        } else if (is(parent, "PmtInf") && is(localname, "NbOfTxs")) {
-            st.pmt_declared_n = count();
-        } else if (is(parent, "PmtInf") && is(localname, "CtrlSum")) {
-            st.pmt_declared_sum = amount("CtrlSum");
-        } else if (is(parent, "PmtInf") && is(localname, "PmtInfId")) {
-            st.pmt_id = st.text;
-        }
-        st.capture = false;
-    } else if (is(localname, "PmtInf")) {
-        if (st.pmt_n != st.pmt_declared_n || st.pmt_sum != st.pmt_declared_sum) {
-            st.fail("PmtInf", "PmtInf '" + st.pmt_id + "' declares NbOfTxs " + std::to_string(st.pmt_declared_n) +
-                                  " CtrlSum " + st.pmt_declared_sum.to_sepa() + " but contains " +
-                                  std::to_string(st.pmt_n) + " transfers summing to " + st.pmt_sum.to_sepa());
-        }
-        st.grp_n += st.pmt_n;
-        st.grp_sum += st.pmt_sum;
-    }
-    st.stack.pop_back();
-}
-
-void on_error(void *ud, xmlErrorPtr err)
-{
-    auto &st = *static_cast<verify_state_t *>(ud);
-    if (err == nullptr || err->level == XML_ERR_WARNING || !st.error.empty()) {
-        return;
-    }
-    std::string msg = err->message != nullptr ? err->message : "XML error";
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) {
-        msg.pop_back();
-    }
-    std::string element = st.stack.empty() ? std::string{} : reinterpret_cast<char const *>(st.stack.back());
-    // Schema errors read "Element '{namespace}Name': ..."; that name is the precise one.
-    if (auto const at = msg.find("Element '"); at != std::string::npos) {
-        auto begin = at + 9;
-        auto const end = msg.find('\'', begin);
-        if (end != std::string::npos) {
-            if (auto const brace = msg.find('}', begin); brace != std::string::npos && brace < end) {
-                begin = brace + 1;
-            }
-            element = msg.substr(begin, end - begin);
-        }
-    }
-    st.error = std::move(msg);
-    st.error_line = err->line > 0 ? err->line : st.line();
-    st.error_element = std::move(element);
-}
-
-} // namespace
-
-void verify_pain001_file(std::string const &path)
-{
-    xmlSchemaPtr const schema = embedded_schema(PAIN001_SCHEMA);
-    verify_state_t st;
-    st.path = path;
-    st.stack.reserve(16);
-
-    int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        throw input_error{input_location_t{path, 0, {}, {}}, "cannot open the file"};
-    }
-    std::unique_ptr<xmlSchemaValidCtxt, void (*)(xmlSchemaValidCtxtPtr)> vctxt{xmlSchemaNewValidCtxt(schema),
-                                                                               xmlSchemaFreeValidCtxt};
-    xmlSchemaSetValidStructuredErrors(vctxt.get(), &on_error, &st);
-
-    xmlSAXHandler sax{};
-    sax.initialized = XML_SAX2_MAGIC;
-    sax.startElementNs = &on_start;
-    sax.endElementNs = &on_end;
-    sax.characters = &on_characters;
-    sax.serror = &on_error;
-    xmlSAXHandlerPtr sax_ptr = &sax;
-    void *user_data = &st;
-    xmlSchemaSAXPlugPtr plug = xmlSchemaSAXPlug(vctxt.get(), &sax_ptr, &user_data);
-    if (plug == nullptr) {
-        ::close(fd);
-        throw internal_error{"libxml2: cannot plug the schema validator into the SAX parser"};
-    }
-    st.ctxt = xmlCreatePushParserCtxt(sax_ptr, user_data, nullptr, 0, path.c_str());
-    if (st.ctxt == nullptr) {
-        xmlSchemaSAXUnplug(plug);
-        ::close(fd);
-        throw internal_error{"libxml2: cannot create a push parser"};
-    }
-    xmlCtxtUseOptions(st.ctxt, XML_PARSE_NONET);
-
-    std::vector<char> buffer(1 << 16);
-    bool read_error = false;
-    for (;;) {
-        ssize_t const n = ::read(fd, buffer.data(), buffer.size());
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            read_error = true;
-            break;
-        }
-        if (n == 0 || !st.error.empty()) {
-            break;
-        }
-        if (xmlParseChunk(st.ctxt, buffer.data(), static_cast<int>(n), 0) != 0 && st.error.empty()) {
-            st.error = "the file is not well-formed XML";
-            st.error_line = st.line();
-        }
-    }
-    if (st.error.empty() && !read_error) {
-        xmlParseChunk(st.ctxt, nullptr, 0, 1);
-    }
-    ::close(fd);
-    bool const well_formed = st.ctxt->wellFormed != 0;
-    long const last_line = st.line();
-    st.ctxt->sax = nullptr; // owned by the plug, must not be freed with the context
-    xmlFreeParserCtxt(st.ctxt);
-    st.ctxt = nullptr;
-    xmlSchemaSAXUnplug(plug);
-
-    if (read_error) {
-        throw input_error{input_location_t{path, 0, {}, {}}, "cannot read the file"};
-    }
-    if (!st.error.empty()) {
-        throw input_error{input_location_t{path, st.error_line, {}, st.error_element}, st.error};
-    }
-    if (!well_formed) {
-        throw input_error{input_location_t{path, last_line, {}, {}}, "the file is not well-formed XML"};
-    }
-    if (st.grp_n != st.grp_declared_n || st.grp_sum != st.grp_declared_sum) {
-        throw input_error{input_location_t{path, 0, {}, "GrpHdr"},
-                          "GrpHdr declares NbOfTxs " + std::to_string(st.grp_declared_n) + " CtrlSum " +
-                              st.grp_declared_sum.to_sepa() + " but the file contains " + std::to_string(st.grp_n) +
-                              " transfers summing to " + st.grp_sum.to_sepa()};
     }
 }
 

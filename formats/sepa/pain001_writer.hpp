@@ -3,13 +3,14 @@
 /// \file
 /// \brief Streaming writer for SEPA credit transfer initiations (pain.001.001.09, DK GBIC_4 subset).
 ///
-/// The writer streams XML through libxml2's xmlTextWriter into an atomic_file_t ("<path>.tmp"),
-/// so memory stays flat for any number of transfers. The caller declares the totals up front
-/// (it knows them from the database); finish() checks the counted transactions and the sum of the
-/// amounts against them per PmtInf and for the whole message, re-reads the temporary file while
-/// validating it against the embedded schema `schemas/pain.001.001.09-sozbatch.xsd` (recounting
-/// once more from the file), and only then fsyncs, renames and writes the manifest. On any error
-/// nothing is published. See docs/formats/pain001.md.
+/// The writer serialises the XML into a reused buffer and streams it in 256 KiB blocks into an
+/// atomic_file_t ("<path>.tmp", hashed with SHA-256 as written), so memory stays flat for any number
+/// of transfers. A second thread re-reads the temporary file as it grows and validates it against
+/// the embedded schema `schemas/pain.001.001.09-sozbatch.xsd` while recounting NbOfTxs/CtrlSum from
+/// the bytes in the file. The caller declares the totals up front (it knows them from the database);
+/// end_payment_info() and finish() check the counted transfers and the sum of the amounts against
+/// them per PmtInf and for the whole message; finish() waits for the check and only then fsyncs,
+/// renames and writes the manifest. On any error nothing is published. See docs/formats/pain001.md.
 ///
 /// Usage:
 /// \code
@@ -118,7 +119,7 @@ public:
     /// from the declared NbOfTxs/CtrlSum (the file is abandoned).
     void end_payment_info();
 
-    /// Checks GrpHdr totals, validates the temporary file against the schema while recounting,
+    /// Checks GrpHdr totals, waits for the schema validation and recount of the temporary file,
     /// commits (fsync, rename) and writes "<final_path>.manifest".
     /// \throws internal_error on a count or sum mismatch or a schema violation; nothing is published
     pain001_result_t finish();

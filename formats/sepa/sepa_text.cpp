@@ -80,6 +80,46 @@ struct decoded_t
     throw validation_error{"text is not valid UTF-8 (byte offset " + std::to_string(offset) + ")"};
 }
 
+/// Decodes the character at \p i of strict UTF-8 (no overlong forms, no surrogates, <= U+10FFFF)
+/// and advances \p i past it. \throws validation_error on invalid UTF-8
+char32_t next_code_point(std::string_view s, std::size_t &i)
+{
+    auto const b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
+        ++i;
+        return b0;
+    }
+    std::size_t len = 0;
+    char32_t cp = 0;
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+        len = 2;
+        cp = b0 & 0x1Fu;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        len = 3;
+        cp = b0 & 0x0Fu;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        len = 4;
+        cp = b0 & 0x07u;
+    } else {
+        bad_utf8(i);
+    }
+    if (i + len > s.size()) {
+        bad_utf8(i);
+    }
+    for (std::size_t k = 1; k < len; ++k) {
+        auto const b = static_cast<unsigned char>(s[i + k]);
+        if ((b & 0xC0u) != 0x80u) {
+            bad_utf8(i + k);
+        }
+        cp = (cp << 6) | (b & 0x3Fu);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+        bad_utf8(i);
+    }
+    i += len;
+    return cp;
+}
+
 /// Decodes strict UTF-8 (no overlong forms, no surrogates, <= U+10FFFF).
 std::vector<decoded_t> decode(std::string_view s)
 {
@@ -87,39 +127,9 @@ std::vector<decoded_t> decode(std::string_view s)
     out.reserve(s.size());
     std::size_t i = 0;
     while (i < s.size()) {
-        auto const b0 = static_cast<unsigned char>(s[i]);
-        std::size_t len = 0;
-        char32_t cp = 0;
-        if (b0 < 0x80) {
-            len = 1;
-            cp = b0;
-        } else if (b0 >= 0xC2 && b0 <= 0xDF) {
-            len = 2;
-            cp = b0 & 0x1Fu;
-        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-            len = 3;
-            cp = b0 & 0x0Fu;
-        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-            len = 4;
-            cp = b0 & 0x07u;
-        } else {
-            bad_utf8(i);
-        }
-        if (i + len > s.size()) {
-            bad_utf8(i);
-        }
-        for (std::size_t k = 1; k < len; ++k) {
-            auto const b = static_cast<unsigned char>(s[i + k]);
-            if ((b & 0xC0u) != 0x80u) {
-                bad_utf8(i + k);
-            }
-            cp = (cp << 6) | (b & 0x3Fu);
-        }
-        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-            bad_utf8(i);
-        }
-        out.push_back({cp, s.substr(i, len)});
-        i += len;
+        std::size_t const start = i;
+        char32_t const cp = next_code_point(s, i);
+        out.push_back({cp, s.substr(start, i - start)});
     }
     return out;
 }
@@ -355,22 +365,30 @@ dk_text_t to_dk_id(std::string_view utf8, std::size_t max_chars)
 
 std::string check_dk_text(std::string_view utf8, std::size_t max_chars)
 {
-    std::vector<decoded_t> chars;
+    // One pass without allocations (this runs for every name and Ustrd written); the verdicts keep
+    // their order: invalid UTF-8, empty, too long, first character outside the set.
+    std::size_t chars = 0;
+    std::string_view first_outside;
     try {
-        chars = decode(utf8);
+        for (std::size_t i = 0; i < utf8.size();) {
+            std::size_t const start = i;
+            char32_t const c = next_code_point(utf8, i);
+            ++chars;
+            if (first_outside.empty() && !is_dk_text_char(c)) {
+                first_outside = utf8.substr(start, i - start);
+            }
+        }
     } catch (validation_error const &e) {
         return e.what();
     }
-    if (chars.empty()) {
+    if (chars == 0) {
         return "empty";
     }
-    if (chars.size() > max_chars) {
-        return std::to_string(chars.size()) + " characters, at most " + std::to_string(max_chars) + " allowed";
+    if (chars > max_chars) {
+        return std::to_string(chars) + " characters, at most " + std::to_string(max_chars) + " allowed";
     }
-    for (auto const &c : chars) {
-        if (!is_dk_text_char(c.cp)) {
-            return "character '" + std::string{c.bytes} + "' is not in the DK character set";
-        }
+    if (!first_outside.empty()) {
+        return "character '" + std::string{first_outside} + "' is not in the DK character set";
     }
     return {};
 }

@@ -34,6 +34,21 @@ void fsync_directory_of(std::string const &path)
 
 constexpr std::size_t BUFFER_SIZE = 1 << 16;
 
+void write_all(int fd, std::string_view data, std::string const &path)
+{
+    std::size_t off = 0;
+    while (off < data.size()) {
+        ssize_t const n = ::write(fd, data.data() + off, data.size() - off);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            throw error_t{sys_error("cannot write", path)};
+        }
+        off += static_cast<std::size_t>(n);
+    }
+}
+
 } // namespace
 
 atomic_file_t::atomic_file_t(std::string final_path) : m_final(std::move(final_path)), m_tmp(m_final + ".tmp")
@@ -56,8 +71,7 @@ void atomic_file_t::write(std::string_view data)
         flush();
     }
     if (data.size() >= BUFFER_SIZE) {
-        m_buffer.append(data);
-        flush();
+        write_all(m_fd, data, m_tmp); // large blocks go to the kernel without a copy into the buffer
         return;
     }
     m_buffer.append(data);
@@ -65,17 +79,7 @@ void atomic_file_t::write(std::string_view data)
 
 void atomic_file_t::flush()
 {
-    std::size_t off = 0;
-    while (off < m_buffer.size()) {
-        ssize_t const n = ::write(m_fd, m_buffer.data() + off, m_buffer.size() - off);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            throw error_t{sys_error("cannot write", m_tmp)};
-        }
-        off += static_cast<std::size_t>(n);
-    }
+    write_all(m_fd, m_buffer, m_tmp);
     m_buffer.clear();
 }
 

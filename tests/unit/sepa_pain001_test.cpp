@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formats/sepa/pain001_writer.hpp"
+#include "formats/sepa/sepa_text.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/sha256.hpp"
 
 #include <gtest/gtest.h>
 #include <libxml/parser.h>
+#include <libxml/xmlregexp.h>
 #include <libxml/xmlschemas.h>
 
 #include <cstdlib>
@@ -132,14 +134,16 @@ transfer_t transfer(int i, money_t amount)
 }
 
 /// Writes the sample file used by several tests: two PmtInf with 3 and 2 transfers.
-pain001_result_t write_sample(std::string const &file)
+pain001_result_t write_sample(std::string const &file, bool indent = true)
 {
     money_t const a = money_t::cents(56300);
     money_t const b = money_t::cents(1);
     money_t const c = money_t::cents(99999999999);
     money_t const d = money_t::cents(45012);
     money_t const e = money_t::cents(12050);
-    pain001_writer_t w{file, header(5, a + b + c + d + e)};
+    pain001_header_t h = header(5, a + b + c + d + e);
+    h.indent = indent;
+    pain001_writer_t w{file, h};
     w.begin_payment_info(info("SOZ-2026-01-0001-P1", 3, a + b + c));
     w.add_transfer(transfer_t{"SOZ-2026-01-E1", a, std::nullopt, "Müller & Söhne GbR", de_iban("21050170", 12345),
                               std::string{"Jürgen Weiß"}, std::string{"RENT"}, "Miete 2026-01 für Jürgen Weiß Az 50.1-0001"});
@@ -402,4 +406,195 @@ TEST_F(Pain001Test, ThousandTransfersInManyPaymentInfosValidateAgainstDk)
     EXPECT_EQ(r.nb_of_txs, 1000);
     EXPECT_EQ(validate(file, DK_XSD), "");
     EXPECT_EQ(validate(file, ISO_XSD), "");
+}
+
+// The serialiser was libxml2's xmlTextWriter until 2026-11; the goldens were written by it (indented
+// and compact) and the hand-written serialiser must reproduce them byte for byte, so files do not
+// change across versions. SOZBATCH_UPDATE_GOLDEN=1 rewrites them (only for a deliberate change).
+TEST_F(Pain001Test, OutputIsByteIdenticalToTheGoldens)
+{
+    for (bool const indent : {true, false}) {
+        std::string const golden =
+            std::string{SOZBATCH_SOURCE_DIR "/tests/unit/golden/pain001_sample_"} + (indent ? "indented" : "compact") + ".xml";
+        std::string const file = path(indent ? "indented.xml" : "compact.xml");
+        write_sample(file, indent);
+        if (std::getenv("SOZBATCH_UPDATE_GOLDEN") != nullptr) {
+            fs::copy_file(file, golden, fs::copy_options::overwrite_existing);
+        }
+        ASSERT_TRUE(fs::exists(golden)) << golden;
+        EXPECT_EQ(read_all(file), read_all(golden)) << "differs from " << golden;
+    }
+}
+
+namespace {
+
+/// The xs:pattern of simple type \p type in the sozbatch schema, entity references resolved.
+std::string schema_pattern(std::string const &type)
+{
+    std::string const xsd = read_all(SOZBATCH_SOURCE_DIR "/" + std::string{PAIN001_SCHEMA});
+    auto const at = xsd.find("<xs:simpleType name=\"" + type + "\"");
+    if (at == std::string::npos) {
+        return {};
+    }
+    std::string const open = "<xs:pattern value=\"";
+    auto const begin = xsd.find(open, at) + open.size();
+    std::string p = xsd.substr(begin, xsd.find('"', begin) - begin);
+    for (std::size_t amp; (amp = p.find("&amp;")) != std::string::npos;) {
+        p.replace(amp, 5, "&");
+    }
+    return p;
+}
+
+struct regexp_t
+{
+    xmlRegexpPtr re;
+    explicit regexp_t(std::string const &pattern) : re(xmlRegexpCompile(reinterpret_cast<xmlChar const *>(pattern.c_str()))) {}
+    ~regexp_t() { xmlRegFreeRegexp(re); }
+    regexp_t(regexp_t const &) = delete;
+    regexp_t &operator=(regexp_t const &) = delete;
+    bool matches(std::string const &s) const { return xmlRegexpExec(re, reinterpret_cast<xmlChar const *>(s.c_str())) == 1; }
+};
+
+std::string utf8(char32_t c)
+{
+    std::string s;
+    if (c < 0x80) {
+        s += static_cast<char>(c);
+    } else if (c < 0x800) {
+        s += static_cast<char>(0xC0 | (c >> 6));
+        s += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        s += static_cast<char>(0xE0 | (c >> 12));
+        s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        s += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+        s += static_cast<char>(0xF0 | (c >> 18));
+        s += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+        s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        s += static_cast<char>(0x80 | (c & 0x3F));
+    }
+    return s;
+}
+
+/// Every character that may appear in an XML document: the BMP without surrogates and U+FFFE/U+FFFF
+/// (control characters only as tab, LF, CR), and a sample of the planes above.
+std::vector<char32_t> xml_characters()
+{
+    std::vector<char32_t> out{0x09, 0x0A, 0x0D};
+    for (char32_t c = 0x20; c <= 0xFFFD; ++c) {
+        if (c < 0xD800 || c > 0xDFFF) {
+            out.push_back(c);
+        }
+    }
+    for (char32_t const c : {0x10000, 0x1F600, 0x10FFFF}) {
+        out.push_back(c);
+    }
+    return out;
+}
+
+/// All strings of length 1..4 over \p alphabet.
+std::vector<std::string> strings_over(std::vector<std::string> const &alphabet)
+{
+    std::vector<std::string> out, level{""};
+    for (int len = 1; len <= 4; ++len) {
+        std::vector<std::string> next;
+        for (auto const &prefix : level) {
+            for (auto const &c : alphabet) {
+                next.push_back(prefix + c);
+            }
+        }
+        out.insert(out.end(), next.begin(), next.end());
+        level = std::move(next);
+    }
+    return out;
+}
+
+} // namespace
+
+// The schema's patterns are written for libxml2's speed (alternations of small classes); they must
+// still accept exactly what the writer's rules accept (formats/sepa/sepa_text.hpp), no more, no less.
+TEST_F(Pain001Test, SchemaPatternsAcceptExactlyTheDkCharacterSets)
+{
+    xmlInitParser();
+    std::string const text_pattern = schema_pattern("SzName");
+    ASSERT_FALSE(text_pattern.empty());
+    EXPECT_EQ(schema_pattern("SzRemittanceText"), text_pattern);
+    regexp_t const text{text_pattern};
+    regexp_t const id{schema_pattern("SzIdentifier")};
+    ASSERT_NE(text.re, nullptr);
+    ASSERT_NE(id.re, nullptr);
+
+    // One character: a name is any DK text character but the blank; an identifier any basic-set
+    // character but '/'.
+    for (char32_t const c : xml_characters()) {
+        std::string const s = utf8(c);
+        EXPECT_EQ(text.matches(s), is_dk_text_char(c) && c != U' ') << "U+" << std::hex << static_cast<unsigned>(c);
+        EXPECT_EQ(id.matches(s), is_dk_id_char(c) && c != U'/') << "U+" << std::hex << static_cast<unsigned>(c);
+    }
+
+    // Structure: names are words of DK characters separated by single blanks; identifiers are
+    // basic-set characters with no '/' at either end and no '//' (check_dk_id).
+    for (auto const &s : strings_over({"a", "Z", "7", "\u00e4", "&", " ", "/", "!", "\u00e9"})) {
+        bool const dk_chars = check_dk_text(s, MAX_NAME_CHARS).find("DK character set") == std::string::npos;
+        bool const words = s.front() != ' ' && s.back() != ' ' && s.find("  ") == std::string::npos;
+        EXPECT_EQ(text.matches(s), dk_chars && words) << "'" << s << "'";
+        EXPECT_EQ(id.matches(s), check_dk_id(s).empty()) << "'" << s << "'";
+    }
+}
+
+// The self-check runs on a second thread while the file is written. A name with two blanks in a
+// row passes the per-field check (DK characters, length) but not the schema (single blanks between
+// words): finish() must refuse the file and publish nothing.
+TEST_F(Pain001Test, ConcurrentSelfCheckRefusesWhatTheSchemaRejects)
+{
+    std::string const file = path("double-blank.xml");
+    int const n = 5000;
+    money_t total;
+    for (int i = 0; i < n; ++i) {
+        total += money_t::cents(1000 + i);
+    }
+    pain001_writer_t w{file, header(n, total)};
+    w.begin_payment_info(info("P1", n, total));
+    for (int i = 0; i < n; ++i) {
+        transfer_t t = transfer(i, money_t::cents(1000 + i));
+        if (i == n - 10) {
+            t.creditor_name = "Anna  Schmidt";
+            ASSERT_EQ(pain001_writer_t::check_transfer(t), "");
+        }
+        w.add_transfer(t);
+    }
+    w.end_payment_info();
+    try {
+        w.finish();
+        FAIL() << "finish() published a file that fails the schema";
+    } catch (internal_error const &e) {
+        std::string const what = e.what();
+        EXPECT_NE(what.find("fails its own checks"), std::string::npos) << what;
+        EXPECT_NE(what.find("Nm"), std::string::npos) << what;
+    }
+    EXPECT_FALSE(fs::exists(file));
+    EXPECT_FALSE(fs::exists(file + ".tmp"));
+    EXPECT_FALSE(fs::exists(file + ".manifest"));
+}
+
+// Abandoning a large file while the check thread is still reading it stops the check and leaves
+// nothing behind.
+TEST_F(Pain001Test, AbandoningWhileTheCheckRunsLeavesNoFile)
+{
+    std::string const file = path("abandoned.xml");
+    int const n = 20000;
+    {
+        pain001_writer_t w{file, header(n + 1, money_t::cents(100) * (n + 1))};
+        w.begin_payment_info(info("P1", n + 1, money_t::cents(100) * (n + 1)));
+        for (int i = 0; i < n; ++i) {
+            w.add_transfer(transfer(i, money_t::cents(100)));
+        }
+        EXPECT_TRUE(fs::exists(file + ".tmp"));
+        transfer_t bad = transfer(n, money_t::cents(100));
+        bad.end_to_end_id = "bad//id";
+        EXPECT_THROW(w.add_transfer(bad), validation_error);
+        EXPECT_FALSE(fs::exists(file + ".tmp"));
+    }
+    EXPECT_FALSE(fs::exists(file));
+    EXPECT_FALSE(fs::exists(file + ".manifest"));
 }
