@@ -4,8 +4,10 @@
 //   pain001_bench N OUT.xml [--indent]
 //
 // Writes N transfers in one PmtInf (the same data as tests/bench/sepa_peer/gen.js), including the
-// self-check (schema validation and recount) and the atomic commit, then prints the wall time and
-// the peak resident set size (getrusage). Timing code may use floating point; amounts do not.
+// self-check (schema validation and recount) and the atomic commit, then prints the wall time, the
+// CPU time of the process split into this (writing) thread and the others (the writer's concurrent
+// self-check; getrusage RUSAGE_THREAD vs RUSAGE_SELF after it has ended) and the peak resident set
+// size. Timing code may use floating point; amounts do not.
 #include "formats/sepa/pain001_writer.hpp"
 #include "lib/core/error.hpp"
 
@@ -34,6 +36,12 @@ std::string iban_for(long i)
 }
 
 money_t amount_for(long i) { return money_t::cents(100 + (i * 7919) % 150000); }
+
+double cpu_seconds(rusage const &ru)
+{
+    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 } // namespace
 
@@ -72,10 +80,15 @@ int main(int argc, char **argv)
         auto const r = w.finish();
         auto const secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         rusage ru{};
+        rusage self_thread{};
         ::getrusage(RUSAGE_SELF, &ru);
-        std::printf("transfers=%ld bytes=%llu seconds=%.3f transfers_per_second=%.0f peak_rss_kib=%ld sha256=%s\n", n,
-                    static_cast<unsigned long long>(r.bytes), secs, static_cast<double>(n) / secs, ru.ru_maxrss,
-                    r.sha256.c_str());
+        ::getrusage(RUSAGE_THREAD, &self_thread);
+        double const cpu = cpu_seconds(ru);
+        double const writing = cpu_seconds(self_thread);
+        std::printf("transfers=%ld bytes=%llu seconds=%.3f transfers_per_second=%.0f cpu_seconds=%.3f "
+                    "writer_thread_cpu=%.3f check_thread_cpu=%.3f peak_rss_kib=%ld sha256=%s\n",
+                    n, static_cast<unsigned long long>(r.bytes), secs, static_cast<double>(n) / secs, cpu, writing,
+                    cpu - writing, ru.ru_maxrss, r.sha256.c_str());
     } catch (std::exception const &e) {
         std::fprintf(stderr, "pain001_bench: %s\n", e.what());
         return 1;
