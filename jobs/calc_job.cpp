@@ -47,7 +47,9 @@ void calc_job_t::add_options(po::options_description &d, po::positional_options_
     d.add_options()("month", po::value(&m_month_text), "the benefit month YYYY-MM (required)")(
         "as-of", po::value(&m_as_of), "use case data as known at this UTC time (default: now)")(
         "input", po::value(&m_input), "trial calculation of a case-import XML file, without a database")(
-        "format", po::value(&m_format)->default_value("text"), "trial calculation output: text or json");
+        "format", po::value(&m_format)->default_value("text"), "trial calculation output: text or json")(
+        "shard", po::value(&m_shard), "K/N: calculate only shard K of N (cases by internal id); the N shards "
+                                      "may run side by side, together they are the whole month");
     add_params_options(d, m_overlay, m_params_dir);
 }
 
@@ -62,6 +64,25 @@ void calc_job_t::setup(po::variables_map const &)
     }
     if (!m_as_of.empty()) {
         parse_timestamp(m_as_of);
+    }
+    if (!m_shard.empty()) {
+        auto const slash = m_shard.find('/');
+        int k = 0, n = 0;
+        try {
+            std::size_t used_k = 0, used_n = 0;
+            k = std::stoi(m_shard.substr(0, slash), &used_k);
+            n = slash == std::string::npos ? 0 : std::stoi(m_shard.substr(slash + 1), &used_n);
+            if (used_k != slash || used_n != m_shard.size() - slash - 1) {
+                n = 0;
+            }
+        } catch (std::exception const &) {
+            n = 0;
+        }
+        if (n < 1 || n > 256 || k < 1 || k > n) {
+            throw usage_error{"--shard must be K/N with 1 <= K <= N <= 256, e.g. 1/2"};
+        }
+        m_shard_index = k - 1;
+        m_shard_count = n;
     }
 }
 
@@ -131,6 +152,8 @@ exit_code_t calc_job_t::run(job_context_t &ctx)
     long long not_entitled = 0, unchanged = 0, new_versions = 0, differences = 0;
     db::case_filter_t filter;
     filter.as_of = as_of;
+    filter.shard_count = m_shard_count;
+    filter.shard_index = m_shard_index;
     ctx.restrict_to_visible(filter);
     progress_t bar{"cases", 0}; // on a terminal only
     db::result_batch_t batch{ctx.db(), tenant, run, now};
@@ -169,7 +192,9 @@ exit_code_t calc_job_t::run(job_context_t &ctx)
 
     auto &o = ctx.out();
     o << "calculation " << month.to_string() << " (tenant " << ctx.tenant_code() << ", parameters "
-      << params.overlay_name() << ", data as of " << as_of << ")\n";
+      << params.overlay_name() << ", data as of " << as_of
+      << (m_shard_count > 1 ? ", shard " + std::to_string(m_shard_index + 1) + "/" + std::to_string(m_shard_count) : "")
+      << ")\n";
     o << "  cases calculated: " << stats.cases_total << " (new results " << stats.new_results - new_versions
       << ", changed " << new_versions << ", unchanged " << unchanged << ", failed " << stats.failed
       << "); without approval this month: " << not_entitled << "\n";

@@ -29,6 +29,9 @@ private:
     std::string m_format = "text";
     std::string m_overlay;
     std::string m_params_dir;
+    std::string m_shard;      ///< "K/N" or empty
+    int m_shard_index = 0;    ///< 0-based
+    int m_shard_count = 1;
 };
 
 } // namespace sozbatch::jobs

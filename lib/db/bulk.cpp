@@ -52,6 +52,43 @@ void bulk_rows_t::clear()
     m_next = 0;
 }
 
+write_transaction_t::write_transaction_t(database_t &db) : m_db(db)
+{
+    guard(m_db, [&] {
+        if (m_db.dialect() == dialect_t::sqlite) {
+            m_db.sql() << "BEGIN IMMEDIATE";
+        } else {
+            m_db.sql().begin();
+        }
+    });
+}
+
+write_transaction_t::~write_transaction_t()
+{
+    if (m_open) {
+        try {
+            if (m_db.dialect() == dialect_t::sqlite) {
+                m_db.sql() << "ROLLBACK";
+            } else {
+                m_db.sql().rollback();
+            }
+        } catch (...) { // a failed rollback leaves nothing to undo; the error that got us here counts
+        }
+    }
+}
+
+void write_transaction_t::commit()
+{
+    guard(m_db, [&] {
+        if (m_db.dialect() == dialect_t::sqlite) {
+            m_db.sql() << "COMMIT";
+        } else {
+            m_db.sql().commit();
+        }
+    });
+    m_open = false;
+}
+
 std::string id_list(std::vector<long long> const &ids)
 {
     std::string s;

@@ -73,6 +73,24 @@ void insert_rows(database_t &db, bulk_rows_t const &rows);
 std::vector<std::pair<long long, std::string>> insert_rows_returning(database_t &db, bulk_rows_t const &rows,
                                                                      std::string const &key_column);
 
+/// A write transaction that several processes may run side by side (sharded runs): on SQLite it
+/// takes the write lock when it begins (BEGIN IMMEDIATE), so a concurrent writer waits for the
+/// busy timeout instead of failing when it upgrades from reading; on PostgreSQL a plain BEGIN.
+/// Rolls back unless committed.
+class write_transaction_t
+{
+public:
+    explicit write_transaction_t(database_t &db);
+    ~write_transaction_t();
+    write_transaction_t(write_transaction_t const &) = delete;
+    write_transaction_t &operator=(write_transaction_t const &) = delete;
+    void commit();
+
+private:
+    database_t &m_db;
+    bool m_open = true;
+};
+
 /// A comma-separated list of integers for an `IN (...)` clause (our own ids, never input text).
 std::string id_list(std::vector<long long> const &ids);
 

@@ -49,8 +49,6 @@ private:
     std::string m_s;
 };
 
-std::string iso_or_empty(std::optional<date_t> const &d) { return d ? to_iso(*d) : std::string{}; }
-
 std::optional<std::string> opt_iso(std::optional<date_t> const &d)
 {
     return d ? std::optional<std::string>{to_iso(*d)} : std::nullopt;
@@ -522,6 +520,9 @@ std::string filter_sql(case_filter_t const &f)
     }
     if (!f.state.empty()) {
         s += " AND cv.state = :state";
+    }
+    if (f.shard_count > 1) {
+        s += " AND c.id % " + std::to_string(f.shard_count) + " = " + std::to_string(f.shard_index);
     }
     if (!f.work_groups.empty()) {
         s += " AND wg.code IN (";

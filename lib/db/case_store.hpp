@@ -60,6 +60,10 @@ struct case_filter_t
     std::string state;                        ///< empty: all
     std::vector<std::string> work_groups;     ///< empty: all (the security layer restricts this)
     std::optional<std::string> as_of;         ///< ISO timestamp; empty: as known now
+    /// Shards of a month processed side by side (docs/scaling.md): only cases whose internal id
+    /// modulo shard_count is shard_index. Every case is in exactly one shard.
+    int shard_count = 1;
+    int shard_index = 0;
 };
 
 class case_store_t

@@ -196,7 +196,7 @@ void result_batch_t::flush()
         return;
     }
     guard(m_db, [&] {
-        soci::transaction tr{m_db.sql()};
+        write_transaction_t tr{m_db}; // shards of a month may write side by side
         // the newest stored version of each case-month of the batch
         std::map<std::pair<long long, std::string>, result_header_t> prev;
         std::map<std::string, std::vector<long long>> by_month;
