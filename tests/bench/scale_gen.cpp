@@ -136,7 +136,7 @@ std::string work_group(int i)
     return b;
 }
 
-/// Shared payees: landlords (one per 25 cases), four energy providers, one card provider.
+/// Shared payees: landlords (one per 25 cases) and four energy providers.
 long long landlords(long long n) { return std::max(1LL, n / 25); }
 
 std::string landlord_id(long long k)
@@ -157,16 +157,11 @@ domain::payee_t shared_payee(std::string const &id, options_t const &o)
         p.name = std::string{"Wohnungsgesellschaft "} + rng.of(FAMILY) + " " + std::to_string(k) + " GmbH";
         p.iban = iban_de(rng.of(BLZ), rng.next());
         p.address = domain::address_t{rng.of(STREET), std::to_string(rng.pick(1, 180)), rng.of(POSTCODE), "Kiel", "DE", ""};
-    } else if (id.starts_with("E-")) {
+    } else {
         rng_t rng{o.seed, static_cast<std::uint64_t>(std::atoll(id.c_str() + 2)), 0xE4E};
         p.kind = domain::payee_kind_t::energy_provider;
         char const *const names[] = {"Stadtwerke Kiel AG", "Förde Energie GmbH", "Nord-Strom eG", "Ostsee Gas GmbH"};
         p.name = names[std::atoi(id.c_str() + 2) % 4];
-        p.iban = iban_de(rng.of(BLZ), rng.next());
-    } else {
-        rng_t rng{o.seed, 0, 0xCA4D};
-        p.kind = domain::payee_kind_t::card_provider;
-        p.name = "Bezahlkarte Schleswig-Holstein GmbH";
         p.iban = iban_de(rng.of(BLZ), rng.next());
     }
     return p;
@@ -300,7 +295,7 @@ void make_case(options_t const &o, long long i, domain::case_bundle_t &b, std::s
         }
     }
 
-    // payees and assignments: the applicant's own account (some without one: cash), the
+    // payees and assignments: the applicant's own account (some without one: cash), a
     // Bezahlkarte for half of the AsylbLG § 3 cases, rent to the landlord for a third of the
     // flats, energy to a provider for a few
     domain::payee_t own;
@@ -321,11 +316,15 @@ void make_case(options_t const &o, long long i, domain::case_bundle_t &b, std::s
         c.assignments.push_back(a);
     };
     if (c.law == domain::law_t::asylblg_3 && rng.chance(50)) {
-        shared.insert("K-1");
-        assign("K-1", domain::assignment_purpose_t::benefit, std::nullopt);
-    } else {
-        assign(own.ext_id, domain::assignment_purpose_t::benefit, std::nullopt);
+        // Bezahlkarte: the card of the applicant, loaded through the provider's collection account
+        own.kind = domain::payee_kind_t::card_provider;
+        own.name = "Bezahlkarte " + own.name;
+        own.iban.clear();
+        char card[24];
+        std::snprintf(card, sizeof card, "BK-KI-%07lld", i + 1);
+        own.card_ref = card;
     }
+    assign(own.ext_id, domain::assignment_purpose_t::benefit, std::nullopt);
     b.payees.push_back(std::move(own));
     if (h.dwelling == domain::dwelling_t::wohnung && rng.chance(33)) {
         std::string const landlord = landlord_id(rng.pick(0, landlords(o.cases) - 1));
@@ -586,7 +585,6 @@ int load(options_t const &o)
         for (int e = 1; e <= 4; ++e) {
             shared.push_back(shared_payee("E-" + std::to_string(e), o));
         }
-        shared.push_back(shared_payee("K-1", o));
         loader_t l{db, o, tenant, file_id, wg};
         shared_ids = l.payees(shared);
         tr.commit();
