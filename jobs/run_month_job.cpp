@@ -112,6 +112,59 @@ std::string copy_into(std::string const &source, std::string const &dir, std::st
     return sha;
 }
 
+/// Copies the exported run's pain.001 files into the bank's outbox and the month's produced print
+/// batches into the print shop's, each recorded in hand_overs; files recorded before are skipped.
+/// \returns what was handed over, for the step record
+std::string hand_over(job_context_t &ctx, db::month_run_store_t &store, month_t month, std::string const &run_ref)
+{
+    long long const tenant = ctx.tenant_id();
+    std::string const m = month.to_string();
+    std::string const bank = outbox(ctx, "bank-dir", "bank");
+    std::string const print = outbox(ctx, "print-dir", "print-shop");
+    std::set<std::string> done;
+    for (auto const &h : store.hand_overs(tenant, month)) {
+        done.insert(h.recipient + "/" + h.file_name);
+    }
+    auto &o = ctx.out();
+    long long n_bank = 0, n_print = 0;
+    auto deliver = [&](std::string const &recipient, std::string const &dir, std::string const &src,
+                       std::string const &name, std::string const &expected_sha256) {
+        std::string const sha = copy_into(src, dir, expected_sha256);
+        payments::fault_point("hand-over-after-first-file");
+        store.record_hand_over(tenant, month, db::hand_over_row_t{recipient, run_ref, name, sha, ctx.now_iso(),
+                                                                  ctx.operator_login()});
+        std::string label = recipient;
+        label.resize(12, ' ');
+        o << "  " << label << (fs::path{dir} / name).string() << "\n";
+    };
+    o << "\n== hand-over\n";
+    db::payment_store_t payments{ctx.db()};
+    auto const run = payments.find_run(tenant, run_ref);
+    for (auto const &f : payments.files(run->id)) {
+        if (!f.file_name.ends_with(".xml") || done.count("bank/" + f.file_name)) {
+            continue; // the cash list stays with the cash office (out/payments)
+        }
+        deliver("bank", bank, ctx.options().out_dir + "/payments/" + f.file_name, f.file_name, f.sha256);
+        ++n_bank;
+    }
+    std::string const notices_dir = ctx.options().out_dir + "/notices/" + m;
+    for (auto const &b : store.produced_batches(tenant, month)) {
+        for (auto const &name : std::array<std::string, 2>{b + ".pdf", b + ".index.xml"}) {
+            if (done.count("print-shop/" + name)) {
+                continue;
+            }
+            std::string const src = notices_dir + "/" + name;
+            if (!fs::exists(src)) {
+                throw error_t{"hand-over: print batch file " + src + " is missing; rerun 'sozbatch notices --month " + m +
+                              " --force --reason TEXT' to produce it again"};
+            }
+            deliver("print-shop", print, src, name, "");
+            ++n_print;
+        }
+    }
+    return std::to_string(n_bank) + " file(s) to the bank, " + std::to_string(n_print) + " to the print shop";
+}
+
 struct plan_t
 {
     bool calc = false, prepare = false, notices = false, export_run = false, hand_over = false, report = false;
@@ -274,16 +327,14 @@ exit_code_t run_month_job_t::run(job_context_t &ctx)
           << *facts.calc_as_of << "); to include them: run-month --month " << m << " --force calc --reason TEXT\n";
     }
     std::string const op = ctx.operator_login();
-    auto step = [&](std::string const &name, std::string const &command, std::vector<std::string> const &args, bool forced,
-                    std::string const &run_ref) {
+    // Records a step in month_run_steps around \p body, which returns its exit code and a detail.
+    auto recorded = [&](std::string const &name, bool forced, std::string const &run_ref, auto &&body) {
         long long const id = store.begin_step(tenant, month, name, ctx.now_iso(), op, forced, forced ? m_reason : "", run_ref);
         try {
-            auto const rc = run_step(ctx, command, args);
-            store.finish_step(id, "done", static_cast<int>(rc), ctx.now_iso(),
-                              ctx.failures().empty() ? "" : std::to_string(ctx.failures().size()) + " case(s) failed so far",
-                              run_ref);
+            auto const [rc, detail] = body();
+            store.finish_step(id, "done", static_cast<int>(rc), ctx.now_iso(), detail, run_ref);
             log_info(kv("event", "run-month-step") + " " + kv("month", m) + " " + kv("step", name) + " " +
-                     kv("rc", std::to_string(static_cast<int>(rc))));
+                     kv("rc", std::to_string(static_cast<int>(rc))) + (detail.empty() ? "" : " " + kv("detail", detail)));
         } catch (std::exception const &e) {
             try {
                 store.finish_step(id, "failed", 2, ctx.now_iso(), e.what(), run_ref);
@@ -292,6 +343,14 @@ exit_code_t run_month_job_t::run(job_context_t &ctx)
             }
             throw;
         }
+    };
+    auto step = [&](std::string const &name, std::string const &command, std::vector<std::string> const &args, bool forced,
+                    std::string const &run_ref) {
+        recorded(name, forced, run_ref, [&] {
+            auto const rc = run_step(ctx, command, args);
+            return std::pair{rc, ctx.failures().empty() ? std::string{}
+                                                        : std::to_string(ctx.failures().size()) + " case(s) failed so far"};
+        });
     };
     auto with_force = [&](std::vector<std::string> args, bool force) {
         if (force) {
@@ -323,62 +382,9 @@ exit_code_t run_month_job_t::run(job_context_t &ctx)
         facts = store.facts(tenant, month);
     }
     if (facts.run_state == "exported" && p.hand_over) {
-        long long const id = store.begin_step(tenant, month, "hand-over", ctx.now_iso(), op, false, "", *facts.run_ref);
-        try {
-            std::string const bank = outbox(ctx, "bank-dir", "bank");
-            std::string const print = outbox(ctx, "print-dir", "print-shop");
-            std::set<std::string> done;
-            for (auto const &h : store.hand_overs(tenant, month)) {
-                done.insert(h.recipient + "/" + h.file_name);
-            }
-            db::payment_store_t payments{db};
-            auto const run = payments.find_run(tenant, *facts.run_ref);
-            long long n_bank = 0, n_print = 0;
-            o << "\n== hand-over\n";
-            for (auto const &f : payments.files(run->id)) {
-                if (!f.file_name.ends_with(".xml") || done.count("bank/" + f.file_name)) {
-                    continue; // the cash list stays with the cash office (out/payments)
-                }
-                std::string const src = ctx.options().out_dir + "/payments/" + f.file_name;
-                std::string const sha = copy_into(src, bank, f.sha256);
-                payments::fault_point("hand-over-after-first-file");
-                store.record_hand_over(tenant, month, db::hand_over_row_t{"bank", *facts.run_ref, f.file_name, sha,
-                                                                          ctx.now_iso(), op});
-                o << "  bank        " << (fs::path{bank} / f.file_name).string() << "\n";
-                ++n_bank;
-            }
-            std::string const notices_dir = ctx.options().out_dir + "/notices/" + m;
-            for (auto const &b : store.produced_batches(tenant, month)) {
-                for (auto const &name : std::array<std::string, 2>{b + ".pdf", b + ".index.xml"}) {
-                    if (done.count("print-shop/" + name)) {
-                        continue;
-                    }
-                    std::string const src = notices_dir + "/" + name;
-                    if (!fs::exists(src)) {
-                        throw error_t{"hand-over: print batch file " + src + " is missing; rerun 'sozbatch notices --month " +
-                                      m + " --force --reason TEXT' to produce it again"};
-                    }
-                    std::string const sha = copy_into(src, print, "");
-                    store.record_hand_over(tenant, month, db::hand_over_row_t{"print-shop", *facts.run_ref, name, sha,
-                                                                              ctx.now_iso(), op});
-                    o << "  print-shop  " << (fs::path{print} / name).string() << "\n";
-                    ++n_print;
-                }
-            }
-            store.finish_step(id, "done", 0, ctx.now_iso(),
-                              std::to_string(n_bank) + " file(s) to the bank, " + std::to_string(n_print) +
-                                  " to the print shop",
-                              *facts.run_ref);
-            log_info(kv("event", "hand-over") + " " + kv("month", m) + " " + kv("bank_files", std::to_string(n_bank)) + " " +
-                     kv("print_files", std::to_string(n_print)));
-        } catch (std::exception const &e) {
-            try {
-                store.finish_step(id, "failed", 2, ctx.now_iso(), e.what(), *facts.run_ref);
-            } catch (std::exception const &) {
-                // the database is gone: the original error is what the operator sees
-            }
-            throw;
-        }
+        recorded("hand-over", false, *facts.run_ref, [&] {
+            return std::pair{exit_code_t::ok, hand_over(ctx, store, month, *facts.run_ref)};
+        });
     }
     if (facts.run_state == "exported" && p.report) {
         step("report", "report", {"--run", *facts.run_ref}, false, *facts.run_ref);
