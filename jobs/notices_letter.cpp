@@ -224,9 +224,17 @@ notice_settings_t notice_settings_t::from_settings(std::map<std::string, std::st
     std::string const marks = setting(s, "notices.marks", "none");
     if (marks == "omr") {
         n.render.marks = notice::inserter_marks_t::omr;
+    } else if (marks == "datamatrix") {
+        n.render.marks = notice::inserter_marks_t::datamatrix;
     } else if (marks != "none") {
-        throw config_error{"setting notices.marks = '" + marks + "': expected none or omr"};
+        throw config_error{"setting notices.marks = '" + marks + "': expected none, omr or datamatrix"};
     }
+    // DataMatrix zone in whole millimetres from the sheet's top-left corner, module size in 1/100 mm.
+    n.render.datamatrix_x = int_setting(s, "notices.datamatrix-x", n.render.datamatrix_x / 100, 0) * 100;
+    n.render.datamatrix_y = int_setting(s, "notices.datamatrix-y", n.render.datamatrix_y / 100, 0) * 100;
+    n.render.datamatrix_zone = int_setting(s, "notices.datamatrix-zone", n.render.datamatrix_zone / 100, 1) * 100;
+    n.render.datamatrix_module = int_setting(s, "notices.datamatrix-module", n.render.datamatrix_module, 10);
+    n.render.insert_stations = split(setting(s, "notices.insert-stations"), ',');
     n.events = event_map_t::from_settings(s);
     return n;
 }

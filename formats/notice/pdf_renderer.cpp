@@ -18,6 +18,7 @@
 #include <qpdf/QPDFWriter.hh>
 
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
@@ -65,6 +66,10 @@ constexpr int OMR_X = mm(196);
 constexpr int OMR_W = mm(8);
 constexpr int OMR_Y = mm(120);
 constexpr int OMR_STEP = 423;            // 1/6 inch
+// DataMatrix: the symbol's top-left module sits this far inside the reserved zone; the quiet zone
+// (free of any drawing) is at least 2 modules on every side.
+constexpr int DM_INSET = mm(2);
+constexpr int DM_QUIET_MODULES = 2;
 
 struct gobject_unref_t
 {
@@ -606,7 +611,42 @@ void pdf_renderer_t::draw_page(cairo_t *cr, composed_letter_t const &doc, int pa
             }
         }
     }
+    if (marks != nullptr && marks->front && m_options.marks == inserter_marks_t::datamatrix &&
+        !marks->datamatrix.empty()) {
+        // Dark modules as filled rectangles, one per horizontal run.
+        datamatrix_symbol_t const &s = marks->datamatrix;
+        int const m = m_options.datamatrix_module;
+        int const x0 = m_options.datamatrix_x + DM_INSET;
+        int const y0 = m_options.datamatrix_y + DM_INSET;
+        for (int r = 0; r < s.rows; ++r) {
+            for (int c = 0; c < s.cols;) {
+                if (!s.at(r, c)) {
+                    ++c;
+                    continue;
+                }
+                int run = 1;
+                while (c + run < s.cols && s.at(r, c + run)) ++run;
+                cairo_rectangle(cr, pt(x0 + c * m), pt(y0 + r * m), pt(run * m), pt(m));
+                c += run;
+            }
+        }
+        cairo_fill(cr);
+    }
     cairo_restore(cr);
+}
+
+void pdf_renderer_t::check_datamatrix(datamatrix_symbol_t const &symbol) const
+{
+    int const m = m_options.datamatrix_module;
+    int const quiet = DM_QUIET_MODULES * m;
+    int const w = symbol.cols * m + DM_INSET + quiet;
+    int const h = symbol.rows * m + DM_INSET + quiet;
+    if (m <= 0 || DM_INSET < quiet || w > m_options.datamatrix_zone || h > m_options.datamatrix_zone) {
+        throw render_error{render_error::reason_t::layout,
+                           "DataMatrix " + std::to_string(symbol.rows) + "x" + std::to_string(symbol.cols) +
+                               " modules of " + std::to_string(m) + "/100 mm does not fit the reserved zone of " +
+                               std::to_string(m_options.datamatrix_zone) + "/100 mm"};
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -634,6 +674,27 @@ std::string xml_escape(std::string_view s)
         }
     }
     return out;
+}
+
+/// XMP packet of a PDF/A-2b file, consistent with the /Info entries.
+std::string xmp_packet(pdf_info_t const &info, std::string const &producer)
+{
+    std::string const iso = to_iso(info.created);
+    return
+        "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+        "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\""
+        " xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\""
+        " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+        "<pdfaid:part>2</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n"
+        "<dc:format>application/pdf</dc:format>\n"
+        "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(info.title) +
+        "</rdf:li></rdf:Alt></dc:title>\n"
+        "<dc:creator><rdf:Seq><rdf:li>" + xml_escape(info.author) + "</rdf:li></rdf:Seq></dc:creator>\n"
+        "<xmp:CreateDate>" + iso + "</xmp:CreateDate>\n<xmp:ModifyDate>" + iso + "</xmp:ModifyDate>\n"
+        "<xmp:CreatorTool>sozbatch</xmp:CreatorTool>\n<pdf:Producer>" + xml_escape(producer) +
+        "</pdf:Producer>\n</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>";
 }
 
 /// Feeds qpdf's output into an atomic_file_t.
@@ -680,7 +741,6 @@ void write_pdfa(std::string const &raw_path, atomic_file_t &out, pdf_info_t cons
     try {
         QPDF pdf;
         pdf.processFile(raw_path.c_str());
-        std::string const iso = to_iso(info.created);
         std::string const producer = std::string{"sozbatch "} + SOZBATCH_VERSION;
         auto infodict = QPDFObjectHandle::newDictionary();
         infodict.replaceKey("/Title", QPDFObjectHandle::newUnicodeString(info.title));
@@ -691,21 +751,7 @@ void write_pdfa(std::string const &raw_path, atomic_file_t &out, pdf_info_t cons
         infodict.replaceKey("/ModDate", QPDFObjectHandle::newString(pdf_date(info.created)));
         pdf.getTrailer().replaceKey("/Info", pdf.makeIndirectObject(infodict));
 
-        std::string const xmp =
-            "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-            "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-            "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-            "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\""
-            " xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\""
-            " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
-            "<pdfaid:part>2</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n"
-            "<dc:format>application/pdf</dc:format>\n"
-            "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(info.title) +
-            "</rdf:li></rdf:Alt></dc:title>\n"
-            "<dc:creator><rdf:Seq><rdf:li>" + xml_escape(info.author) + "</rdf:li></rdf:Seq></dc:creator>\n"
-            "<xmp:CreateDate>" + iso + "</xmp:CreateDate>\n<xmp:ModifyDate>" + iso + "</xmp:ModifyDate>\n"
-            "<xmp:CreatorTool>sozbatch</xmp:CreatorTool>\n<pdf:Producer>" + xml_escape(producer) +
-            "</pdf:Producer>\n</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>";
+        std::string const xmp = xmp_packet(info, producer);
         auto meta = QPDFObjectHandle::newStream(&pdf, xmp);
         meta.getDict().replaceKey("/Type", QPDFObjectHandle::newName("/Metadata"));
         meta.getDict().replaceKey("/Subtype", QPDFObjectHandle::newName("/XML"));
@@ -738,6 +784,191 @@ void write_pdfa(std::string const &raw_path, atomic_file_t &out, pdf_info_t cons
     }
 }
 
+namespace {
+
+/// A PDF text string: literal when plain printable ASCII, otherwise UTF-16BE with BOM as hex.
+std::string pdf_text_string(std::string const &utf8)
+{
+    bool ascii = true;
+    for (char c : utf8) {
+        auto const u = static_cast<unsigned char>(c);
+        ascii = ascii && u >= 0x20 && u < 0x7F;
+    }
+    if (ascii) {
+        std::string out = "(";
+        for (char c : utf8) {
+            if (c == '(' || c == ')' || c == '\\') out.push_back('\\');
+            out.push_back(c);
+        }
+        return out + ")";
+    }
+    static char const hex[] = "0123456789ABCDEF";
+    std::string out = "<FEFF";
+    auto unit = [&](unsigned v) {
+        for (int shift = 12; shift >= 0; shift -= 4) out.push_back(hex[(v >> shift) & 0xF]);
+    };
+    for (std::size_t i = 0; i < utf8.size();) {
+        auto const b = static_cast<unsigned char>(utf8[i]);
+        unsigned cp = 0xFFFD;
+        int len = 1;
+        if (b < 0x80) {
+            cp = b;
+        } else if ((b & 0xE0) == 0xC0) {
+            cp = b & 0x1F;
+            len = 2;
+        } else if ((b & 0xF0) == 0xE0) {
+            cp = b & 0x0F;
+            len = 3;
+        } else if ((b & 0xF8) == 0xF0) {
+            cp = b & 0x07;
+            len = 4;
+        }
+        if (len > 1) {
+            if (i + static_cast<std::size_t>(len) > utf8.size()) {
+                cp = 0xFFFD;
+                len = 1;
+            } else {
+                for (int k = 1; k < len; ++k) {
+                    cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + static_cast<std::size_t>(k)]) & 0x3F);
+                }
+            }
+        }
+        i += static_cast<std::size_t>(len);
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            unit(0xD800 + (cp >> 10));
+            unit(0xDC00 + (cp & 0x3FF));
+        } else {
+            unit(cp);
+        }
+    }
+    return out + ">";
+}
+
+std::string read_at(std::ifstream &in, std::uint64_t offset, std::size_t length)
+{
+    std::string buf(length, '\0');
+    in.clear();
+    in.seekg(static_cast<std::streamoff>(offset));
+    in.read(buf.data(), static_cast<std::streamsize>(length));
+    buf.resize(static_cast<std::size_t>(in.gcount()));
+    return buf;
+}
+
+/// The number after \p key (e.g. "/Size") in \p text, or -1.
+long number_after(std::string const &text, std::string const &key)
+{
+    auto pos = text.find(key);
+    if (pos == std::string::npos) return -1;
+    pos += key.size();
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\n' || text[pos] == '\r')) ++pos;
+    long v = -1;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+        v = (v < 0 ? 0 : v * 10) + (text[pos] - '0');
+        ++pos;
+    }
+    return v;
+}
+
+std::string xref_entry(std::uint64_t offset)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%010llu 00000 n \n", static_cast<unsigned long long>(offset));
+    return buf;
+}
+
+} // namespace
+
+cairo_status_t write_to_sink(void *closure, unsigned char const *data, unsigned int length)
+{
+    try {
+        auto *sink = static_cast<pdf_sink_t *>(closure);
+        std::string_view const bytes{reinterpret_cast<char const *>(data), length};
+        sink->out->write(bytes);
+        sink->hash.update(bytes);
+        sink->size += length;
+        return CAIRO_STATUS_SUCCESS;
+    } catch (...) {
+        return CAIRO_STATUS_WRITE_ERROR;
+    }
+}
+
+void append_pdfa_update(pdf_sink_t &sink, pdf_info_t const &info, std::string const &icc_profile)
+{
+    std::string const icc = read_binary(icc_profile);
+    atomic_file_t &out = *sink.out;
+    out.flush();
+    std::ifstream in(out.tmp_path(), std::ios::binary);
+    auto const fail = [&](std::string const &what) {
+        return internal_error{"PDF/A update of " + out.final_path() + ": " + what};
+    };
+    // Trailer of cairo's file: startxref, /Size, /Root.
+    std::uint64_t const tail_at = sink.size > 1024 ? sink.size - 1024 : 0;
+    std::string const tail = read_at(in, tail_at, static_cast<std::size_t>(sink.size - tail_at));
+    auto const sx = tail.rfind("startxref");
+    auto const tr = tail.rfind("trailer");
+    if (sx == std::string::npos || tr == std::string::npos || tr > sx) throw fail("no trailer");
+    long const prev = number_after(tail.substr(sx), "startxref");
+    std::string const trailer = tail.substr(tr, sx - tr);
+    long const size = number_after(trailer, "/Size");
+    long const root = number_after(trailer, "/Root");
+    if (prev <= 0 || size <= 0 || root <= 0 || root >= size || trailer.find("/Prev") != std::string::npos) {
+        throw fail("unexpected trailer");
+    }
+    // The catalog's offset from the classic xref table ("xref\n0 SIZE\n" then 20-byte entries).
+    std::string const head = read_at(in, static_cast<std::uint64_t>(prev), 64);
+    std::string const first_line = "xref\n0 " + std::to_string(size) + "\n";
+    if (head.compare(0, first_line.size(), first_line) != 0) throw fail("no single classic xref section");
+    std::string const entry =
+        read_at(in, static_cast<std::uint64_t>(prev) + first_line.size() + static_cast<std::uint64_t>(root) * 20, 20);
+    long const catalog_at = number_after(entry, "");
+    if (entry.size() != 20 || entry[17] != 'n' || catalog_at <= 0) throw fail("bad xref entry of the catalog");
+    std::string catalog = read_at(in, static_cast<std::uint64_t>(catalog_at), 4096);
+    std::string const obj_head = std::to_string(root) + " 0 obj";
+    auto const end = catalog.find("endobj");
+    if (catalog.compare(0, obj_head.size(), obj_head) != 0 || end == std::string::npos) throw fail("catalog not found");
+    catalog.resize(end);
+    auto const close = catalog.rfind(">>");
+    if (close == std::string::npos || catalog.find("/Type /Catalog") == std::string::npos ||
+        catalog.find("/Metadata") != std::string::npos || catalog.find("/OutputIntents") != std::string::npos) {
+        throw fail("unexpected catalog");
+    }
+
+    long const info_no = size, meta_no = size + 1, icc_no = size + 2, intent_no = size + 3;
+    std::string const producer = std::string{"sozbatch "} + SOZBATCH_VERSION;
+    std::string const xmp = xmp_packet(info, producer);
+    std::string u;
+    std::vector<std::uint64_t> at(4);
+    auto const obj = [](long no) { return std::to_string(no) + " 0 obj\n"; };
+    at[0] = sink.size + u.size();
+    u += obj(info_no) + "<< /Title " + pdf_text_string(info.title) + " /Author " + pdf_text_string(info.author) +
+         " /Creator (sozbatch) /Producer " + pdf_text_string(producer) + " /CreationDate (" + pdf_date(info.created) +
+         ") /ModDate (" + pdf_date(info.created) + ") >>\nendobj\n";
+    at[1] = sink.size + u.size();
+    u += obj(meta_no) + "<< /Type /Metadata /Subtype /XML /Length " + std::to_string(xmp.size()) + " >>\nstream\n" + xmp +
+         "\nendstream\nendobj\n";
+    at[2] = sink.size + u.size();
+    u += obj(icc_no) + "<< /N 3 /Length " + std::to_string(icc.size()) + " >>\nstream\n";
+    u += icc;
+    u += "\nendstream\nendobj\n";
+    at[3] = sink.size + u.size();
+    u += obj(intent_no) +
+         "<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) /Info (sRGB "
+         "IEC61966-2.1) /DestOutputProfile " + std::to_string(icc_no) + " 0 R >>\nendobj\n";
+    std::uint64_t const catalog_new = sink.size + u.size();
+    u += catalog.substr(0, close) + "   /Metadata " + std::to_string(meta_no) + " 0 R\n   /OutputIntents [" +
+         std::to_string(intent_no) + " 0 R]\n>>\nendobj\n";
+    std::uint64_t const xref_at = sink.size + u.size();
+    u += "xref\n" + std::to_string(root) + " 1\n" + xref_entry(catalog_new) + std::to_string(info_no) + " 4\n";
+    for (int k = 0; k < 4; ++k) u += xref_entry(at[static_cast<std::size_t>(k)]);
+    std::string const id = sink.hash.hex_digest().substr(0, 32);
+    u += "trailer\n<< /Size " + std::to_string(size + 4) + "\n   /Root " + std::to_string(root) + " 0 R\n   /Info " +
+         std::to_string(info_no) + " 0 R\n   /Prev " + std::to_string(prev) + "\n   /ID [<" + id + "> <" + id +
+         ">]\n>>\nstartxref\n" + std::to_string(xref_at) + "\n%%EOF\n";
+    out.write(u);
+    sink.size += u.size();
+}
+
 int pdf_page_count(std::string const &path)
 {
     try {
@@ -750,16 +981,6 @@ int pdf_page_count(std::string const &path)
 }
 
 namespace {
-
-cairo_status_t write_to_atomic(void *closure, unsigned char const *data, unsigned int length)
-{
-    try {
-        static_cast<atomic_file_t *>(closure)->write(std::string_view{reinterpret_cast<char const *>(data), length});
-        return CAIRO_STATUS_SUCCESS;
-    } catch (...) {
-        return CAIRO_STATUS_WRITE_ERROR;
-    }
-}
 
 pdf_info_t info_for(letter_t const &letter, timestamp_t created)
 {
@@ -774,13 +995,8 @@ document_result_t render_document_pdf(pdf_renderer_t const &renderer, letter_t c
     composed_letter_t const doc = renderer.compose(letter);
     pdf_info_t const info = info_for(letter, created);
     atomic_file_t out(pdf_path);
-    std::unique_ptr<atomic_file_t> raw;
-    atomic_file_t *target = &out;
-    if (renderer.options().pdfa) {
-        raw = std::make_unique<atomic_file_t>(pdf_path + ".raw");
-        target = raw.get();
-    }
-    cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(write_to_atomic, target, pt(PAGE_W), pt(PAGE_H));
+    pdf_sink_t sink(out);
+    cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(write_to_sink, &sink, pt(PAGE_W), pt(PAGE_H));
     set_pdf_metadata(surface, info);
     cairo_t *cr = cairo_create(surface);
     for (int p = 0; p < doc.pages(); ++p) {
@@ -794,10 +1010,8 @@ document_result_t render_document_pdf(pdf_renderer_t const &renderer, letter_t c
     if (status != CAIRO_STATUS_SUCCESS) {
         throw internal_error{std::string{"cairo: "} + cairo_status_to_string(status)};
     }
-    if (raw) {
-        raw->flush();
-        write_pdfa(raw->tmp_path(), out, info, renderer.options().icc_profile);
-        raw->abandon();
+    if (renderer.options().pdfa) {
+        append_pdfa_update(sink, info, renderer.options().icc_profile);
     }
     out.flush();
     int const pages = pdf_page_count(out.tmp_path());

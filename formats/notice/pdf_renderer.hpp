@@ -9,22 +9,27 @@
 /// context (PDF surface for batches and documents, image surface for the PNG preview).
 /// All geometry is held in hundredths of a millimetre (int); only the calls into cairo convert.
 
+#include "formats/notice/datamatrix.hpp"
 #include "formats/notice/notice.hpp"
 #include "formats/notice/template.hpp"
 #include "lib/core/atomic_file.hpp"
 #include "lib/core/clock.hpp"
+#include "lib/core/sha256.hpp"
 
 #include <cairo.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace sozbatch::notice {
 
 /// Marks for the print shop's inserter, printed on each sheet's front.
 enum class inserter_marks_t {
     none, ///< no marks
-    omr   ///< 1-track OMR dash code at the right edge (docs/formats/print-index.md)
+    omr,       ///< 1-track OMR dash code at the right edge (docs/formats/print-index.md)
+    datamatrix ///< one ECC200 DataMatrix code per sheet in the reserved zone at the left edge
 };
 
 /// \brief Renderer configuration. Defaults are Debian 12 paths of the packages in scripts/packages.txt.
@@ -40,6 +45,16 @@ struct render_options_t
     bool pdfa = true;                          ///< run the libqpdf PDF/A-2b step
     inserter_marks_t marks = inserter_marks_t::none;
     bool duplex = true;                        ///< sheets = ceil(pages / 2); marks on odd pages only
+    /// DataMatrix: top-left corner of the print shop's reserved zone (hundredths of a mm from the
+    /// sheet's top-left corner) and its size. The symbol sits 2 mm inside the zone's top-left
+    /// corner, the same place on every sheet; with its quiet zone it must fit into the zone.
+    int datamatrix_x = 0;
+    int datamatrix_y = 16500;
+    int datamatrix_zone = 1500;
+    int datamatrix_module = 40;                ///< module size, hundredths of a mm (0.4 mm)
+    /// Insert stations of the inserter in feeding order: station k + 1 feeds insert code
+    /// insert_stations[k] (DataMatrix insert selection bits).
+    std::vector<std::string> insert_stations;
 };
 
 /// A document that cannot be rendered correctly: the caller holds it with this reason.
@@ -81,6 +96,7 @@ struct sheet_marks_t
     bool front = true;       ///< the sheet's front side (marks are printed only there)
     bool last_sheet = false; ///< "insert now": the set is complete with this sheet
     int sheet_seq = 0;       ///< running sheet number within the batch (3-bit wrap-around check)
+    datamatrix_symbol_t datamatrix; ///< the sheet's DataMatrix symbol (marks = datamatrix)
 };
 
 /// One renderer per thread: it owns the font map and the Pango context.
@@ -100,6 +116,10 @@ public:
     /// Paints page \p page (0-based) onto \p cr, whose user space must be PDF points (A4 =
     /// 595.28 × 841.89). \p marks: inserter marks for this page (nullptr: none).
     void draw_page(cairo_t *cr, composed_letter_t const &doc, int page, sheet_marks_t const *marks = nullptr) const;
+
+    /// \throws render_error (layout) when \p symbol with its quiet zone does not fit into the
+    /// reserved zone of render_options_t (content too long for the module size)
+    void check_datamatrix(datamatrix_symbol_t const &symbol) const;
 
     render_options_t const &options() const noexcept { return m_options; }
     template_set_t const &templates() const noexcept { return m_templates; }
@@ -128,6 +148,28 @@ void set_pdf_metadata(cairo_surface_t *surface, pdf_info_t const &info);
 /// internal_error on a qpdf failure
 void write_pdfa(std::string const &raw_path, atomic_file_t &out, pdf_info_t const &info,
                 std::string const &icc_profile);
+
+/// A cairo PDF stream sink that also counts and hashes the bytes (for append_pdfa_update()).
+struct pdf_sink_t
+{
+    explicit pdf_sink_t(atomic_file_t &file) : out(&file) {}
+    atomic_file_t *out;
+    sha256_t hash;           ///< of everything written so far
+    std::uint64_t size = 0;  ///< bytes written so far
+};
+
+/// cairo_write_func_t for cairo_pdf_surface_create_for_stream() with a pdf_sink_t closure.
+cairo_status_t write_to_sink(void *closure, unsigned char const *data, unsigned int length);
+
+/// Makes the finished cairo PDF in \p sink a PDF/A-2b candidate by an incremental update appended
+/// to the same file: a new /Info, XMP metadata (pdfaid part 2, conformance B) consistent with it,
+/// an sRGB output intent from \p icc_profile, the catalog rewritten to point at them, and a
+/// deterministic /ID (from the SHA-256 of cairo's bytes). Only the trailer, the xref entry and
+/// the catalog object are read back, so memory does not grow with the document (unlike
+/// write_pdfa(), which loads every object with libqpdf).
+/// \throws config_error when the ICC profile is missing, internal_error when cairo's file
+/// structure is not the expected one (classic xref table, single section)
+void append_pdfa_update(pdf_sink_t &sink, pdf_info_t const &info, std::string const &icc_profile);
 
 /// Number of pages of a PDF file, read with libqpdf. \throws internal_error when unreadable
 int pdf_page_count(std::string const &path);

@@ -39,16 +39,6 @@ std::string xml_attr(std::string_view s)
     return out;
 }
 
-cairo_status_t write_to_atomic(void *closure, unsigned char const *data, unsigned int length)
-{
-    try {
-        static_cast<atomic_file_t *>(closure)->write(std::string_view{reinterpret_cast<char const *>(data), length});
-        return CAIRO_STATUS_SUCCESS;
-    } catch (...) {
-        return CAIRO_STATUS_WRITE_ERROR;
-    }
-}
-
 std::string leitregion(batch_piece_t const &p)
 {
     return p.country == "DE" && p.postcode.size() >= 2 ? p.postcode.substr(0, 2) : std::string{};
@@ -71,7 +61,7 @@ struct print_batch_writer_t::batch_t
     std::string batch_id;
     std::string pdf_path;
     std::unique_ptr<atomic_file_t> pdf;
-    std::unique_ptr<atomic_file_t> raw; ///< cairo output before the PDF/A step
+    std::unique_ptr<pdf_sink_t> sink;   ///< counts and hashes cairo's bytes for the PDF/A update
     cairo_surface_t *surface = nullptr;
     cairo_t *cr = nullptr;
     std::vector<batch_piece_t> pieces;
@@ -97,20 +87,21 @@ print_batch_writer_t::print_batch_writer_t(pdf_renderer_t const &renderer, batch
 
 print_batch_writer_t::~print_batch_writer_t() = default;
 
-void print_batch_writer_t::open_batch()
+std::string print_batch_writer_t::batch_id_of(int batch_no) const
 {
     char no[16];
-    std::snprintf(no, sizeof no, "%03d", ++m_batch_no);
+    std::snprintf(no, sizeof no, "%03d", batch_no);
+    return m_options.batch_prefix + "-" + no;
+}
+
+void print_batch_writer_t::open_batch()
+{
     auto b = std::make_unique<batch_t>();
-    b->batch_id = m_options.batch_prefix + "-" + no;
+    b->batch_id = batch_id_of(++m_batch_no);
     b->pdf_path = (std::filesystem::path(m_options.directory) / (b->batch_id + ".pdf")).string();
     b->pdf = std::make_unique<atomic_file_t>(b->pdf_path);
-    atomic_file_t *target = b->pdf.get();
-    if (m_renderer.options().pdfa) {
-        b->raw = std::make_unique<atomic_file_t>(b->pdf_path + ".raw");
-        target = b->raw.get();
-    }
-    b->surface = cairo_pdf_surface_create_for_stream(write_to_atomic, target, a4_width(), a4_height());
+    b->sink = std::make_unique<pdf_sink_t>(*b->pdf);
+    b->surface = cairo_pdf_surface_create_for_stream(write_to_sink, b->sink.get(), a4_width(), a4_height());
     set_pdf_metadata(b->surface, pdf_info_t{b->batch_id, "sozbatch", m_options.created});
     b->cr = cairo_create(b->surface);
     m_batch = std::move(b);
@@ -119,33 +110,59 @@ void print_batch_writer_t::open_batch()
 batch_piece_t print_batch_writer_t::add(letter_t const &letter)
 {
     composed_letter_t const doc = m_renderer.compose(letter); // may throw: nothing written yet
-    if (m_batch && static_cast<int>(m_batch->pieces.size()) >= m_options.max_documents) {
+    bool const duplex = m_renderer.options().duplex;
+    unsigned insert_bits = 0;
+    bool const datamatrix = m_renderer.options().marks == inserter_marks_t::datamatrix;
+    if (datamatrix && !insert_selection(m_renderer.options().insert_stations, letter.inserts, insert_bits)) {
+        throw render_error{render_error::reason_t::layout,
+                           "an insert of this letter is fed by no inserter station (setting notices.insert-stations)"};
+    }
+    bool const next_batch = !m_batch || static_cast<int>(m_batch->pieces.size()) >= m_options.max_documents;
+    batch_piece_t piece;
+    piece.seq = next_batch ? 1 : static_cast<int>(m_batch->pieces.size()) + 1;
+    piece.pages = doc.pages();
+    piece.sheets = duplex ? (doc.pages() + 1) / 2 : doc.pages();
+    piece.content_sha256 = doc.content_sha256();
+    std::string const batch_id = next_batch ? batch_id_of(m_batch_no + 1) : m_batch->batch_id;
+    int const sheets_before = next_batch ? 0 : m_batch->sheets;
+    // Marks of every page first: a DataMatrix that does not fit holds the document before anything is drawn.
+    std::vector<sheet_marks_t> marks(static_cast<std::size_t>(doc.pages()));
+    for (int p = 0; p < doc.pages(); ++p) {
+        sheet_marks_t &m = marks[static_cast<std::size_t>(p)];
+        m.front = !duplex || p % 2 == 0;
+        int const sheet = duplex ? p / 2 : p;
+        m.last_sheet = sheet == piece.sheets - 1;
+        m.sheet_seq = sheets_before + sheet;
+        if (datamatrix && m.front) {
+            datamatrix_fields_t f;
+            f.batch_id = batch_id;
+            f.seq = piece.seq;
+            f.piece_id = piece.content_sha256.substr(0, 8);
+            f.sheet = sheet + 1;
+            f.sheets = piece.sheets;
+            f.insert_bits = insert_bits;
+            f.stations = static_cast<int>(m_renderer.options().insert_stations.size());
+            f.end_of_set = m.last_sheet;
+            m.datamatrix = encode_datamatrix(datamatrix_content(f));
+            m_renderer.check_datamatrix(m.datamatrix);
+        }
+    }
+    if (m_batch && next_batch) {
         close_batch();
     }
     if (!m_batch) {
         open_batch();
     }
     batch_t &b = *m_batch;
-    bool const duplex = m_renderer.options().duplex;
-    batch_piece_t piece;
-    piece.seq = static_cast<int>(b.pieces.size()) + 1;
     piece.document_id = letter.document_id;
     piece.aktenzeichen = letter.aktenzeichen;
     piece.postcode = letter.addressee.postcode;
     piece.country = letter.addressee.country;
     piece.first_page = b.pdf_pages + 1;
-    piece.pages = doc.pages();
-    piece.sheets = duplex ? (doc.pages() + 1) / 2 : doc.pages();
     piece.envelope = letter.envelope;
     piece.inserts = letter.inserts;
-    piece.content_sha256 = doc.content_sha256();
     for (int p = 0; p < doc.pages(); ++p) {
-        sheet_marks_t marks;
-        marks.front = !duplex || p % 2 == 0;
-        int const sheet = duplex ? p / 2 : p;
-        marks.last_sheet = sheet == piece.sheets - 1;
-        marks.sheet_seq = b.sheets + sheet;
-        m_renderer.draw_page(b.cr, doc, p, &marks);
+        m_renderer.draw_page(b.cr, doc, p, &marks[static_cast<std::size_t>(p)]);
         cairo_show_page(b.cr);
     }
     b.pdf_pages += doc.pages();
@@ -171,11 +188,9 @@ void print_batch_writer_t::close_batch()
     if (status != CAIRO_STATUS_SUCCESS) {
         throw internal_error{std::string{"print batch " + b->batch_id + ": cairo: "} + cairo_status_to_string(status)};
     }
-    if (b->raw) {
-        b->raw->flush();
-        write_pdfa(b->raw->tmp_path(), *b->pdf, pdf_info_t{b->batch_id, "sozbatch", m_options.created},
-                   m_renderer.options().icc_profile);
-        b->raw->abandon();
+    if (m_renderer.options().pdfa) {
+        append_pdfa_update(*b->sink, pdf_info_t{b->batch_id, "sozbatch", m_options.created},
+                           m_renderer.options().icc_profile);
     }
     b->pdf->flush();
     // Checks before anything is published: page count, index against its schema.

@@ -79,6 +79,7 @@ public:
 
 private:
     struct batch_t;
+    std::string batch_id_of(int batch_no) const;
     void open_batch();
     void close_batch();
 
