@@ -8,8 +8,8 @@
 /// ("" when NULL), at, operator, db_role, table_name, operation, row_key, old_sha256, new_sha256,
 /// prev_hash; hash = lower-case hex SHA-256 of its UTF-8 bytes. old_sha256/new_sha256 are the
 /// SHA-256 of old_values/new_values ("" for a missing side). prev_hash of the first entry is 64
-/// zeros. The triggers compute exactly this (PostgreSQL: sozbatch_audit_row() in
-/// schemas/migrations/0010_security.postgresql.sql; SQLite: the function sozbatch_audit_hash
+/// zeros. The triggers compute exactly this (PostgreSQL: sozbatch_audit_statement() in
+/// schemas/migrations/0013_write_log_statement.postgresql.sql; SQLite: the function sozbatch_audit_hash
 /// registered here).
 
 #include "lib/db/database.hpp"

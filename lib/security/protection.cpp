@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 namespace sozbatch::security {
 
@@ -147,9 +148,16 @@ void install_postgresql(db::database_t &db, std::vector<table_info_t> const &tab
         for (std::size_t i = 0; i < t.key.size(); ++i) {
             args += (i ? ", " : "") + quote_literal(t.key[i]);
         }
+        // the write log: one trigger per event and statement (migration 0013), transition tables
         s += "DROP TRIGGER IF EXISTS sozbatch_audit ON " + q + ";\n";
-        s += "CREATE TRIGGER sozbatch_audit AFTER INSERT OR UPDATE OR DELETE ON " + q +
-             " FOR EACH ROW EXECUTE FUNCTION sozbatch_audit_row(" + args + ");\n";
+        for (auto const &[name, event, referencing] :
+             {std::tuple{"sozbatch_audit_ins", "INSERT", "NEW TABLE AS sozbatch_new_rows"},
+              std::tuple{"sozbatch_audit_upd", "UPDATE", "OLD TABLE AS sozbatch_old_rows NEW TABLE AS sozbatch_new_rows"},
+              std::tuple{"sozbatch_audit_del", "DELETE", "OLD TABLE AS sozbatch_old_rows"}}) {
+            s += std::string{"DROP TRIGGER IF EXISTS "} + name + " ON " + q + ";\n";
+            s += std::string{"CREATE TRIGGER "} + name + " AFTER " + event + " ON " + q + " REFERENCING " + referencing +
+                 " FOR EACH STATEMENT EXECUTE FUNCTION sozbatch_audit_statement(" + args + ");\n";
+        }
         bool const operator_table = t.name.starts_with("operator");
         s += "REVOKE ALL ON " + q + " FROM PUBLIC;\n";
         if (operator_table) {
@@ -308,7 +316,8 @@ std::vector<std::string> unprotected_tables(db::database_t &db)
             db.dialect() == db::dialect_t::sqlite
                 ? "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_' || tbl_name || '_ins'"
                 : "SELECT CAST(c.relname AS TEXT) FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid "
-                  "WHERE g.tgname = 'sozbatch_audit' AND NOT g.tgisinternal AND g.tgenabled <> 'D'";
+                  "WHERE g.tgname IN ('sozbatch_audit_ins', 'sozbatch_audit_upd', 'sozbatch_audit_del') "
+                  "AND NOT g.tgisinternal AND g.tgenabled <> 'D' GROUP BY c.relname HAVING COUNT(*) = 3";
         soci::rowset<soci::row> rs = (db.sql().prepare << q);
         for (auto const &r : rs) {
             triggered.insert(text(r, 0));

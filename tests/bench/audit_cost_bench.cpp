@@ -33,7 +33,7 @@ long long copy_rows(db::database_t &db, std::string const &table, std::vector<st
     db.sql().begin();
     if (!with_log) {
         if (db.dialect() == db::dialect_t::postgresql) {
-            db.sql() << "ALTER TABLE " + table + " DISABLE TRIGGER sozbatch_audit";
+            db.sql() << "ALTER TABLE " + table + " DISABLE TRIGGER sozbatch_audit_ins";
         } else {
             db.sql() << "DROP TRIGGER audit_" + table + "_ins";
         }
