@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <tuple>
 
 namespace sozbatch::security {
 
@@ -211,61 +212,75 @@ void set_redacting(db::database_t &db, bool on)
 
 verify_result_t verify_chain(db::database_t &db)
 {
+    // Pages of VERIFY_PAGE entries by id (keyset), so memory does not grow with the log: a
+    // PostgreSQL result set is held whole by the client library.
+    constexpr long long VERIFY_PAGE = 10000;
     verify_result_t res;
     std::string prev = genesis_hash();
     long long expected_id = 0;
+    long long last_id = -1;
     db::guard(db, [&] {
-        soci::rowset<soci::row> rs =
-            (db.sql().prepare << "SELECT id, CAST(tenant_id AS TEXT), at, operator, db_role, table_name, operation, "
-                                 "row_key, old_values, new_values, old_sha256, new_sha256, prev_hash, hash "
-                                 "FROM audit_log ORDER BY id");
-        for (auto const &r : rs) {
-            audit_entry_t e;
-            e.id = db::int64(r, 0);
-            e.tenant_id = db::opt_text(r, 1).value_or("");
-            e.at = db::text(r, 2);
-            e.operator_name = db::text(r, 3);
-            e.db_role = db::text(r, 4);
-            e.table_name = db::text(r, 5);
-            e.operation = db::text(r, 6);
-            e.row_key = db::text(r, 7);
-            e.old_values = db::text(r, 8);
-            e.new_values = db::text(r, 9);
-            e.old_sha256 = db::text(r, 10);
-            e.new_sha256 = db::text(r, 11);
-            e.prev_hash = db::text(r, 12);
-            e.hash = db::text(r, 13);
-            ++res.entries;
-            auto fail = [&](std::string why) {
-                res.broken = e.id;
-                res.reason = std::move(why);
-            };
-            bool redacted = false;
-            if (expected_id != 0 && e.id != expected_id + 1) {
-                fail("entries " + std::to_string(expected_id + 1) + ".." + std::to_string(e.id - 1) + " are missing");
-            } else if (e.prev_hash != prev) {
-                fail("prev_hash does not match the hash of the entry before");
-            } else if (audit_hash(e) != e.hash) {
-                fail("hash does not match the entry's contents");
-            } else {
-                for (auto const &[value, sum, side] : {std::tuple{&e.old_values, &e.old_sha256, "old"},
-                                                        std::tuple{&e.new_values, &e.new_sha256, "new"}}) {
-                    if (*value == REDACTED_MARKER) {
-                        redacted = true;
-                    } else if (sha256_hex(*value) != *sum) {
-                        fail(std::string{side} + " values do not match their recorded SHA-256");
-                        break;
+        for (;;) {
+            long long rows = 0;
+            soci::rowset<soci::row> rs =
+                (db.sql().prepare << "SELECT id, CAST(tenant_id AS TEXT), at, operator, db_role, table_name, operation, "
+                                     "row_key, old_values, new_values, old_sha256, new_sha256, prev_hash, hash "
+                                     "FROM audit_log WHERE id > :last ORDER BY id LIMIT :page",
+                 soci::use(last_id), soci::use(VERIFY_PAGE));
+            for (auto const &r : rs) {
+                ++rows;
+                audit_entry_t e;
+                e.id = db::int64(r, 0);
+                last_id = e.id;
+                e.tenant_id = db::opt_text(r, 1).value_or("");
+                e.at = db::text(r, 2);
+                e.operator_name = db::text(r, 3);
+                e.db_role = db::text(r, 4);
+                e.table_name = db::text(r, 5);
+                e.operation = db::text(r, 6);
+                e.row_key = db::text(r, 7);
+                e.old_values = db::text(r, 8);
+                e.new_values = db::text(r, 9);
+                e.old_sha256 = db::text(r, 10);
+                e.new_sha256 = db::text(r, 11);
+                e.prev_hash = db::text(r, 12);
+                e.hash = db::text(r, 13);
+                ++res.entries;
+                auto fail = [&](std::string why) {
+                    res.broken = e.id;
+                    res.reason = std::move(why);
+                };
+                bool redacted = false;
+                if (expected_id != 0 && e.id != expected_id + 1) {
+                    fail("entries " + std::to_string(expected_id + 1) + ".." + std::to_string(e.id - 1) +
+                         " are missing");
+                } else if (e.prev_hash != prev) {
+                    fail("prev_hash does not match the hash of the entry before");
+                } else if (audit_hash(e) != e.hash) {
+                    fail("hash does not match the entry's contents");
+                } else {
+                    for (auto const &[value, sum, side] : {std::tuple{&e.old_values, &e.old_sha256, "old"},
+                                                            std::tuple{&e.new_values, &e.new_sha256, "new"}}) {
+                        if (*value == REDACTED_MARKER) {
+                            redacted = true;
+                        } else if (sha256_hex(*value) != *sum) {
+                            fail(std::string{side} + " values do not match their recorded SHA-256");
+                            break;
+                        }
                     }
                 }
+                if (res.broken) {
+                    return;
+                }
+                res.redacted += redacted ? 1 : 0;
+                prev = e.hash;
+                expected_id = e.id;
+                res.head_id = e.id;
+                res.head_hash = e.hash;
             }
-            if (res.broken) {
-                break;
+            if (rows < VERIFY_PAGE) {
+                return;
             }
-            res.redacted += redacted ? 1 : 0;
-            prev = e.hash;
-            expected_id = e.id;
-            res.head_id = e.id;
-            res.head_hash = e.hash;
         }
     });
     return res;

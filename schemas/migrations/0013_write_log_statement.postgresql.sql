@@ -75,12 +75,11 @@ BEGIN
     v_at := coalesce(nullif(current_setting('sozbatch.now', true), ''),
                      to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
     v_op := coalesce(nullif(current_setting('sozbatch.operator', true), ''), v_role);
-    SELECT hash INTO v_prev FROM audit_log ORDER BY id DESC LIMIT 1;
+    -- the ids continue the last committed entry (not a sequence: a sequence is not rolled back,
+    -- and a rolled-back write would leave a gap that `audit verify` reports as missing entries)
+    SELECT id + 1, hash INTO v_first, v_prev FROM audit_log ORDER BY id DESC LIMIT 1;
+    v_first := coalesce(v_first, 1);
     v_prev := coalesce(v_prev, repeat('0', 64));
-    v_first := nextval(pg_get_serial_sequence('audit_log', 'id'));
-    IF n > 1 THEN
-        PERFORM setval(pg_get_serial_sequence('audit_log', 'id'), v_first + n - 1);
-    END IF;
     v_fixed := sozbatch_lp(v_at) || sozbatch_lp(v_op) || sozbatch_lp(v_role) || sozbatch_lp(TG_TABLE_NAME) ||
                sozbatch_lp(TG_OP);
     FOR i IN 1 .. n LOOP

@@ -150,6 +150,32 @@ TEST_P(security_test, WriteLogChainIsIntactAndTamperingIsFound)
     EXPECT_EQ(*broken.broken, 3);
 }
 
+TEST_P(security_test, RolledBackWritesLeaveNoGapAndEveryRowOfAStatementIsLogged)
+{
+    long long const before = count(db(), "SELECT COUNT(*) FROM audit_log");
+    long long const needs = count(db(), "SELECT COUNT(*) FROM needs");
+    ASSERT_GT(needs, 3);
+    // a job that fails and rolls back: its entries go, and the next write continues the chain
+    db().sql().begin();
+    db().sql() << "UPDATE needs SET note = 'rolled back'";
+    db().sql().rollback();
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log"), before);
+    // one statement writing many rows: one entry per row, in one unbroken chain
+    db().sql() << "UPDATE needs SET note = 'kept'";
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log"), before + needs);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log WHERE table_name = 'needs' AND operation = 'UPDATE' AND "
+                          "new_values LIKE '%kept%' AND old_values <> '' AND old_values NOT LIKE '%kept%'"),
+              needs);
+    EXPECT_EQ(count(db(), "SELECT COUNT(DISTINCT row_key) FROM audit_log WHERE table_name = 'needs' AND "
+                          "operation = 'UPDATE'"),
+              needs);
+    db().sql() << "DELETE FROM offsets";
+    auto const r = security::verify_chain(db());
+    EXPECT_FALSE(r.broken) << r.reason;
+    EXPECT_EQ(r.entries, count(db(), "SELECT COUNT(*) FROM audit_log"));
+    EXPECT_EQ(r.head_id, r.entries); // ids without gaps
+}
+
 TEST_P(security_test, ChangedValuesAndDeletedEntriesAreFound)
 {
     if (pg()) {
