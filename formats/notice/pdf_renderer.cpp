@@ -972,9 +972,17 @@ void append_pdfa_update(pdf_sink_t &sink, pdf_info_t const &info, std::string co
 int pdf_page_count(std::string const &path)
 {
     try {
+        // Only the trailer, the catalog and the page tree's root are resolved (qpdf reads objects
+        // lazily); getAllPages() would load every page object, growing with the batch.
         QPDF pdf;
         pdf.processFile(path.c_str());
-        return static_cast<int>(QPDFPageDocumentHelper(pdf).getAllPages().size());
+        QPDFObjectHandle pages = pdf.getRoot().getKey("/Pages");
+        QPDFObjectHandle count = pages.getKey("/Count");
+        if (!pages.isDictionary() || !count.isInteger() || count.getIntValue() < 0 ||
+            count.getIntValue() > 1000000) {
+            throw internal_error{"PDF " + path + " has no valid page tree /Count"};
+        }
+        return static_cast<int>(count.getIntValue());
     } catch (std::exception const &e) {
         throw internal_error{"cannot read PDF " + path + ": " + e.what()};
     }

@@ -171,7 +171,8 @@ cairo_status_t write_to_sink(void *closure, unsigned char const *data, unsigned 
 /// structure is not the expected one (classic xref table, single section)
 void append_pdfa_update(pdf_sink_t &sink, pdf_info_t const &info, std::string const &icc_profile);
 
-/// Number of pages of a PDF file, read with libqpdf. \throws internal_error when unreadable
+/// Number of pages of a PDF file, read with libqpdf from the page tree root's /Count (without
+/// loading every page object, so memory does not grow with the page count). \throws internal_error when unreadable
 int pdf_page_count(std::string const &path);
 
 /// Result of rendering one document to its own file.

@@ -8,6 +8,7 @@
 
 #include <cairo-pdf.h>
 #include <libxml/parser.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
 #include <cstdio>
@@ -293,17 +294,28 @@ std::vector<std::string> validate_print_index(std::string const &xml)
     if (!schema) {
         throw internal_error{"schemas/print-index.xsd does not parse"};
     }
-    std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> doc(
-        xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "print-index.xml", "UTF-8", XML_PARSE_NONET),
-        xmlFreeDoc);
-    if (!doc) {
-        errors.emplace_back("index is not well-formed XML");
-        return errors;
-    }
+    // Streaming validation (xmlTextReader): no tree of the whole index is built, so memory does
+    // not grow with the number of pieces.
     std::unique_ptr<xmlSchemaValidCtxt, decltype(&xmlSchemaFreeValidCtxt)> vctx(xmlSchemaNewValidCtxt(schema.get()),
                                                                                  xmlSchemaFreeValidCtxt);
     xmlSchemaSetValidStructuredErrors(vctx.get(), collect_error, &errors);
-    if (xmlSchemaValidateDoc(vctx.get(), doc.get()) != 0 && errors.empty()) {
+    std::unique_ptr<xmlTextReader, decltype(&xmlFreeTextReader)> reader(
+        xmlReaderForMemory(xml.data(), static_cast<int>(xml.size()), "print-index.xml", "UTF-8", XML_PARSE_NONET),
+        xmlFreeTextReader);
+    if (!reader) {
+        throw internal_error{"libxml2 could not create a reader for the print index"};
+    }
+    xmlTextReaderSetStructuredErrorHandler(reader.get(), collect_error, &errors);
+    if (xmlTextReaderSchemaValidateCtxt(reader.get(), vctx.get(), 0) != 0) {
+        throw internal_error{"libxml2 could not attach schemas/print-index.xsd to the reader"};
+    }
+    int ret = 0;
+    while ((ret = xmlTextReaderRead(reader.get())) == 1) {
+    }
+    if (ret != 0 && errors.empty()) {
+        errors.emplace_back("index is not well-formed XML");
+    }
+    if (ret == 0 && xmlTextReaderIsValid(reader.get()) != 1 && errors.empty()) {
         errors.emplace_back("index does not validate");
     }
     return errors;

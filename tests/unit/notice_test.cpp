@@ -484,6 +484,9 @@ TEST(notice_index, schema_rejects_a_broken_index)
     EXPECT_TRUE(validate_print_index(good).empty()) << validate_print_index(good).front();
     p.pages = 0;
     EXPECT_FALSE(validate_print_index(make_print_index(s, {p}, o, true, true)).empty());
+    // Streaming validation still reports a truncated (not well-formed) index.
+    EXPECT_FALSE(validate_print_index(good.substr(0, good.size() / 2)).empty());
+    EXPECT_FALSE(validate_print_index("").empty());
 }
 
 TEST_F(notice_test, preview_writes_pdf_and_png)
