@@ -28,8 +28,9 @@ struct table_info_t
 std::vector<table_info_t> domain_tables(db::database_t &db);
 
 /// How row-level security restricts a table (PostgreSQL), or "" when it does not.
-/// Rule order: case_versions, cases, persons, payees by name; then a case_version_id, case_id,
-/// person_id or payee_id column.
+/// Rule order: case_access, case_versions, cases, persons, payees by name; then a case_version_id,
+/// case_id, person_id, payee_id or calc_result_id column (an EXISTS probe on that parent, which
+/// carries its own policy; migration 0014).
 std::string visibility_rule(table_info_t const &t);
 
 /// The PostgreSQL group roles sozbatch uses (created when missing, NOLOGIN, without BYPASSRLS).

@@ -174,7 +174,7 @@ step audit-verify 0 "$SOZ" audit verify --operator admin --db "$OWNER_DB"
 } | tee -a "$OUT/figures.md"
 # what the write log costs per inserted row (rolled back; tests/bench/audit_cost_bench.cpp)
 if [ -x "$BUILD/tests/bench/audit_cost_bench" ]; then
-    for t in calc_lines payment_orders; do
+    for t in calc_lines; do  # payment_orders has unique EndToEndIds: a copy would collide
         "$BUILD/tests/bench/audit_cost_bench" "$OWNER_DB" "$t" 20000 | tee -a "$OUT/figures.md"
     done
 fi
