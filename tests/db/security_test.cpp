@@ -286,6 +286,32 @@ TEST_P(security_test, OperatorOfGroupASeesNoCaseOfGroupB)
     EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log WHERE db_role = '" + a.db_role + "' AND table_name = 'needs'"),
               1);
     EXPECT_FALSE(security::verify_chain(db()).broken);
+
+    // a case handed over to SG-SUED by a new version leaves anna's sight with all its rows;
+    // calculation lines, flags and payouts follow their result
+    long long const moved = count(db(), "SELECT MIN(cv.case_id) FROM case_versions cv JOIN work_groups w ON w.id = "
+                                        "cv.work_group_id WHERE w.code = 'SG-NORD'");
+    long long const lines_before = count(as_anna, "SELECT COUNT(*) FROM case_members");
+    long long const moved_members =
+        count(db(), "SELECT COUNT(*) FROM case_members m JOIN case_versions cv ON cv.id = m.case_version_id WHERE "
+                    "cv.case_id = " + std::to_string(moved));
+    for (std::string const t : {"calc_lines", "calc_flags", "calc_payouts"}) {
+        EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM pg_policies WHERE tablename = '" + t + "' AND policyname = "
+                              "'sozbatch_visible' AND qual LIKE '%calc_results%'"),
+                  1)
+            << t;
+    }
+    db().sql() << "INSERT INTO case_versions (tenant_id, case_id, version, recorded_at, import_file_id, content_hash, law, "
+                  "work_group_id, state, established_on, closed_on) SELECT tenant_id, case_id, version + 1, recorded_at, "
+                  "import_file_id, content_hash || '-moved', law, " + sued_wg + ", state, established_on, closed_on FROM "
+                  "case_versions WHERE case_id = " + std::to_string(moved) + " ORDER BY version DESC LIMIT 1";
+    EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM cases"), nord - 1);
+    EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM cases WHERE id = " + std::to_string(moved)), 0);
+    EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM case_members"), lines_before - moved_members);
+    // and comes back when the newest version is gone again
+    db().sql() << "DELETE FROM case_versions WHERE case_id = " + std::to_string(moved) +
+                      " AND version = (SELECT MAX(version) FROM case_versions WHERE case_id = " + std::to_string(moved) + ")";
+    EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM cases"), nord);
 }
 
 TEST_P(security_test, AuthenticationChecksPasswordOrLoginRoleAndCountsFailures)
