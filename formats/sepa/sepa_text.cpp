@@ -258,6 +258,9 @@ dk_text_t convert(std::string_view utf8, std::size_t max_chars, bool id_mode)
         raw += rep;
     }
     std::string text = normalise_blanks(raw);
+    result.blanks_normalised = text != raw || std::any_of(chars.begin(), chars.end(), [](auto const &ch) {
+        return ch.cp != U' ' && is_blank_or_control(ch.cp);
+    });
     if (id_mode) {
         std::string cleaned;
         for (char const ch : text) {
@@ -298,6 +301,12 @@ std::string dk_text_t::describe() const
             s += ", ";
         }
         s += u + "->(no transliteration, dropped)";
+    }
+    if (blanks_normalised) {
+        if (!s.empty()) {
+            s += "; ";
+        }
+        s += "blanks normalised";
     }
     if (truncated) {
         if (!s.empty()) {

@@ -41,6 +41,10 @@ struct dk_text_t
     std::vector<text_change_t> changes;   ///< every replaced character, in input order
     std::vector<std::string> unmappable;  ///< characters with no transliteration (dropped)
     bool truncated = false;               ///< true when cut to the maximum length
+    /// True when runs of blanks or control characters became one blank or blanks at either end
+    /// were removed (the pain.001 schema allows single blanks between words only). Not a change in
+    /// the sense of changed(), but logged with the transliterations (describe()).
+    bool blanks_normalised = false;
     std::size_t original_chars = 0;       ///< length of the input in characters
 
     /// True when the result differs from the input in more than blank normalisation.

@@ -132,3 +132,20 @@ TEST(SepaText, DeterministicTableLookup)
     EXPECT_TRUE(is_dk_text_char(U'&'));
     EXPECT_FALSE(is_dk_id_char(U'&'));
 }
+
+// The pain.001 schema allows single blanks between words only: runs of blanks, control characters
+// and blanks at either end are normalised deterministically and reported for the log.
+TEST(SepaText, BlanksAreNormalisedAndReported)
+{
+    auto const r = to_dk_text("Anna  Maria\tMusterfrau ", MAX_NAME_CHARS);
+    EXPECT_EQ(r.text, "Anna Maria Musterfrau");
+    EXPECT_TRUE(r.blanks_normalised);
+    EXPECT_FALSE(r.changed());
+    EXPECT_TRUE(r.representable());
+    EXPECT_EQ(r.describe(), "blanks normalised");
+    auto const clean = to_dk_text("Anna Maria Musterfrau", MAX_NAME_CHARS);
+    EXPECT_FALSE(clean.blanks_normalised);
+    auto const both = to_dk_text("José  Müller", MAX_NAME_CHARS);
+    EXPECT_EQ(both.text, "Jose Müller");
+    EXPECT_EQ(both.describe(), "é->e; blanks normalised");
+}
