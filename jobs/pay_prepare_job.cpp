@@ -6,6 +6,7 @@
 #include "lib/config/options.hpp"
 #include "lib/core/log.hpp"
 #include "lib/db/case_store.hpp"
+#include "lib/db/claim_store.hpp"
 #include "lib/db/payment_store.hpp"
 #include "lib/db/result_store.hpp"
 #include "lib/db/run_lock.hpp"
@@ -30,6 +31,21 @@ struct case_info_t
     std::string applicant_id;
     std::string applicant_name;
     std::vector<domain::payee_t> payees;
+    std::vector<domain::offset_t> offsets; ///< the Aufrechnung rules of the case data
+};
+
+/// The legal basis of an Erstattungsanspruch for benefits paid without a (remaining) basis.
+constexpr char const *CLAIM_LEGAL_BASIS = "§ 50 SGB X";
+
+std::string pad2(long long n) { return n < 10 ? "0" + std::to_string(n) : std::to_string(n); }
+
+/// One deduction of this run from a claim, for the report.
+struct applied_deduction_t
+{
+    db::overpayment_claim_t const *claim = nullptr;
+    std::string month;
+    money_t amount;
+    money_t refunded; ///< deducted by the calculation beyond what was still open: paid out again
 };
 
 std::optional<db::payee_row_t> resolve_payee(db::payment_store_t &store, long long tenant, case_info_t const &c,
@@ -110,6 +126,7 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
             }
         }
         ci.payees = std::move(sc.payees);
+        ci.offsets = sc.data.offsets;
         case_of_ref[ci.file_ref] = ci.case_id;
         visible.emplace(ci.case_id, std::move(ci));
     });
@@ -127,11 +144,63 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
     }
     auto const covered = store.covered(tenant, month.to_string());
     auto const stops = store.active_stops(tenant);
+    // claims from earlier Überzahlungen (docs/payments.md, "Überzahlungen and claims"): the
+    // deductions the calculation made by an offset rule naming one of them reduce it
+    db::claim_store_t claim_store{db};
+    auto claims = claim_store.claims(tenant);
+    auto const counted = claim_store.counted_deductions(tenant);
+    std::map<std::pair<long long, std::string>, db::overpayment_claim_t *> claim_by_ref;
+    std::set<long long> claimed_differences;
+    for (auto &k : claims) {
+        claim_by_ref[{k.case_id, k.claim_ref}] = &k;
+        claimed_differences.insert(k.difference_id);
+    }
+    std::vector<applied_deduction_t> applied;
+    std::vector<db::claim_deduction_t> deductions;
     std::vector<payments::order_source_t> sources;
     for (auto const &h : latest) {
         auto const it = visible.find(h.case_id);
         auto const &c = it->second;
-        for (auto const &p : results.payouts(h.id)) {
+        // this run pays the case's benefit of the month: attribute the calculation's deduction to the
+        // offset rules in their order and take what names one of our claims from that claim
+        money_t refund;
+        std::string note;
+        if (covered.count({c.case_id, "benefit"}) == 0 && h.totals.offsets.is_positive()) {
+            money_t left = h.totals.offsets;
+            period_t const whole = period_t::of(month);
+            for (auto const &rule : c.offsets) {
+                if (!left.is_positive() || !rule.validity.overlaps(whole)) {
+                    continue;
+                }
+                money_t const by_rule = money_t::min(rule.monthly, left);
+                left -= by_rule;
+                auto const k = claim_by_ref.find({c.case_id, rule.claim_id});
+                if (k == claim_by_ref.end() || k->second->state == "waived" ||
+                    counted.count({k->second->id, month.to_string()}) != 0) {
+                    continue;
+                }
+                auto &claim = *k->second;
+                money_t const take = money_t::min(by_rule, claim.open()).clamp_zero();
+                applied_deduction_t a{&claim, month.to_string(), take, by_rule - take};
+                refund += a.refunded;
+                if (take.is_positive()) {
+                    claim.deducted += take;
+                    deductions.push_back(db::claim_deduction_t{claim.id, c.case_id, month.to_string(), take,
+                                                               rule.legal_basis.empty() ? "Aufrechnung" : rule.legal_basis});
+                    note += (note.empty() ? "" : " ") + std::string{"abzgl. Aufrechnung "} + take.to_german(false) + " EUR " +
+                            claim.claim_ref;
+                }
+                applied.push_back(a);
+            }
+        }
+        bool benefit_seen = false;
+        auto payouts = results.payouts(h.id);
+        if (refund.is_positive() && std::none_of(payouts.begin(), payouts.end(), [](auto const &p) {
+                return p.purpose == domain::assignment_purpose_t::benefit;
+            })) {
+            payouts.push_back(calc::payout_t{std::string{}, domain::assignment_purpose_t::benefit, money_t{}});
+        }
+        for (auto const &p : payouts) {
             std::string const purpose{domain::assignment_purpose_code(p.purpose)};
             if (covered.count({c.case_id, purpose}) != 0) {
                 continue;
@@ -146,6 +215,11 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
             s.payee = resolve_payee(store, tenant, c, p.payee_id);
             s.applicant_name = c.applicant_name;
             s.amount = p.amount;
+            if (p.purpose == domain::assignment_purpose_t::benefit && !benefit_seen) {
+                benefit_seen = true;
+                s.amount += refund; // a claim never goes below zero: what was deducted beyond it is paid
+                s.remittance_note = note;
+            }
             s.stopped = s.payee && stops.count({c.case_id, s.payee->ext_id}) != 0;
             sources.push_back(std::move(s));
         }
@@ -157,7 +231,9 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
             continue;
         }
         if (d.kind != "nachzahlung") {
-            overpayments.push_back(d);
+            if (claimed_differences.count(d.id) == 0 && d.payout_delta.is_negative()) {
+                overpayments.push_back(d); // becomes a claim with this run
+            }
             continue;
         }
         auto const &c = it->second;
@@ -211,7 +287,16 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
     run.orders_count = static_cast<long long>(orders.size());
     run.content_hash = payments::content_hash(orders);
     run.files_hash = payments::compute_files_hash(cfg, run, orders).files_hash;
-    store.create_run(tenant, run, orders);
+    long long const run_id = store.create_run(tenant, run, orders);
+    // the Überzahlungen become claims, the deductions are recorded (one transaction; a rerun or a
+    // forced prepare finds the claim of a difference and creates none)
+    std::vector<db::new_claim_t> new_claims;
+    for (auto const &d : overpayments) {
+        auto const &c = visible.at(d.case_id);
+        new_claims.push_back(db::new_claim_t{d.case_id, run.run_ref + "-E" + pad2(static_cast<long long>(new_claims.size()) + 1),
+                                             d.id, d.month, c.applicant_id, -d.payout_delta, CLAIM_LEGAL_BASIS});
+    }
+    claim_store.record(tenant, run_id, new_claims, deductions, run.prepared_at);
     for (auto const &n : notes) {
         log_info(kv("event", "transliterated") + " " + kv("run", run.run_ref) + " " + kv("what", n));
     }
@@ -238,10 +323,42 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
             }
         }
     }
-    if (!overpayments.empty()) {
-        o << "Überzahlungen (claims to be established, not paid):\n";
-        for (auto const &d : overpayments) {
-            o << "  " << d.file_ref << "  " << d.month << "  " << d.payout_delta.to_german() << "\n";
+    if (!new_claims.empty()) {
+        o << "Überzahlungen, established as claims (" << CLAIM_LEGAL_BASIS << ", not paid):\n";
+        for (std::size_t i = 0; i < new_claims.size(); ++i) {
+            auto const &k = new_claims[i];
+            o << "  " << k.claim_ref << "  " << overpayments[i].file_ref << "  " << k.month << "  " << k.amount.to_german()
+              << "\n";
+        }
+    }
+    if (!applied.empty()) {
+        o << "Aufrechnungen (deducted from this run's orders):\n";
+        for (auto const &a : applied) {
+            o << "  " << a.claim->claim_ref << "  " << a.claim->file_ref << "  " << a.month << "  -"
+              << a.amount.to_german() << "  open " << a.claim->open().to_german()
+              << (a.claim->open().is_positive() ? "" : "  settled");
+            if (a.refunded.is_positive()) {
+                o << "  (" << a.refunded.to_german() << " deducted beyond the claim, paid out)";
+            }
+            o << "\n";
+        }
+    }
+    // claims of the visible cases that no offset rule reduces: listed for the caseworkers
+    std::vector<db::overpayment_claim_t> unruled;
+    for (auto const &k : claim_store.claims(tenant)) {
+        auto const v = visible.find(k.case_id);
+        if (v == visible.end() || k.state == "settled" || k.state == "waived") {
+            continue;
+        }
+        if (std::none_of(v->second.offsets.begin(), v->second.offsets.end(),
+                         [&](auto const &r) { return r.claim_id == k.claim_ref; })) {
+            unruled.push_back(k);
+        }
+    }
+    if (!unruled.empty()) {
+        o << "open claims without an offset rule in the case data (listed for the caseworkers):\n";
+        for (auto const &k : unruled) {
+            o << "  " << k.claim_ref << "  " << k.file_ref << "  " << k.month << "  open " << k.open().to_german() << "\n";
         }
     }
     // delta preview against the previous month's run

@@ -3,6 +3,7 @@
 
 #include "lib/config/options.hpp"
 #include "lib/core/log.hpp"
+#include "lib/db/claim_store.hpp"
 #include "lib/db/payment_store.hpp"
 #include "lib/db/run_lock.hpp"
 #include "lib/payments/payment_run.hpp"
@@ -51,6 +52,7 @@ exit_code_t pay_release_job_t::run(job_context_t &ctx)
     auto &o = ctx.out();
     if (m_refuse) {
         store.refuse(run->id, me, ctx.now_iso(), m_reason);
+        db::claim_store_t{db}.refresh(tenant); // the refused run's deductions from claims no longer count
         log_info(kv("event", "pay-refuse") + " " + kv("run", run->run_ref) + " " + kv("by", me));
         o << "payment run " << run->run_ref << " refused by " << me << ": " << m_reason << "\n";
         return ctx.result();

@@ -4,6 +4,7 @@
 #include "jobs/calc_job.hpp"
 #include "jobs/bank_import_job.hpp"
 #include "jobs/cases_jobs.hpp"
+#include "jobs/claims_jobs.hpp"
 #include "jobs/explain_job.hpp"
 #include "jobs/params_jobs.hpp"
 #include "jobs/status_job.hpp"
@@ -51,6 +52,7 @@ std::vector<job_info_t> const &job_table()
         {"report", "--run RUN | --month YYYY-MM [--out DIR]", "write the run report: totals by law and channel, month-over-month comparison, 12-month chart (HTML, PDF, SVG, PNG)", &make<report_job_t>, case_read},
         {"bank import", "FILE", "import a pain.002 (rejects) or camt.054 (returns) from the bank", &make<bank_import_job_t>, payment_prepare},
         {"bank returns", "", "list rejected and returned payments and payment stops", &make<bank_returns_job_t>, case_read},
+        {"claims list", "[--case AKTENZEICHEN] [--state STATE]", "list the claims Überzahlungen became and what later runs offset", &make<claims_list_job_t>, case_read},
         {"notices", "--month YYYY-MM", "write the month's Bescheide as print batches sorted by postcode (no letter twice)", &make<notices_job_t>, payment_prepare},
         {"notices preview", "AKTENZEICHEN --month YYYY-MM", "render one Bescheid to PDF and its first page to PNG", &make<notices_preview_job_t>, case_read},
         {"match118 export", "--quarter YYYYQn [--resend --reason TEXT]", "write the § 118 SGB XII Datenabgleich request file for a quarter", &make<match118_export_job_t>, case_edit},

@@ -273,7 +273,7 @@ db::payment_order_t build_order(payment_config_t const &cfg, order_source_t cons
         if (!name.representable()) {
             hold("name '" + o.creditor_name + "' cannot be represented in the SEPA character set");
         } else {
-            if (name.changed()) {
+            if (name.changed() || name.blanks_normalised) {
                 notes.push_back(o.end_to_end_id + " " + p.ext_id + " name: " + name.describe());
             }
             o.creditor_name = name.text;
@@ -286,7 +286,8 @@ db::payment_order_t build_order(payment_config_t const &cfg, order_source_t cons
         }
     }
     std::string rem = (src.difference_id ? "Nachzahlung " : "") + purpose_label(src.purpose) + " " +
-                      month_label(src.month) + " " + law_label(src.law) + " Az " + src.file_ref + remittance_extra;
+                      month_label(src.month) + " " + law_label(src.law) + " Az " + src.file_ref + remittance_extra +
+                      (src.remittance_note.empty() ? "" : " " + src.remittance_note);
     auto const r = sepa::to_dk_text(rem, sepa::MAX_USTRD_CHARS);
     if (r.changed()) {
         notes.push_back(o.end_to_end_id + " remittance: " + r.describe());
@@ -342,7 +343,9 @@ rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &ru
         }
         if (o.channel == "cash") {
             cash.push_back(&o);
-        } else if (o.channel == "card" && cfg.card_mode == "file") {
+        } else if (o.channel == "card" && o.iban.empty()) {
+            // prepared with card.mode = file (a card load by transfer carries the collection
+            // account): the orders decide, as released, not the configuration of the day
             card_file.push_back(&o);
         } else {
             by_debtor[o.debtor_iban].push_back(&o);

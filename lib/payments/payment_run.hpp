@@ -56,6 +56,8 @@ struct order_source_t
     std::string applicant_name; ///< for the UltmtCdtr when paying a third party
     money_t amount;
     bool stopped = false; ///< a payment stop (MD07) is open for the payee
+    /// Appended to the remittance, e.g. the Aufrechnung deducted from this payment (docs/payments.md)
+    std::string remittance_note;
 };
 
 /// The run reference, e.g. "KIEL-202612-R1" (DK identifier; the prefix of MsgIds and EndToEndIds).
@@ -77,8 +79,8 @@ struct rendered_t
     std::string files_hash;                ///< SHA-256 over "name sha256" lines of all files
 };
 
-/// Writes the run's files into \p dir (pain.001 files with manifests, "<run>-cash.csv", and with
-/// card.mode=file "<run>-card.csv"), from the non-held orders. Deterministic: the same run and
+/// Writes the run's files into \p dir (pain.001 files with manifests, "<run>-CASH.csv", and with
+/// card.mode=file "<run>-CARD.csv"), from the non-held orders. Deterministic: the same run and
 /// orders give byte-identical files. \throws config_error, validation_error, internal_error
 rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &run,
                         std::vector<db::payment_order_t> const &orders, std::string const &dir);
