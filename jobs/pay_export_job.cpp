@@ -5,6 +5,7 @@
 #include "lib/core/atomic_file.hpp"
 #include "lib/core/log.hpp"
 #include "lib/core/sha256.hpp"
+#include "lib/db/claim_store.hpp"
 #include "lib/db/payment_store.hpp"
 #include "lib/db/run_lock.hpp"
 #include "lib/payments/payment_run.hpp"
@@ -18,10 +19,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void write_protocol(std::string const &dir, db::payment_run_t const &run, std::vector<db::payment_order_t> const &orders,
-                    std::vector<db::payment_file_t> const &files)
+void write_protocol(db::database_t &db, std::string const &dir, db::payment_run_t const &run,
+                    std::vector<db::payment_order_t> const &orders, std::vector<db::payment_file_t> const &files)
 {
-    for (auto const &[name, text] : {std::pair{run.run_ref + "-protocol.txt", payments::protocol_text(run, orders, files)},
+    std::vector<payments::protocol_deduction_t> deductions;
+    for (auto const &d : db::claim_store_t{db}.deductions_of_run(run.id)) {
+        deductions.push_back(payments::protocol_deduction_t{d.claim_ref, d.file_ref, d.month, d.amount, d.legal_basis});
+    }
+    for (auto const &[name, text] :
+         {std::pair{run.run_ref + "-protocol.txt", payments::protocol_text(run, orders, files, deductions)},
                                      std::pair{run.run_ref + "-protocol.csv", payments::protocol_csv(run, orders)}}) {
         std::string const path = dir + "/" + name;
         auto const sha = write_file_atomically(path, text);
@@ -132,7 +138,7 @@ exit_code_t pay_export_job_t::run(job_context_t &ctx)
             }
         }
         fs::remove_all(staging);
-        write_protocol(dir, *run, orders, stored);
+        write_protocol(db, dir, *run, orders, stored);
         o << "payment run " << run->run_ref << " was exported at " << run->exported_at << "; " << stored.size()
           << " file(s) verified byte-identical";
         if (rewritten > 0) {
@@ -167,7 +173,7 @@ exit_code_t pay_export_job_t::run(job_context_t &ctx)
     run = store.find_run(tenant, m_run);
     auto const final_orders = store.orders(run->id);
     auto const files = store.files(run->id);
-    write_protocol(dir, *run, final_orders, files);
+    write_protocol(db, dir, *run, final_orders, files);
     log_info(kv("event", "pay-export") + " " + kv("run", run->run_ref) + " " + kv("files", std::to_string(files.size())));
 
     o << "payment run " << run->run_ref << " exported to " << dir << "/\n";

@@ -134,6 +134,22 @@ std::vector<std::string> claim_store_t::record(long long tenant, long long run_i
     });
 }
 
+std::vector<recorded_deduction_t> claim_store_t::deductions_of_run(long long run_id)
+{
+    return guard(m_db, [&] {
+        std::vector<recorded_deduction_t> out;
+        soci::rowset<soci::row> rs =
+            (m_db.sql().prepare << "SELECT c.claim_ref, k.file_ref, o.month, o.amount_cents, o.legal_basis FROM "
+                                   "claim_offsets o JOIN overpayment_claims c ON c.id = o.claim_id JOIN cases k ON "
+                                   "k.id = o.case_id WHERE o.payment_run_id = :r ORDER BY k.file_ref, c.claim_ref, o.id",
+             soci::use(run_id));
+        for (auto const &r : rs) {
+            out.push_back(recorded_deduction_t{text(r, 0), text(r, 1), text(r, 2), money_t::cents(int64(r, 3)), text(r, 4)});
+        }
+        return out;
+    });
+}
+
 void claim_store_t::refresh(long long tenant)
 {
     guard(m_db, [&] {

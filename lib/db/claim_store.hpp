@@ -57,6 +57,16 @@ struct claim_deduction_t
     std::string legal_basis;
 };
 
+/// A deduction as recorded, for the run protocol.
+struct recorded_deduction_t
+{
+    std::string claim_ref;
+    std::string file_ref;
+    std::string month;
+    money_t amount;
+    std::string legal_basis;
+};
+
 class claim_store_t
 {
 public:
@@ -75,6 +85,9 @@ public:
     /// claim never goes below zero); nothing is changed then
     std::vector<std::string> record(long long tenant, long long run_id, std::vector<new_claim_t> const &claims,
                                     std::vector<claim_deduction_t> const &deductions, std::string const &now);
+
+    /// The deductions run \p run_id recorded, by Aktenzeichen.
+    std::vector<recorded_deduction_t> deductions_of_run(long long run_id);
 
     /// Brings open_cents and state of every claim of the tenant up to date with the runs that count
     /// (after a run was refused or invalidated).

@@ -522,7 +522,7 @@ std::string totals_table(std::vector<db::payment_order_t> const &orders)
 }
 
 std::string protocol_text(db::payment_run_t const &run, std::vector<db::payment_order_t> const &orders,
-                          std::vector<db::payment_file_t> const &files)
+                          std::vector<db::payment_file_t> const &files, std::vector<protocol_deduction_t> const &deductions)
 {
     std::ostringstream s;
     long long held = 0;
@@ -558,6 +558,16 @@ std::string protocol_text(db::payment_run_t const &run, std::vector<db::payment_
                   << "  " << o.hold_reason << "\n";
             }
         }
+    }
+    if (!deductions.empty()) {
+        money_t sum;
+        s << "\n  Aufrechnungen (deducted from the orders above, claims reduced):\n";
+        for (auto const &d : deductions) {
+            s << "    " << d.claim_ref << "  " << d.file_ref << "  " << d.month << "  " << d.amount.to_german() << "  "
+              << d.legal_basis << "\n";
+            sum += d.amount;
+        }
+        s << "    total " << sum.to_german() << "\n";
     }
     s << "\n  Unterschrift Kasse: ______________________   Datum: __________\n";
     return s.str();

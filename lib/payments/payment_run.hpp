@@ -89,9 +89,21 @@ rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &ru
 rendered_t compute_files_hash(payment_config_t const &cfg, db::payment_run_t const &run,
                               std::vector<db::payment_order_t> const &orders);
 
-/// The run protocol (what the cash office signs) as text and as CSV.
+/// One Aufrechnung of the run, for the protocol: one line each.
+struct protocol_deduction_t
+{
+    std::string claim_ref;
+    std::string file_ref;
+    std::string month;
+    money_t amount;
+    std::string legal_basis;
+};
+
+/// The run protocol (what the cash office signs) as text and as CSV. \p deductions: the
+/// Aufrechnungen from claims the run's orders carry (docs/payments.md), listed before the signature.
 std::string protocol_text(db::payment_run_t const &run, std::vector<db::payment_order_t> const &orders,
-                          std::vector<db::payment_file_t> const &files);
+                          std::vector<db::payment_file_t> const &files,
+                          std::vector<protocol_deduction_t> const &deductions = {});
 std::string protocol_csv(db::payment_run_t const &run, std::vector<db::payment_order_t> const &orders);
 
 /// Totals of the non-held orders per law, budget line and channel, as printed by prepare.

@@ -87,6 +87,15 @@ o=$(q "SELECT amount_cents || '|' || remittance FROM payment_orders o JOIN payme
 [ "$o" = "$PAYOUT_NOV|Leistung 11/2026 SGB XII Kap. 4 Grundsicherung Az 50.1-0001 abzgl. Aufrechnung $(euros $MONTHLY | tr . ,) EUR KIEL-202610-R1-E01" ] \
     || fail "November's order: $o (payout $PAYOUT_NOV)"
 
+# the run protocol the cash office signs lists the Aufrechnung
+run release_nov 0 pay release KIEL-202611-R1 --operator boss --db "$DB" --config "$CONF"
+run export_nov 0 pay export KIEL-202611-R1 --operator prep --db "$DB" --config "$CONF" --out-dir "$OUT"
+grep -qF "Aufrechnungen (deducted from the orders above, claims reduced):" "$OUT/payments/KIEL-202611-R1-protocol.txt" \
+    || fail "the protocol lacks the Aufrechnungen"
+grep -qF "KIEL-202610-R1-E01  50.1-0001  2026-11  $(euros $MONTHLY | tr . ,) €  § 26 Abs. 2 SGB XII" "$OUT/payments/KIEL-202611-R1-protocol.txt" \
+    || fail "the protocol lacks the deduction: $(grep -A3 Aufrechnungen "$OUT/payments/KIEL-202611-R1-protocol.txt")"
+grep -qF "Aufrechnungen" "$OUT/payments/KIEL-202609-R1-protocol.txt" && fail "September's protocol lists Aufrechnungen"
+
 # December: the calculation deducts the monthly amount again, the claim takes only the rest
 run calc_dec 0 calc --month 2026-12 --operator prep --db "$DB"
 PAYOUT_DEC=$(q "SELECT r.payout_cents FROM calc_results r JOIN cases c ON c.id = r.case_id WHERE c.file_ref = '50.1-0001' AND r.month = '2026-12' ORDER BY r.version DESC LIMIT 1")
