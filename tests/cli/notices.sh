@@ -75,6 +75,20 @@ stdout_has force "superseded (forced: Druckerei: Papierstau)"
 reason=$(sqlite3 "$WORK/notices.db" "SELECT force_reason FROM notice_runs WHERE forced = 1")
 [ "$reason" = "Druckerei: Papierstau" ] || fail "the forced run's reason is not recorded: '$reason'"
 
+# DataMatrix inserter marks from the configuration: the first sheet of the first batch decodes
+sed 's/^marks = none$/marks = datamatrix/' "$CONF" >"$WORK/dm.conf"
+grep -q '^marks = datamatrix$' "$WORK/dm.conf" || fail "test data: marks = datamatrix was not set"
+command -v dmtxread >/dev/null || fail "dmtxread is missing (scripts/install-deps installs dmtx-utils)"
+run datamatrix 1 notices --month 2026-12 --force --reason "DataMatrix-Probe" --operator clerk --db "$DB" --config "$WORK/dm.conf" --out-dir "$WORK/dm"
+dm_pdf=$(ls "$WORK"/dm/notices/2026-12/*.pdf | head -1)
+pdftoppm -r 300 -gray -png -singlefile -x 0 -y 1949 -W 177 -H 177 -f 1 -l 1 "$dm_pdf" "$WORK/dm1"
+code=$(dmtxread -N 1 -m 5000 "$WORK/dm1.png" 2>/dev/null)
+[[ "$code" =~ ^S1\|$(basename "$dm_pdf" .pdf)\|00001\|[0-9a-f]{8}\|01/0[0-9]\|[0-9A-F]\|[EC]$ ]] ||
+    fail "DataMatrix on page 1 of $(basename "$dm_pdf"): '$code'"
+sed 's/^marks = none$/marks = barcode/' "$CONF" >"$WORK/badmarks.conf"
+run bad_marks 2 notices --month 2026-12 --operator clerk --db "$DB" --config "$WORK/badmarks.conf" --out-dir "$WORK/bad"
+stderr_has bad_marks "expected none, omr or datamatrix"
+
 # no letterhead configured: exit 2 before anything is written
 run no_letterhead 2 notices --month 2026-12 --operator clerk --db "$DB" --out-dir "$WORK/none"
 stderr_has no_letterhead "letterhead.authority"
