@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Bescheide per second into print batches, one renderer and batch writer per thread.
-// Usage: notice_bench LETTERS_PER_THREAD THREADS BATCH_SIZE PDFA(0|1) OUT_DIR
+// Usage: notice_bench LETTERS_PER_THREAD THREADS BATCH_SIZE PDFA(0|1) OUT_DIR [none|omr|datamatrix]
 // Run under /usr/bin/time -v (docs/benchmarks.md, "Bescheide (PDF)").
 #include "formats/notice/pdf_renderer.hpp"
 #include "formats/notice/print_batch.hpp"
@@ -17,10 +17,11 @@ using namespace sozbatch::notice;
 
 int main(int argc, char **argv)
 {
-    if (argc != 6) {
-        std::cerr << "usage: notice_bench LETTERS_PER_THREAD THREADS BATCH_SIZE PDFA(0|1) OUT_DIR\n";
+    if (argc != 6 && argc != 7) {
+        std::cerr << "usage: notice_bench LETTERS_PER_THREAD THREADS BATCH_SIZE PDFA(0|1) OUT_DIR [none|omr|datamatrix]\n";
         return 2;
     }
+    std::string const marks = argc == 7 ? argv[6] : "none";
     int const letters = std::atoi(argv[1]);
     int const threads = std::atoi(argv[2]);
     int const batch_size = std::atoi(argv[3]);
@@ -38,6 +39,10 @@ int main(int argc, char **argv)
         pool.emplace_back([&, t] {
             render_options_t o;
             o.pdfa = pdfa;
+            o.marks = marks == "datamatrix" ? inserter_marks_t::datamatrix
+                      : marks == "omr"      ? inserter_marks_t::omr
+                                            : inserter_marks_t::none;
+            o.insert_stations = {"DSGVO-Info"};
             pdf_renderer_t renderer(template_set_t::embedded_defaults(), o);
             batch_options_t b;
             b.directory = out;
@@ -66,6 +71,6 @@ int main(int argc, char **argv)
     for (int p : pages) total_pages += p;
     long const total = static_cast<long>(letters) * threads;
     std::cout << "letters=" << total << " pages=" << total_pages << " threads=" << threads << " batch=" << batch_size
-              << " pdfa=" << pdfa << " wall_ms=" << ms << " letters_per_s=" << (ms > 0 ? total * 1000 / ms : 0) << "\n";
+              << " pdfa=" << pdfa << " marks=" << marks << " wall_ms=" << ms << " letters_per_s=" << (ms > 0 ? total * 1000 / ms : 0) << "\n";
     return 0;
 }
