@@ -846,18 +846,39 @@ void case_store_t::for_each_case(long long tenant_id, case_filter_t const &filte
 {
     chunk = std::max<std::size_t>(chunk, 1);
     std::string const asof = filter.as_of.value_or(FAR_FUTURE);
-    std::string const q = CASE_HEADER_SELECT + "WHERE c.tenant_id = :t AND c.file_ref > :last AND " + VERSION_AS_OF +
-                          filter_sql(filter) + " ORDER BY c.file_ref LIMIT " + std::to_string(chunk);
+    // Two steps per page, so that each costs the page and not the whole tenant: the next `chunk`
+    // Aktenzeichen in order (an index range on cases), then the headers of the cases in that range
+    // that the filter admits. One query for both let PostgreSQL sort every case of the tenant per
+    // page (it cannot estimate the newest-version condition): O(N) per page, O(N^2) per month.
+    std::string const page_q = "SELECT c.file_ref FROM cases c WHERE c.tenant_id = :t AND c.file_ref > :last "
+                               "ORDER BY c.file_ref LIMIT " + std::to_string(chunk);
+    std::string const q = CASE_HEADER_SELECT + "WHERE c.tenant_id = :t AND c.file_ref > :last AND c.file_ref <= :upto AND " +
+                          VERSION_AS_OF + filter_sql(filter) + " ORDER BY c.file_ref";
     std::string last;
     std::vector<stored_case_t> cases;
     while (true) {
         cases.clear();
+        std::size_t page = 0;
+        std::string upto;
         guard(m_db, [&] {
+            {
+                std::string ref;
+                soci::statement ps = (m_db.sql().prepare << page_q, soci::into(ref), soci::use(tenant_id), soci::use(last));
+                ps.execute();
+                while (ps.fetch()) {
+                    ++page;
+                    upto = ref;
+                }
+            }
+            if (page == 0) {
+                return;
+            }
             soci::row r;
             soci::statement st{m_db.sql()};
             st.exchange(soci::into(r));
             st.exchange(soci::use(tenant_id));
             st.exchange(soci::use(last));
+            st.exchange(soci::use(upto));
             st.exchange(soci::use(asof));
             bind_filter(st, filter);
             st.alloc();
@@ -869,15 +890,14 @@ void case_store_t::for_each_case(long long tenant_id, case_filter_t const &filte
             }
             load_chunk(m_db, cases, asof);
         });
-        if (cases.empty()) {
+        if (page == 0) {
             return;
         }
-        last = cases.back().data.file_ref;
-        bool const more = cases.size() >= chunk;
+        last = upto;
         for (auto &sc : cases) {
             fn(std::move(sc));
         }
-        if (!more) {
+        if (page < chunk) {
             return;
         }
     }

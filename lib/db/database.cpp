@@ -83,6 +83,10 @@ database_t::database_t(std::string const &url, std::string const &context, bool 
             m_session.open(soci::postgresql, connect);
             m_session << "SET datestyle TO ISO";
             m_session << "SET client_min_messages TO WARNING";
+            // The jobs run many mid-sized queries (a page of 1,000 cases, a batch of results) whose
+            // row-level security sub-plans make PostgreSQL's cost estimate large: JIT compiled each
+            // of them for about 0.3 s and gained nothing (docs/operations.md, "PostgreSQL settings").
+            m_session << "SET jit TO off";
         } else {
             throw db_error{context, "unknown database backend '" + backend + "' (sqlite3 or postgresql)"};
         }

@@ -11,6 +11,7 @@
 # OUT_DIR/figures.md. PostgreSQL: a throwaway cluster is started (scripts/pg-cluster) unless
 # SOZBATCH_BENCH_PG names one ("postgresql://host=... port=... user=SUPERUSER dbname=postgres");
 # the operators connect with their own login roles, so row-level security applies as in production.
+# With SOZBATCH_BENCH_PG, SOZBATCH_BENCH_PG_PID (the postmaster's pid) adds that cluster's server CPU.
 #
 # Environment: SCALE_LOAD=import loads through `sozbatch import` of the XML files instead of the
 # direct load (slower; the records are the same); SCALE_NOTICES=N renders notices only when N
@@ -47,6 +48,7 @@ trap cleanup EXIT
 if [ "$BACKEND" = postgresql ]; then
     command -v psql >/dev/null || { echo "psql missing" >&2; exit 2; }
     PG=${SOZBATCH_BENCH_PG:-}
+    PG_PID=${SOZBATCH_BENCH_PG_PID:-}   # the postmaster's pid of that cluster, for the server CPU
     if [ -z "$PG" ]; then
         PG_DIR=$(mktemp -d /tmp/pg-scale-bench.XXXXXX)
         PG=$("$ROOT/scripts/pg-cluster" start "$PG_DIR")
@@ -95,7 +97,8 @@ server_cpu() {
     if [ -z "$PG_PID" ]; then echo 0; return; fi
     local files=("/proc/$PG_PID/stat")
     for c in $(pgrep -P "$PG_PID"); do files+=("/proc/$c/stat"); done
-    cat "${files[@]}" 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" -v pm="$PG_PID" '
+    # a backend that ends between pgrep and cat makes cat fail: not an error (set -o pipefail)
+    { cat "${files[@]}" 2>/dev/null || true; } | awk -v hz="$(getconf CLK_TCK)" -v pm="$PG_PID" '
         { sub(/^[0-9]+ \([^)]*\) /, ""); t += $12 + $13; if (NR == 1) t += $14 + $15 }
         END { printf "%.2f", t / hz }'
 }
