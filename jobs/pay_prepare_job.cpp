@@ -158,7 +158,18 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
     std::vector<applied_deduction_t> applied;
     std::vector<db::claim_deduction_t> deductions;
     std::vector<payments::order_source_t> sources;
-    for (auto const &h : latest) {
+    // the payouts of the results, read 1,000 results at a time (one query each, not one per case)
+    constexpr std::size_t PAYOUT_PAGE = 1000;
+    std::map<long long, std::vector<calc::payout_t>> payouts_page;
+    for (std::size_t i = 0; i < latest.size(); ++i) {
+        auto const &h = latest[i];
+        if (i % PAYOUT_PAGE == 0) {
+            std::vector<long long> ids;
+            for (std::size_t j = i; j < std::min(latest.size(), i + PAYOUT_PAGE); ++j) {
+                ids.push_back(latest[j].id);
+            }
+            payouts_page = results.payouts_of(ids);
+        }
         auto const it = visible.find(h.case_id);
         auto const &c = it->second;
         // this run pays the case's benefit of the month: attribute the calculation's deduction to the
@@ -194,7 +205,7 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
             }
         }
         bool benefit_seen = false;
-        auto payouts = results.payouts(h.id);
+        auto payouts = std::move(payouts_page[h.id]);
         if (refund.is_positive() && std::none_of(payouts.begin(), payouts.end(), [](auto const &p) {
                 return p.purpose == domain::assignment_purpose_t::benefit;
             })) {

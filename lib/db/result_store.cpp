@@ -386,6 +386,24 @@ std::vector<calc::payout_t> result_store_t::payouts(long long result_id)
     });
 }
 
+std::map<long long, std::vector<calc::payout_t>> result_store_t::payouts_of(std::vector<long long> const &result_ids)
+{
+    std::map<long long, std::vector<calc::payout_t>> out;
+    if (result_ids.empty()) {
+        return out;
+    }
+    guard(m_db, [&] {
+        soci::rowset<soci::row> rs =
+            (m_db.sql().prepare << "SELECT calc_result_id, payee_ext_id, purpose, amount_cents FROM calc_payouts "
+                                   "WHERE calc_result_id IN (" + id_list(result_ids) + ") ORDER BY calc_result_id, id");
+        for (auto const &r : rs) {
+            out[int64(r, 0)].push_back(calc::payout_t{text(r, 1), domain::parse_assignment_purpose(text(r, 2)),
+                                                      money_t::cents(int64(r, 3))});
+        }
+    });
+    return out;
+}
+
 std::vector<result_header_t> result_store_t::latest_for_month(long long tenant, month_t month,
                                                               std::vector<std::string> const &work_groups)
 {

@@ -128,6 +128,8 @@ public:
     std::vector<stored_line_t> lines(long long result_id);
     /// Its payouts (payee, purpose, amount).
     std::vector<calc::payout_t> payouts(long long result_id);
+    /// The payouts of many results in one query (id order within each result, as payouts()).
+    std::map<long long, std::vector<calc::payout_t>> payouts_of(std::vector<long long> const &result_ids);
     /// The newest results of all cases for a month (for pay prepare, notices, reports).
     std::vector<result_header_t> latest_for_month(long long tenant, month_t month,
                                                   std::vector<std::string> const &work_groups = {});
