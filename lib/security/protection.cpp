@@ -265,15 +265,17 @@ std::vector<table_info_t> domain_tables(db::database_t &db)
 std::string visibility_rule(table_info_t const &t)
 {
     // Index probes on the tables above, each under its own policy (migration 0014); the
-    // SECURITY DEFINER *_unassigned() functions run only for rows the EXISTS did not admit.
+    // SECURITY DEFINER *_unassigned() functions run only for rows the probe did not admit. The
+    // probes are scalar sub-selects, not EXISTS: PostgreSQL may plan an EXISTS as a hash of the
+    // whole parent table, built again for every query (a page of 1,000 cases hashed all 100,000).
     std::string const self = quote_ident(t.name) + ".";
     std::string const my_groups = "CAST((SELECT sozbatch_my_work_group_ids()) AS BIGINT[])";
     auto const case_rule = [&](std::string const &column) {
-        return "EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = " + self + column +
-               ") OR sozbatch_case_unassigned(" + self + column + ")";
+        return "(SELECT a.case_id FROM case_access a WHERE a.case_id = " + self + column +
+               ") IS NOT NULL OR sozbatch_case_unassigned(" + self + column + ")";
     };
     auto const via = [&](std::string const &parent, std::string const &column) {
-        return "EXISTS (SELECT 1 FROM " + parent + " p WHERE p.id = " + self + column + ")";
+        return "(SELECT p.id FROM " + parent + " p WHERE p.id = " + self + column + ") IS NOT NULL";
     };
     if (t.name == "case_access") {
         return "work_group_id = ANY (" + my_groups + ")";
@@ -285,12 +287,12 @@ std::string visibility_rule(table_info_t const &t)
         return case_rule("id");
     }
     if (t.name == "persons") {
-        return "EXISTS (SELECT 1 FROM case_members m WHERE m.person_id = " + self + "id) OR sozbatch_person_unassigned(" +
-               self + "id)";
+        return "(SELECT m.person_id FROM case_members m WHERE m.person_id = " + self +
+               "id LIMIT 1) IS NOT NULL OR sozbatch_person_unassigned(" + self + "id)";
     }
     if (t.name == "payees") {
-        return "EXISTS (SELECT 1 FROM payment_assignments a WHERE a.payee_id = " + self +
-               "id) OR sozbatch_payee_unassigned(" + self + "id)";
+        return "(SELECT a.payee_id FROM payment_assignments a WHERE a.payee_id = " + self +
+               "id LIMIT 1) IS NOT NULL OR sozbatch_payee_unassigned(" + self + "id)";
     }
     if (t.has("case_version_id")) {
         return via("case_versions", "case_version_id");

@@ -9,10 +9,10 @@
 --     write log (case_versions is), and an operator sees only the rows of its own groups.
 --   * sozbatch_my_work_group_ids() returns the operator's groups as an array; the policies call it
 --     in an uncorrelated sub-select, which PostgreSQL evaluates once per query.
---   * the other policies are plain EXISTS sub-queries on the tables above them, which carry their
+--   * the other policies are index probes (scalar sub-selects) on the tables above them, which carry their
 --     own policies (db::install_protection, lib/security/protection.cpp, writes them).
 --   * what must look past row-level security ("is this person a member of any case at all?") is
---     asked by small SECURITY DEFINER functions that run only for rows the EXISTS did not admit.
+--     asked by small SECURITY DEFINER functions that run only for rows the probe did not admit.
 -- The rules are the same as before (docs/security.md): a case is visible when its newest version
 -- belongs to one of the operator's work groups, or while it has no version yet.
 
