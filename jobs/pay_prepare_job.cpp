@@ -285,9 +285,12 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
     std::vector<db::payment_order_t> orders;
     std::vector<std::string> notes;
     long long no = 0;
-    for (auto const &s : sources) {
+    orders.reserve(sources.size());
+    for (auto &s : sources) {
         orders.push_back(payments::build_order(cfg, s, run.run_ref, ++no, notes));
+        s = payments::order_source_t{}; // its strings are in the order now
     }
+    std::vector<payments::order_source_t>().swap(sources); // not needed beyond this point
     for (auto const &o : orders) {
         if (o.state == "held") {
             ++run.held_count;
