@@ -373,17 +373,8 @@ std::vector<stored_line_t> result_store_t::lines(long long result_id)
 
 std::vector<calc::payout_t> result_store_t::payouts(long long result_id)
 {
-    return guard(m_db, [&] {
-        std::vector<calc::payout_t> out;
-        soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT payee_ext_id, purpose, amount_cents FROM calc_payouts "
-                                                            "WHERE calc_result_id = :r ORDER BY id",
-                                      soci::use(result_id));
-        for (auto const &r : rs) {
-            out.push_back(calc::payout_t{text(r, 0), domain::parse_assignment_purpose(text(r, 1)),
-                                         money_t::cents(int64(r, 2))});
-        }
-        return out;
-    });
+    auto all = payouts_of({result_id});
+    return std::move(all[result_id]);
 }
 
 std::map<long long, std::vector<calc::payout_t>> result_store_t::payouts_of(std::vector<long long> const &result_ids)
