@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formats/notice/pdf_renderer.hpp"
 
+#include "formats/notice/pango_fonts.hpp"
+
 #include "lib/core/error.hpp"
 #include "lib/core/sha256.hpp"
 
@@ -109,22 +111,14 @@ std::string const &composed_letter_t::content_sha256() const { return m_impl->di
 // ---------------------------------------------------------------------------------------------
 struct pdf_renderer_t::fonts_t
 {
-    FcConfig *config = nullptr;
-    PangoFontMap *map = nullptr;
-    PangoContext *context = nullptr;
-    std::string family;
+    explicit fonts_t(render_options_t const &o) : fonts(o.font_regular, o.font_bold, o.font_family) {}
+
+    pango_fonts_t fonts;
     /// Layouts are immutable once made and letters of one run share most of their text
     /// (letterhead, labels, legal paragraphs), so identical layouts are reused. Bounded: the
     /// cache is emptied when it reaches MAX_CACHED entries, keeping memory flat.
     static constexpr std::size_t MAX_CACHED = 4096;
     mutable std::unordered_map<std::string, layout_ptr> cache;
-
-    ~fonts_t()
-    {
-        if (context) g_object_unref(context);
-        if (map) g_object_unref(map);
-        if (config) FcConfigDestroy(config);
-    }
 
     /// A layout of \p text in \p size_10pt tenths of a point; \p width in mm100 (0: no wrap).
     layout_ptr make(std::string const &text, font_t font, int size_10pt, int width,
@@ -148,9 +142,9 @@ struct pdf_renderer_t::fonts_t
     layout_ptr make_uncached(std::string const &text, font_t font, int size_10pt, int width,
                              PangoAlignment align) const
     {
-        layout_ptr l{pango_layout_new(context), [](PangoLayout *p) { g_object_unref(p); }};
+        layout_ptr l{pango_layout_new(fonts.context()), [](PangoLayout *p) { g_object_unref(p); }};
         PangoFontDescription *desc = pango_font_description_new();
-        pango_font_description_set_family(desc, family.c_str());
+        pango_font_description_set_family(desc, fonts.family().c_str());
         pango_font_description_set_weight(desc, font == font_t::bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
         pango_font_description_set_size(desc, size_10pt * PANGO_SCALE / 10);
         pango_layout_set_font_description(l.get(), desc);
@@ -164,7 +158,7 @@ struct pdf_renderer_t::fonts_t
         pango_layout_set_text(l.get(), typo.c_str(), static_cast<int>(typo.size()));
         if (int const unknown = pango_layout_get_unknown_glyphs_count(l.get()); unknown > 0) {
             throw render_error{render_error::reason_t::unshowable_text,
-                               "the font '" + family + "' cannot show " + std::to_string(unknown) +
+                               "the font '" + fonts.family() + "' cannot show " + std::to_string(unknown) +
                                    " character(s) of \"" + text.substr(0, 80) + "\""};
         }
         return l;
@@ -228,27 +222,8 @@ struct unit_t
 } // namespace
 
 pdf_renderer_t::pdf_renderer_t(template_set_t templates, render_options_t options)
-: m_templates(std::move(templates)), m_options(std::move(options)), m_fonts(std::make_unique<fonts_t>())
+: m_templates(std::move(templates)), m_options(std::move(options)), m_fonts(std::make_unique<fonts_t>(m_options))
 {
-    m_fonts->config = FcConfigCreate();
-    for (auto const *file : {&m_options.font_regular, &m_options.font_bold}) {
-        if (!FcConfigAppFontAddFile(m_fonts->config, reinterpret_cast<FcChar8 const *>(file->c_str()))) {
-            throw config_error{"cannot load font file " + *file};
-        }
-    }
-    m_fonts->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
-    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(m_fonts->map), m_fonts->config);
-    m_fonts->context = pango_font_map_create_context(m_fonts->map);
-    pango_cairo_context_set_resolution(m_fonts->context, 72);
-    // print-libraries.md §6.1: no glyph-position rounding, no hinted metrics.
-    pango_context_set_round_glyph_positions(m_fonts->context, FALSE);
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(m_fonts->context, fo);
-    cairo_font_options_destroy(fo);
-    pango_context_set_language(m_fonts->context, pango_language_from_string("de-de"));
-    m_fonts->family = m_options.font_family;
 }
 
 pdf_renderer_t::~pdf_renderer_t() = default;

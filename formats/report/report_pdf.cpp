@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /// \file
 /// \brief The run report as PDF (A4 portrait) and the chart as PNG, with cairo + Pango. Fonts are
-/// set up as for the Bescheide (formats/notice/pdf_renderer.cpp): a private fontconfig with only
+/// set up as for the Bescheide (formats/notice/pango_fonts.hpp): a private fontconfig with only
 /// the configured font files, 72 dpi, no hinting, no glyph-position rounding; PDF metadata and
 /// the PDF/A-2b step are the Bescheid functions. Geometry in hundredths of a millimetre (int).
 #include "formats/report/document.hpp"
 #include "formats/report/run_report.hpp"
 
+#include "formats/notice/pango_fonts.hpp"
 #include "formats/notice/pdf_renderer.hpp"
 #include "lib/core/atomic_file.hpp"
 #include "lib/core/error.hpp"
@@ -65,50 +66,19 @@ constexpr rgb_t HEADER_BG{240, 240, 240};
 
 using layout_ptr = std::shared_ptr<PangoLayout>;
 
-/// The font setup of the Bescheid renderer, for one document.
+/// The font set-up of the Bescheide (formats/notice/pango_fonts.hpp), for one document.
 struct fonts_t
 {
-    FcConfig *config = nullptr;
-    PangoFontMap *map = nullptr;
-    PangoContext *context = nullptr;
-    std::string family;
+    explicit fonts_t(pdf_options_t const &o) : fonts(o.font_regular, o.font_bold, o.font_family) {}
 
-    explicit fonts_t(pdf_options_t const &o) : family(o.font_family)
-    {
-        config = FcConfigCreate();
-        for (auto const *file : {&o.font_regular, &o.font_bold}) {
-            if (!FcConfigAppFontAddFile(config, reinterpret_cast<FcChar8 const *>(file->c_str()))) {
-                FcConfigDestroy(config);
-                throw config_error{"cannot load font file " + *file};
-            }
-        }
-        map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
-        pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(map), config);
-        context = pango_font_map_create_context(map);
-        pango_cairo_context_set_resolution(context, 72);
-        pango_context_set_round_glyph_positions(context, FALSE);
-        cairo_font_options_t *fo = cairo_font_options_create();
-        cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-        cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-        pango_cairo_context_set_font_options(context, fo);
-        cairo_font_options_destroy(fo);
-        pango_context_set_language(context, pango_language_from_string("de-de"));
-    }
-    ~fonts_t()
-    {
-        if (context) g_object_unref(context);
-        if (map) g_object_unref(map);
-        if (config) FcConfigDestroy(config);
-    }
-    fonts_t(fonts_t const &) = delete;
-    fonts_t &operator=(fonts_t const &) = delete;
+    notice::pango_fonts_t fonts;
 
     /// \p size in Pango units of a point; \p width in Pango units (0: no wrapping).
     layout_ptr make_pu(std::string const &text, bool bold, int size, int width, PangoAlignment align) const
     {
-        layout_ptr l{pango_layout_new(context), [](PangoLayout *p) { g_object_unref(p); }};
+        layout_ptr l{pango_layout_new(fonts.context()), [](PangoLayout *p) { g_object_unref(p); }};
         PangoFontDescription *desc = pango_font_description_new();
-        pango_font_description_set_family(desc, family.c_str());
+        pango_font_description_set_family(desc, fonts.family().c_str());
         pango_font_description_set_weight(desc, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
         pango_font_description_set_size(desc, size);
         pango_layout_set_font_description(l.get(), desc);
