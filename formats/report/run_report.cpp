@@ -3,6 +3,7 @@
 
 #include "formats/report/document.hpp"
 #include "lib/core/date.hpp"
+#include "lib/domain/law_names.hpp"
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
@@ -19,22 +20,14 @@ namespace sozbatch::report {
 
 std::string law_title(std::string const &law)
 {
-    if (law == "SGB12-3") return "SGB XII, 3. Kapitel – Hilfe zum Lebensunterhalt";
-    if (law == "SGB12-4") return "SGB XII, 4. Kapitel – Grundsicherung im Alter und bei Erwerbsminderung";
-    if (law == "AsylbLG-3") return "AsylbLG § 3 – Grundleistungen";
-    if (law == "AsylbLG-2") return "AsylbLG § 2 – Analogleistungen";
-    if (law == "BVG-KOF") return "BVG – Kriegsopferfürsorge (§ 27a BVG)";
-    return law;
+    auto const *n = domain::law_names(law);
+    return n ? std::string{n->title} : law;
 }
 
 std::string law_short(std::string const &law)
 {
-    if (law == "SGB12-3") return "SGB XII 3. Kap.";
-    if (law == "SGB12-4") return "SGB XII 4. Kap.";
-    if (law == "AsylbLG-3") return "AsylbLG § 3";
-    if (law == "AsylbLG-2") return "AsylbLG § 2";
-    if (law == "BVG-KOF") return "BVG-KOF";
-    return law;
+    auto const *n = domain::law_names(law);
+    return n ? std::string{n->short_name} : law;
 }
 
 std::string law_color(std::string const &law)

@@ -9,6 +9,7 @@
 #include "lib/core/identifiers.hpp"
 #include "lib/core/progress.hpp"
 #include "lib/core/sha256.hpp"
+#include "lib/domain/law_names.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -48,12 +49,8 @@ long long get_int(std::map<std::string, std::string> const &s, std::string const
 
 std::string law_label(std::string const &law)
 {
-    if (law == "SGB12-3") return "SGB XII Kap. 3 HLU";
-    if (law == "SGB12-4") return "SGB XII Kap. 4 Grundsicherung";
-    if (law == "AsylbLG-3") return "AsylbLG Grundleistungen";
-    if (law == "AsylbLG-2") return "AsylbLG Analogleistungen";
-    if (law == "BVG-KOF") return "BVG Kriegsopferfürsorge";
-    return law;
+    auto const *n = domain::law_names(law);
+    return n ? std::string{n->remittance} : law;
 }
 
 std::string purpose_label(std::string const &p)
