@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 namespace {
 
 void write_protocol(db::database_t &db, std::string const &dir, db::payment_run_t const &run,
-                    std::vector<db::payment_order_t> const &orders, std::vector<db::payment_file_t> const &files)
+                    payments::run_summary_t const &orders, std::vector<db::payment_file_t> const &files)
 {
     std::vector<payments::protocol_deduction_t> deductions;
     for (auto const &d : db::claim_store_t{db}.deductions_of_run(run.id)) {
@@ -34,7 +34,7 @@ void write_protocol(db::database_t &db, std::string const &dir, db::payment_run_
         manifest_t m;
         m.add("file", name);
         m.add("run", run.run_ref);
-        m.add("orders", std::to_string(orders.size()));
+        m.add("orders", std::to_string(orders.orders));
         m.add("sha256", sha);
         m.write_beside(path);
     }
@@ -58,13 +58,10 @@ void publish(std::string const &staging, std::string const &dir, std::vector<db:
 }
 
 /// Lists the run's held orders (paid by no file) and marks their cases failed: exit 1.
-void report_held(job_context_t &ctx, std::vector<db::payment_order_t> const &orders)
+void report_held(job_context_t &ctx, payments::run_summary_t const &orders)
 {
     bool first = true;
-    for (auto const &x : orders) {
-        if (x.state != "held") {
-            continue;
-        }
+    for (auto const &x : orders.held_orders) {
         if (first) {
             ctx.out() << "held orders (in no file, listed in the protocol):\n";
             first = false;
@@ -109,7 +106,7 @@ exit_code_t pay_export_job_t::run(job_context_t &ctx)
     if (run->state == "exported") {
         // reproduce: the same run gives byte-identical files under the same MsgIds, or we refuse
         auto const stored = store.files(run->id);
-        auto const orders = store.orders(run->id);
+        auto const orders = payments::stored_orders(store, run->id); // read a page at a time
         fs::remove_all(staging);
         auto const rendered = payments::render_files(cfg, *run, orders, staging);
         if (rendered.files.size() != stored.size()) {
@@ -138,21 +135,22 @@ exit_code_t pay_export_job_t::run(job_context_t &ctx)
             }
         }
         fs::remove_all(staging);
-        write_protocol(db, dir, *run, orders, stored);
+        auto const summary = payments::run_summary_t::of(orders);
+        write_protocol(db, dir, *run, summary, stored);
         o << "payment run " << run->run_ref << " was exported at " << run->exported_at << "; " << stored.size()
           << " file(s) verified byte-identical";
         if (rewritten > 0) {
             o << " (" << rewritten << " missing or damaged file(s) rewritten identically)";
         }
         o << "; no new MsgIds\n";
-        report_held(ctx, orders);
+        report_held(ctx, summary);
         return ctx.result();
     }
     if (run->state != "released") {
         throw usage_error{"payment run " + run->run_ref + " is " + run->state +
                           "; it must be released by a second operator (pay release) before export"};
     }
-    auto const orders = store.orders(run->id);
+    auto const orders = payments::stored_orders(store, run->id); // read a page at a time
     if (payments::content_hash(orders) != run->content_hash) {
         throw error_t{"payment run " + run->run_ref + ": orders changed after the release; the release is void, "
                       "nothing exported (refuse the run and prepare again)"};
@@ -171,9 +169,9 @@ exit_code_t pay_export_job_t::run(job_context_t &ctx)
     store.record_export(tenant, run->id, rendered.files, {}, ctx.now_iso());
     payments::fault_point("after-commit");
     run = store.find_run(tenant, m_run);
-    auto const final_orders = store.orders(run->id);
+    auto const summary = payments::run_summary_t::of(orders);
     auto const files = store.files(run->id);
-    write_protocol(db, dir, *run, final_orders, files);
+    write_protocol(db, dir, *run, summary, files);
     log_info(kv("event", "pay-export") + " " + kv("run", run->run_ref) + " " + kv("files", std::to_string(files.size())));
 
     o << "payment run " << run->run_ref << " exported to " << dir << "/\n";
@@ -182,7 +180,7 @@ exit_code_t pay_export_job_t::run(job_context_t &ctx)
           << f.ctrl_sum.to_german() << "\n";
     }
     o << "  protocol: " << run->run_ref << "-protocol.txt, " << run->run_ref << "-protocol.csv\n";
-    report_held(ctx, final_orders);
+    report_held(ctx, summary);
     return ctx.result();
 }
 

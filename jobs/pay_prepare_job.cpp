@@ -6,6 +6,7 @@
 #include "lib/config/options.hpp"
 #include "lib/core/log.hpp"
 #include "lib/db/case_store.hpp"
+#include "lib/db/bulk.hpp"
 #include "lib/db/claim_store.hpp"
 #include "lib/db/payment_store.hpp"
 #include "lib/db/result_store.hpp"
@@ -83,6 +84,17 @@ void pay_prepare_job_t::setup(po::variables_map const &)
     }
 }
 
+namespace {
+
+/// An Überzahlung that becomes a claim with this run.
+struct overpayment_t
+{
+    db::open_difference_t difference;
+    std::string applicant_id;
+};
+
+} // namespace
+
 exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
 {
     month_t const month = month_t::parse(m_month);
@@ -105,44 +117,13 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
                            "configuration file (--config; see docs/payments.md and samples/sozbatch.conf)"};
     }
 
-    // the visible cases
-    std::map<long long, case_info_t> visible;
-    std::map<std::string, long long> case_of_ref;
-    db::case_filter_t filter;
-    ctx.restrict_to_visible(filter);
-    cases.for_each_case(tenant, filter, [&](db::stored_case_t &&sc) {
-        case_info_t ci;
-        ci.case_id = sc.case_id;
-        ci.file_ref = sc.data.file_ref;
-        ci.law = std::string{domain::law_code(sc.data.law)};
-        for (auto const &m : sc.data.members) {
-            if (m.role == domain::member_role_t::applicant && ci.applicant_id.empty()) {
-                ci.applicant_id = m.person_id;
-            }
-        }
-        for (auto const &p : sc.persons) {
-            if (p.ext_id == ci.applicant_id) {
-                ci.applicant_name = p.first_names + " " + p.family_name;
-            }
-        }
-        ci.payees = std::move(sc.payees);
-        ci.offsets = sc.data.offsets;
-        case_of_ref[ci.file_ref] = ci.case_id;
-        visible.emplace(ci.case_id, std::move(ci));
-    });
-
-    // the month's newest results of the visible cases; none: nothing to pay, no run
-    auto latest = results.latest_for_month(tenant, month);
-    std::erase_if(latest, [&](auto const &h) { return visible.count(h.case_id) == 0; });
-    if (latest.empty()) {
-        throw usage_error{"no calculation results for " + month.to_string() +
-                          " in the cases you may see: run 'sozbatch calc --month " + month.to_string() +
-                          "' first; no payment run created"};
-    }
+    // The run, its orders and its claims are written in ONE transaction while the cases are read
+    // a chunk at a time (docs/scaling.md): nothing of a failed prepare remains, and memory holds
+    // one chunk of cases and orders, not the month.
+    db::write_transaction_t tx{db};
     if (m_force) {
         store.invalidate_open_runs(tenant, month.to_string(), "replaced by a forced pay prepare: " + m_reason);
     }
-    auto const covered = store.covered(tenant, month.to_string());
     auto const stops = store.active_stops(tenant);
     // claims from earlier Überzahlungen (docs/payments.md, "Überzahlungen and claims"): the
     // deductions the calculation made by an offset rule naming one of them reduce it
@@ -150,130 +131,14 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
     auto claims = claim_store.claims(tenant);
     auto const counted = claim_store.counted_deductions(tenant);
     std::map<std::pair<long long, std::string>, db::overpayment_claim_t *> claim_by_ref;
+    std::set<long long> claims_of_case;
     std::set<long long> claimed_differences;
     for (auto &k : claims) {
         claim_by_ref[{k.case_id, k.claim_ref}] = &k;
+        claims_of_case.insert(k.case_id);
         claimed_differences.insert(k.difference_id);
     }
-    std::vector<applied_deduction_t> applied;
-    std::vector<db::claim_deduction_t> deductions;
-    std::vector<payments::order_source_t> sources;
-    // the payouts of the results, read 1,000 results at a time (one query each, not one per case)
-    constexpr std::size_t PAYOUT_PAGE = 1000;
-    std::map<long long, std::vector<calc::payout_t>> payouts_page;
-    for (std::size_t i = 0; i < latest.size(); ++i) {
-        auto const &h = latest[i];
-        if (i % PAYOUT_PAGE == 0) {
-            std::vector<long long> ids;
-            for (std::size_t j = i; j < std::min(latest.size(), i + PAYOUT_PAGE); ++j) {
-                ids.push_back(latest[j].id);
-            }
-            payouts_page = results.payouts_of(ids);
-        }
-        auto const it = visible.find(h.case_id);
-        auto const &c = it->second;
-        // this run pays the case's benefit of the month: attribute the calculation's deduction to the
-        // offset rules in their order and take what names one of our claims from that claim
-        money_t refund;
-        std::string note;
-        if (covered.count({c.case_id, "benefit"}) == 0 && h.totals.offsets.is_positive()) {
-            money_t left = h.totals.offsets;
-            period_t const whole = period_t::of(month);
-            for (auto const &rule : c.offsets) {
-                if (!left.is_positive() || !rule.validity.overlaps(whole)) {
-                    continue;
-                }
-                money_t const by_rule = money_t::min(rule.monthly, left);
-                left -= by_rule;
-                auto const k = claim_by_ref.find({c.case_id, rule.claim_id});
-                if (k == claim_by_ref.end() || k->second->state == "waived" ||
-                    counted.count({k->second->id, month.to_string()}) != 0) {
-                    continue;
-                }
-                auto &claim = *k->second;
-                money_t const take = money_t::min(by_rule, claim.open()).clamp_zero();
-                applied_deduction_t a{&claim, month.to_string(), take, by_rule - take};
-                refund += a.refunded;
-                if (take.is_positive()) {
-                    claim.deducted += take;
-                    deductions.push_back(db::claim_deduction_t{claim.id, c.case_id, month.to_string(), take,
-                                                               rule.legal_basis.empty() ? "Aufrechnung" : rule.legal_basis});
-                    note += (note.empty() ? "" : " ") + std::string{"abzgl. Aufrechnung "} + take.to_german(false) + " EUR " +
-                            claim.claim_ref;
-                }
-                applied.push_back(a);
-            }
-        }
-        bool benefit_seen = false;
-        auto payouts = std::move(payouts_page[h.id]);
-        if (refund.is_positive() && std::none_of(payouts.begin(), payouts.end(), [](auto const &p) {
-                return p.purpose == domain::assignment_purpose_t::benefit;
-            })) {
-            payouts.push_back(calc::payout_t{std::string{}, domain::assignment_purpose_t::benefit, money_t{}});
-        }
-        for (auto const &p : payouts) {
-            std::string const purpose{domain::assignment_purpose_code(p.purpose)};
-            if (covered.count({c.case_id, purpose}) != 0) {
-                continue;
-            }
-            payments::order_source_t s;
-            s.case_id = c.case_id;
-            s.file_ref = c.file_ref;
-            s.law = h.law;
-            s.month = month.to_string();
-            s.calc_result_id = h.id;
-            s.purpose = purpose;
-            s.payee = resolve_payee(store, tenant, c, p.payee_id);
-            s.applicant_name = c.applicant_name;
-            s.amount = p.amount;
-            if (p.purpose == domain::assignment_purpose_t::benefit && !benefit_seen) {
-                benefit_seen = true;
-                s.amount += refund; // a claim never goes below zero: what was deducted beyond it is paid
-                s.remittance_note = note;
-            }
-            s.stopped = s.payee && stops.count({c.case_id, s.payee->ext_id}) != 0;
-            sources.push_back(std::move(s));
-        }
-    }
-    std::vector<db::open_difference_t> overpayments;
-    for (auto const &d : store.open_differences(tenant)) {
-        auto const it = visible.find(d.case_id);
-        if (it == visible.end()) {
-            continue;
-        }
-        if (d.kind != "nachzahlung") {
-            if (claimed_differences.count(d.id) == 0 && d.payout_delta.is_negative()) {
-                overpayments.push_back(d); // becomes a claim with this run
-            }
-            continue;
-        }
-        auto const &c = it->second;
-        for (auto const &p : d.by_payee) {
-            if (!p.amount.is_negative() && !p.amount.is_zero()) {
-                payments::order_source_t s;
-                s.case_id = c.case_id;
-                s.file_ref = c.file_ref;
-                s.law = c.law;
-                s.month = d.month;
-                s.calc_result_id = d.new_result_id;
-                s.difference_id = d.id;
-                s.purpose = std::string{domain::assignment_purpose_code(p.purpose)};
-                s.payee = resolve_payee(store, tenant, c, p.payee_id);
-                s.applicant_name = c.applicant_name;
-                s.amount = p.amount;
-                s.stopped = s.payee && stops.count({c.case_id, s.payee->ext_id}) != 0;
-                sources.push_back(std::move(s));
-            }
-        }
-    }
-    std::stable_sort(sources.begin(), sources.end(), [](auto const &a, auto const &b) {
-        return std::tie(a.file_ref, a.difference_id, a.purpose) < std::tie(b.file_ref, b.difference_id, b.purpose);
-    });
 
-    if (sources.empty()) {
-        throw usage_error{"every payment of " + month.to_string() + " is already in a payment run and no difference is "
-                          "open: nothing to prepare, no payment run created"};
-    }
     long long const seq = store.count_runs(tenant, month.to_string()) + 1;
     db::payment_run_t run;
     run.run_ref = payments::run_ref(ctx.tenant_code(), month, seq);
@@ -282,39 +147,240 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
     run.prepared_by = ctx.operator_login();
     run.prepared_at = ctx.now_iso();
     run.force_reason = m_force ? m_reason : "";
-    std::vector<db::payment_order_t> orders;
-    std::vector<std::string> notes;
+    long long const run_id = store.insert_run(tenant, run); // hashes and totals follow at the end
+
+    std::vector<applied_deduction_t> applied;
+    std::vector<db::claim_deduction_t> deductions;
+    std::vector<overpayment_t> overpayments;
+    std::map<long long, std::set<std::string>> rules_of_case; // of the visible cases with claims
+    payments::content_hasher_t hasher;
+    payments::run_summary_t summary;
+    bool any_result = false;
     long long no = 0;
-    orders.reserve(sources.size());
-    for (auto &s : sources) {
-        orders.push_back(payments::build_order(cfg, s, run.run_ref, ++no, notes));
-        s = payments::order_source_t{}; // its strings are in the order now
+    std::string last_ref;
+
+    // one chunk of visible cases (in Aktenzeichen order): their newest results of the month, the
+    // results' payouts, what is paid already and their open differences, each with one query
+    std::vector<case_info_t> chunk;
+    auto process_chunk = [&] {
+        if (chunk.empty()) {
+            return;
+        }
+        std::vector<long long> ids;
+        for (auto const &c : chunk) {
+            ids.push_back(c.case_id);
+        }
+        std::map<long long, db::result_header_t> latest;
+        std::vector<long long> result_ids;
+        for (auto &h : results.latest_of_cases(tenant, month, ids)) {
+            result_ids.push_back(h.id);
+            latest.emplace(h.case_id, std::move(h));
+        }
+        auto payouts_of = results.payouts_of(result_ids);
+        auto const covered = store.covered_of(tenant, month.to_string(), ids);
+        std::multimap<long long, db::open_difference_t> differences;
+        for (auto &d : store.open_differences_of(tenant, ids)) {
+            differences.emplace(d.case_id, std::move(d));
+        }
+        std::vector<db::payment_order_t> orders;
+        std::vector<std::string> notes;
+        for (auto const &c : chunk) {
+            std::vector<payments::order_source_t> sources;
+            if (auto const lt = latest.find(c.case_id); lt != latest.end()) {
+                any_result = true;
+                auto const &h = lt->second;
+                // this run pays the case's benefit of the month: attribute the calculation's deduction
+                // to the offset rules in their order and take what names one of our claims from that claim
+                money_t refund;
+                std::string note;
+                if (covered.count({c.case_id, "benefit"}) == 0 && h.totals.offsets.is_positive()) {
+                    money_t left = h.totals.offsets;
+                    period_t const whole = period_t::of(month);
+                    for (auto const &rule : c.offsets) {
+                        if (!left.is_positive() || !rule.validity.overlaps(whole)) {
+                            continue;
+                        }
+                        money_t const by_rule = money_t::min(rule.monthly, left);
+                        left -= by_rule;
+                        auto const k = claim_by_ref.find({c.case_id, rule.claim_id});
+                        if (k == claim_by_ref.end() || k->second->state == "waived" ||
+                            counted.count({k->second->id, month.to_string()}) != 0) {
+                            continue;
+                        }
+                        auto &claim = *k->second;
+                        money_t const take = money_t::min(by_rule, claim.open()).clamp_zero();
+                        applied_deduction_t a{&claim, month.to_string(), take, by_rule - take};
+                        refund += a.refunded;
+                        if (take.is_positive()) {
+                            claim.deducted += take;
+                            deductions.push_back(db::claim_deduction_t{
+                                claim.id, c.case_id, month.to_string(), take,
+                                rule.legal_basis.empty() ? "Aufrechnung" : rule.legal_basis});
+                            note += (note.empty() ? "" : " ") + std::string{"abzgl. Aufrechnung "} +
+                                    take.to_german(false) + " EUR " + claim.claim_ref;
+                        }
+                        applied.push_back(a);
+                    }
+                }
+                bool benefit_seen = false;
+                auto payouts = std::move(payouts_of[h.id]);
+                if (refund.is_positive() && std::none_of(payouts.begin(), payouts.end(), [](auto const &p) {
+                        return p.purpose == domain::assignment_purpose_t::benefit;
+                    })) {
+                    payouts.push_back(calc::payout_t{std::string{}, domain::assignment_purpose_t::benefit, money_t{}});
+                }
+                for (auto const &p : payouts) {
+                    std::string const purpose{domain::assignment_purpose_code(p.purpose)};
+                    if (covered.count({c.case_id, purpose}) != 0) {
+                        continue;
+                    }
+                    payments::order_source_t s;
+                    s.case_id = c.case_id;
+                    s.file_ref = c.file_ref;
+                    s.law = h.law;
+                    s.month = month.to_string();
+                    s.calc_result_id = h.id;
+                    s.purpose = purpose;
+                    s.payee = resolve_payee(store, tenant, c, p.payee_id);
+                    s.applicant_name = c.applicant_name;
+                    s.amount = p.amount;
+                    if (p.purpose == domain::assignment_purpose_t::benefit && !benefit_seen) {
+                        benefit_seen = true;
+                        s.amount += refund; // a claim never goes below zero: what was deducted beyond it is paid
+                        s.remittance_note = note;
+                    }
+                    s.stopped = s.payee && stops.count({c.case_id, s.payee->ext_id}) != 0;
+                    sources.push_back(std::move(s));
+                }
+            }
+            auto const [from, to] = differences.equal_range(c.case_id);
+            for (auto it = from; it != to; ++it) {
+                auto const &d = it->second;
+                if (d.kind != "nachzahlung") {
+                    if (claimed_differences.count(d.id) == 0 && d.payout_delta.is_negative()) {
+                        overpayments.push_back(overpayment_t{d, c.applicant_id}); // becomes a claim with this run
+                    }
+                    continue;
+                }
+                for (auto const &p : d.by_payee) {
+                    if (!p.amount.is_negative() && !p.amount.is_zero()) {
+                        payments::order_source_t s;
+                        s.case_id = c.case_id;
+                        s.file_ref = c.file_ref;
+                        s.law = c.law;
+                        s.month = d.month;
+                        s.calc_result_id = d.new_result_id;
+                        s.difference_id = d.id;
+                        s.purpose = std::string{domain::assignment_purpose_code(p.purpose)};
+                        s.payee = resolve_payee(store, tenant, c, p.payee_id);
+                        s.applicant_name = c.applicant_name;
+                        s.amount = p.amount;
+                        s.stopped = s.payee && stops.count({c.case_id, s.payee->ext_id}) != 0;
+                        sources.push_back(std::move(s));
+                    }
+                }
+            }
+            // the orders of a run are numbered by Aktenzeichen, then difference, then purpose
+            std::stable_sort(sources.begin(), sources.end(), [](auto const &a, auto const &b) {
+                return std::tie(a.difference_id, a.purpose) < std::tie(b.difference_id, b.purpose);
+            });
+            for (auto const &s : sources) {
+                orders.push_back(payments::build_order(cfg, s, run.run_ref, ++no, notes));
+                hasher.add(orders.back());
+                summary.add(orders.back());
+            }
+            // the offset rules of a visible case with claims (or one to come), for the list of
+            // claims that no rule reduces
+            if (claims_of_case.count(c.case_id) != 0 || (!overpayments.empty() && overpayments.back().difference.case_id == c.case_id)) {
+                auto &rules = rules_of_case[c.case_id];
+                for (auto const &r : c.offsets) {
+                    rules.insert(r.claim_id);
+                }
+            }
+        }
+        store.insert_orders(tenant, run_id, orders);
+        for (auto const &n : notes) {
+            log_info(kv("event", "transliterated") + " " + kv("run", run.run_ref) + " " + kv("what", n));
+        }
+        chunk.clear();
+    };
+
+    db::case_filter_t filter;
+    ctx.restrict_to_visible(filter);
+    constexpr std::size_t CHUNK = 1000;
+    cases.for_each_case(
+        tenant, filter,
+        [&](db::stored_case_t &&sc) {
+            case_info_t ci;
+            ci.case_id = sc.case_id;
+            ci.file_ref = sc.data.file_ref;
+            // the orders are numbered in the byte order of the Aktenzeichen on both backends
+            if (!last_ref.empty() && !(last_ref < ci.file_ref)) {
+                throw internal_error{"the database returned Aktenzeichen " + last_ref + " before " + ci.file_ref +
+                                     ": it must sort text in byte order (collation C or C.UTF-8, docs/operations.md)"};
+            }
+            last_ref = ci.file_ref;
+            ci.law = std::string{domain::law_code(sc.data.law)};
+            for (auto const &m : sc.data.members) {
+                if (m.role == domain::member_role_t::applicant && ci.applicant_id.empty()) {
+                    ci.applicant_id = m.person_id;
+                }
+            }
+            for (auto const &p : sc.persons) {
+                if (p.ext_id == ci.applicant_id) {
+                    ci.applicant_name = p.first_names + " " + p.family_name;
+                }
+            }
+            ci.payees = std::move(sc.payees);
+            ci.offsets = sc.data.offsets;
+            chunk.push_back(std::move(ci));
+            if (chunk.size() >= CHUNK) {
+                process_chunk();
+            }
+        },
+        CHUNK);
+    process_chunk();
+
+    // no result of the month in the visible cases: nothing to pay, no run (the transaction is
+    // rolled back, a forced invalidation with it)
+    if (!any_result) {
+        throw usage_error{"no calculation results for " + month.to_string() +
+                          " in the cases you may see: run 'sozbatch calc --month " + month.to_string() +
+                          "' first; no payment run created"};
     }
-    std::vector<payments::order_source_t>().swap(sources); // not needed beyond this point
-    for (auto const &o : orders) {
-        if (o.state == "held") {
-            ++run.held_count;
-        } else {
-            run.total += o.amount;
+    if (no == 0) {
+        throw usage_error{"every payment of " + month.to_string() + " is already in a payment run and no difference is "
+                          "open: nothing to prepare, no payment run created"};
+    }
+    run.orders_count = no;
+    run.held_count = summary.held;
+    for (auto const &[k, v] : summary.by_status) {
+        if (std::get<3>(k) == "paid") {
+            run.total += v.second;
         }
     }
-    run.orders_count = static_cast<long long>(orders.size());
-    run.content_hash = payments::content_hash(orders);
-    run.files_hash = payments::compute_files_hash(cfg, run, orders).files_hash;
-    long long const run_id = store.create_run(tenant, run, orders);
-    // the Überzahlungen become claims, the deductions are recorded (one transaction; a rerun or a
-    // forced prepare finds the claim of a difference and creates none)
+    run.content_hash = hasher.hex_digest();
+    run.files_hash = payments::compute_files_hash(cfg, run, payments::stored_orders(store, run_id)).files_hash;
+    store.finish_run(run_id, run);
+    // the Überzahlungen become claims, the deductions are recorded (a rerun or a forced prepare
+    // finds the claim of a difference and creates none)
     std::vector<db::new_claim_t> new_claims;
-    for (auto const &d : overpayments) {
-        auto const &c = visible.at(d.case_id);
+    for (auto const &op : overpayments) {
+        auto const &d = op.difference;
         new_claims.push_back(db::new_claim_t{d.case_id, run.run_ref + "-E" + pad2(static_cast<long long>(new_claims.size()) + 1),
-                                             d.id, d.month, c.applicant_id, -d.payout_delta, CLAIM_LEGAL_BASIS});
+                                             d.id, d.month, op.applicant_id, -d.payout_delta, CLAIM_LEGAL_BASIS});
     }
-    claim_store.record(tenant, run_id, new_claims, deductions, run.prepared_at);
-    for (auto const &n : notes) {
-        log_info(kv("event", "transliterated") + " " + kv("run", run.run_ref) + " " + kv("what", n));
+    claim_store.record_in_transaction(tenant, run_id, new_claims, deductions, run.prepared_at);
+    // claims of the visible cases that no offset rule reduces (as recorded now): listed for the caseworkers
+    std::vector<db::overpayment_claim_t> unruled;
+    for (auto &k : claim_store.claims(tenant)) {
+        auto const v = rules_of_case.find(k.case_id);
+        if (v != rules_of_case.end() && k.state != "settled" && k.state != "waived" && v->second.count(k.claim_ref) == 0) {
+            unruled.push_back(std::move(k));
+        }
     }
-    log_info(kv("event", "pay-prepare") + " " + kv("run", run.run_ref) + " " + kv("orders", std::to_string(orders.size())) +
+    tx.commit();
+    log_info(kv("event", "pay-prepare") + " " + kv("run", run.run_ref) + " " + kv("orders", std::to_string(no)) +
              " " + kv("held", std::to_string(run.held_count)));
 
     auto &o = ctx.out();
@@ -323,26 +389,24 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
     if (m_force) {
         o << "  forced: " << m_reason << " (open runs of the month invalidated)\n";
     }
-    o << "  orders: " << orders.size() << ", to pay: " << orders.size() - run.held_count << " ("
-      << run.total.to_german() << "), held: " << run.held_count << "\n";
-    o << payments::totals_table(orders);
+    o << "  orders: " << no << ", to pay: " << no - run.held_count << " (" << run.total.to_german()
+      << "), held: " << run.held_count << "\n";
+    o << payments::totals_table(summary);
     if (run.held_count > 0) {
         o << "held orders (not paid, listed for the caseworkers):\n";
-        for (auto const &x : orders) {
-            if (x.state == "held") {
-                o << "  " << x.end_to_end_id << "  " << x.file_ref << "  " << x.purpose << "  "
-                  << (x.payee_ext_id.empty() ? "-" : x.payee_ext_id) << "  " << x.amount.to_german() << "  "
-                  << x.hold_reason << "\n";
-                ctx.case_failed(x.file_ref, "payment held: " + x.hold_reason);
-            }
+        for (auto const &x : summary.held_orders) {
+            o << "  " << x.end_to_end_id << "  " << x.file_ref << "  " << x.purpose << "  "
+              << (x.payee_ext_id.empty() ? "-" : x.payee_ext_id) << "  " << x.amount.to_german() << "  " << x.hold_reason
+              << "\n";
+            ctx.case_failed(x.file_ref, "payment held: " + x.hold_reason);
         }
     }
     if (!new_claims.empty()) {
         o << "Überzahlungen, established as claims (" << CLAIM_LEGAL_BASIS << ", not paid):\n";
         for (std::size_t i = 0; i < new_claims.size(); ++i) {
             auto const &k = new_claims[i];
-            o << "  " << k.claim_ref << "  " << overpayments[i].file_ref << "  " << k.month << "  " << k.amount.to_german()
-              << "\n";
+            o << "  " << k.claim_ref << "  " << overpayments[i].difference.file_ref << "  " << k.month << "  "
+              << k.amount.to_german() << "\n";
         }
     }
     if (!applied.empty()) {
@@ -357,50 +421,39 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
             o << "\n";
         }
     }
-    // claims of the visible cases that no offset rule reduces: listed for the caseworkers
-    std::vector<db::overpayment_claim_t> unruled;
-    for (auto const &k : claim_store.claims(tenant)) {
-        auto const v = visible.find(k.case_id);
-        if (v == visible.end() || k.state == "settled" || k.state == "waived") {
-            continue;
-        }
-        if (std::none_of(v->second.offsets.begin(), v->second.offsets.end(),
-                         [&](auto const &r) { return r.claim_id == k.claim_ref; })) {
-            unruled.push_back(k);
-        }
-    }
     if (!unruled.empty()) {
         o << "open claims without an offset rule in the case data (listed for the caseworkers):\n";
         for (auto const &k : unruled) {
             o << "  " << k.claim_ref << "  " << k.file_ref << "  " << k.month << "  open " << k.open().to_german() << "\n";
         }
     }
-    // delta preview against the previous month's run
+    // delta preview against the previous month's run: both runs read a page at a time and merged
     auto const prev = store.last_valid_run(tenant, month.prev().to_string());
     if (!prev) {
         o << "delta preview: no payment run for " << month.prev().to_string() << "\n";
         return ctx.result();
     }
-    auto const delta = compare_payments(regular_payments(store.orders(prev->id)), regular_payments(orders));
     o << "delta preview against " << prev->run_ref << " (" << prev->month << "):\n";
-    for (auto const &c : delta.cases) {
-        switch (c.kind) {
-        case delta_case_t::kind_t::added:
-            o << "  new      " << c.file_ref << "  " << c.after.to_german() << "\n";
-            break;
-        case delta_case_t::kind_t::changed:
-            o << "  changed  " << c.file_ref << "  " << c.before.to_german() << " -> " << c.after.to_german() << "\n";
-            if (c.before_result && c.after_result) {
-                for (auto const &l : changed_lines(results, *c.before_result, *c.after_result)) {
-                    o << "           " << l.key << ": " << l.before.to_german() << " -> " << l.after.to_german() << "\n";
+    auto const delta = compare_payments(
+        regular_payments_of_run(store, prev->id), regular_payments_of_run(store, run_id), [&](delta_case_t const &c) {
+            switch (c.kind) {
+            case delta_case_t::kind_t::added:
+                o << "  new      " << c.file_ref << "  " << c.after.to_german() << "\n";
+                break;
+            case delta_case_t::kind_t::changed:
+                o << "  changed  " << c.file_ref << "  " << c.before.to_german() << " -> " << c.after.to_german() << "\n";
+                if (c.before_result && c.after_result) {
+                    for (auto const &l : changed_lines(results, *c.before_result, *c.after_result)) {
+                        o << "           " << l.key << ": " << l.before.to_german() << " -> " << l.after.to_german()
+                          << "\n";
+                    }
                 }
+                break;
+            case delta_case_t::kind_t::ended:
+                o << "  ended    " << c.file_ref << "  " << c.before.to_german() << "\n";
+                break;
             }
-            break;
-        case delta_case_t::kind_t::ended:
-            o << "  ended    " << c.file_ref << "  " << c.before.to_german() << "\n";
-            break;
-        }
-    }
+        });
     o << "  new " << delta.added << ", ended " << delta.ended << ", changed " << delta.changed << "\n";
     return ctx.result();
 }

@@ -58,7 +58,8 @@ exit_code_t pay_release_job_t::run(job_context_t &ctx)
         return ctx.result();
     }
     auto const cfg = payments::payment_config_t::from_settings(config::extra_settings());
-    auto const orders = store.orders(run->id);
+    // the orders are read a page at a time, once for the content hash and twice for the files
+    auto const orders = payments::stored_orders(store, run->id);
     auto const content = payments::content_hash(orders);
     if (content != run->content_hash) {
         throw error_t{"payment run " + run->run_ref + ": its orders changed after preparation (content hash " +

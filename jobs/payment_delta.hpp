@@ -10,6 +10,7 @@
 #include "lib/db/report_store.hpp"
 #include "lib/db/result_store.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,12 +38,28 @@ struct payment_delta_t
     money_t total_before, total_after;
 };
 
-/// The regular payments per case of a run's orders: non-held orders without a difference, summed
-/// by Aktenzeichen (for a run that is not stored yet).
-db::case_payments_t regular_payments(std::vector<db::payment_order_t> const &orders);
-
 /// Compares the regular payments of the previous month (\p before) with this month's (\p after).
 payment_delta_t compare_payments(db::case_payments_t const &before, db::case_payments_t const &after);
+
+/// One case's regular payment: Aktenzeichen and payment.
+using case_payment_entry_t = std::pair<std::string, db::case_payment_t>;
+/// Yields one case's regular payment per call, in Aktenzeichen order; nullopt at the end.
+using payment_cursor_t = std::function<std::optional<case_payment_entry_t>()>;
+/// Makes a fresh cursor over the same payments each time it is called.
+using payment_source_t = std::function<payment_cursor_t()>;
+
+/// The regular payments of a map.
+payment_source_t payments_of(db::case_payments_t const &payments);
+/// The regular payments of a stored run, read a page of orders at a time: a run's orders are
+/// numbered in Aktenzeichen order, so the orders of a case follow each other.
+payment_source_t regular_payments_of_run(db::payment_store_t &store, long long run_id, std::size_t page = 5000);
+
+/// The same comparison without holding either month: a merge of two sorted cursors. \p each
+/// receives the delta cases in the order of payment_delta_t::cases (new and changed, then ended);
+/// the returned delta has the counts and totals and an empty `cases`.
+/// \throws internal_error when a source is not in ascending byte order of the Aktenzeichen
+payment_delta_t compare_payments(payment_source_t const &before, payment_source_t const &after,
+                                 std::function<void(delta_case_t const &)> const &each);
 
 /// A line item of a calculation result whose amount differs between two results.
 struct line_change_t

@@ -85,6 +85,18 @@ std::vector<std::string> claim_store_t::record(long long tenant, long long run_i
 {
     return guard(m_db, [&] {
         soci::transaction tr{m_db.sql()};
+        auto created = record_in_transaction(tenant, run_id, claims, deductions, now);
+        tr.commit();
+        return created;
+    });
+}
+
+std::vector<std::string> claim_store_t::record_in_transaction(long long tenant, long long run_id,
+                                                              std::vector<new_claim_t> const &claims,
+                                                              std::vector<claim_deduction_t> const &deductions,
+                                                              std::string const &now)
+{
+    return guard(m_db, [&] {
         std::vector<std::string> created;
         for (auto const &c : claims) {
             if (!c.amount.is_positive()) {
@@ -129,7 +141,6 @@ std::vector<std::string> claim_store_t::record(long long tenant, long long run_i
                 soci::use(cents), soci::use(d.legal_basis), soci::use(now);
         }
         refresh_in_transaction(tenant);
-        tr.commit();
         return created;
     });
 }

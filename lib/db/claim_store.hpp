@@ -85,6 +85,10 @@ public:
     /// claim never goes below zero); nothing is changed then
     std::vector<std::string> record(long long tenant, long long run_id, std::vector<new_claim_t> const &claims,
                                     std::vector<claim_deduction_t> const &deductions, std::string const &now);
+    /// The same inside the caller's transaction (pay prepare writes the run, its orders and its
+    /// claims in one transaction).
+    std::vector<std::string> record_in_transaction(long long tenant, long long run_id, std::vector<new_claim_t> const &claims,
+                                    std::vector<claim_deduction_t> const &deductions, std::string const &now);
 
     /// The deductions run \p run_id recorded, by Aktenzeichen.
     std::vector<recorded_deduction_t> deductions_of_run(long long run_id);

@@ -81,16 +81,6 @@ payment_run_t run_from_row(soci::row const &r)
     return x;
 }
 
-/// A text as an SQL string literal (quotes doubled).
-std::string sql_literal(std::string const &v)
-{
-    std::string out = "'";
-    for (char const c : v) {
-        out += c == '\'' ? std::string{"''"} : std::string(1, c);
-    }
-    return out + "'";
-}
-
 payee_row_t payee_from_row(soci::row const &r)
 {
     return payee_row_t{text(r, 0), text(r, 1), text(r, 2), text(r, 3), text(r, 4), text(r, 5), text(r, 6)};
@@ -151,16 +141,20 @@ long long payment_store_t::count_runs(long long tenant, std::string const &month
     });
 }
 
+namespace {
+
+constexpr char const *COVERED_SELECT =
+    "SELECT o.case_id, o.purpose FROM payment_orders o JOIN payment_runs r ON r.id = o.payment_run_id WHERE "
+    "o.tenant_id = :t AND o.month = :m AND o.difference_id IS NULL AND ((r.state IN ('prepared', 'released') AND "
+    "o.state <> 'held') OR (r.state = 'exported' AND o.state IN ('exported', 'booked')))";
+
+} // namespace
+
 std::set<std::pair<long long, std::string>> payment_store_t::covered(long long tenant, std::string const &month)
 {
     return guard(m_db, [&] {
         std::set<std::pair<long long, std::string>> out;
-        soci::rowset<soci::row> rs =
-            (m_db.sql().prepare << "SELECT o.case_id, o.purpose FROM payment_orders o JOIN payment_runs r "
-                                   "ON r.id = o.payment_run_id WHERE o.tenant_id = :t AND o.month = :m "
-                                   "AND o.difference_id IS NULL AND ((r.state IN ('prepared', 'released') AND "
-                                   "o.state <> 'held') OR (r.state = 'exported' AND o.state IN ('exported', 'booked')))",
-             soci::use(tenant), soci::use(month));
+        soci::rowset<soci::row> rs = (m_db.sql().prepare << COVERED_SELECT, soci::use(tenant), soci::use(month));
         for (auto const &r : rs) {
             out.emplace(int64(r, 0), text(r, 1));
         }
@@ -168,42 +162,75 @@ std::set<std::pair<long long, std::string>> payment_store_t::covered(long long t
     });
 }
 
-std::vector<open_difference_t> payment_store_t::open_differences(long long tenant)
+std::set<std::pair<long long, std::string>> payment_store_t::covered_of(long long tenant, std::string const &month,
+                                                                        std::vector<long long> const &case_ids)
 {
     return guard(m_db, [&] {
-        std::vector<open_difference_t> out;
-        {
-            soci::rowset<soci::row> rs =
-                (m_db.sql().prepare << "SELECT d.id, d.case_id, c.file_ref, d.month, d.kind, d.payout_delta_cents, "
-                                       "d.new_result_id FROM calc_differences d JOIN cases c ON c.id = d.case_id "
-                                       "WHERE d.tenant_id = :t AND NOT EXISTS (SELECT 1 FROM payment_orders o JOIN "
-                                       "payment_runs r ON r.id = o.payment_run_id WHERE o.difference_id = d.id AND "
-                                       "((r.state IN ('prepared', 'released') AND o.state <> 'held') OR "
-                                       "(r.state = 'exported' AND o.state IN ('exported', 'booked')))) "
-                                       "ORDER BY c.file_ref, d.month, d.id",
-                 soci::use(tenant));
-            for (auto const &r : rs) {
-                open_difference_t d;
-                d.id = int64(r, 0);
-                d.case_id = int64(r, 1);
-                d.file_ref = text(r, 2);
-                d.month = text(r, 3);
-                d.kind = text(r, 4);
-                d.payout_delta = money_t::cents(int64(r, 5));
-                d.new_result_id = int64(r, 6);
-                out.push_back(std::move(d));
-            }
+        std::set<std::pair<long long, std::string>> out;
+        if (case_ids.empty()) {
+            return out;
         }
-        for (auto &d : out) {
-            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT payee_ext_id, purpose, amount_cents FROM "
-                                                                "calc_difference_payees WHERE difference_id = :d ORDER BY id",
-                                          soci::use(d.id));
-            for (auto const &r : rs) {
-                d.by_payee.push_back(calc::payout_t{text(r, 0), domain::parse_assignment_purpose(text(r, 1)),
-                                                    money_t::cents(int64(r, 2))});
-            }
+        soci::rowset<soci::row> rs = (m_db.sql().prepare << std::string{COVERED_SELECT} + " AND o.case_id IN (" +
+                                                                id_list(case_ids) + ")",
+                                      soci::use(tenant), soci::use(month));
+        for (auto const &r : rs) {
+            out.emplace(int64(r, 0), text(r, 1));
         }
         return out;
+    });
+}
+
+namespace {
+
+std::vector<open_difference_t> read_open_differences(database_t &db, long long tenant, std::string const &case_filter)
+{
+    std::vector<open_difference_t> out;
+    {
+        soci::rowset<soci::row> rs =
+            (db.sql().prepare << "SELECT d.id, d.case_id, c.file_ref, d.month, d.kind, d.payout_delta_cents, "
+                                 "d.new_result_id FROM calc_differences d JOIN cases c ON c.id = d.case_id "
+                                 "WHERE d.tenant_id = :t " + case_filter + "AND NOT EXISTS (SELECT 1 FROM "
+                                 "payment_orders o JOIN payment_runs r ON r.id = o.payment_run_id WHERE "
+                                 "o.difference_id = d.id AND ((r.state IN ('prepared', 'released') AND o.state <> "
+                                 "'held') OR (r.state = 'exported' AND o.state IN ('exported', 'booked')))) "
+                                 "ORDER BY c.file_ref, d.month, d.id",
+             soci::use(tenant));
+        for (auto const &r : rs) {
+            open_difference_t d;
+            d.id = int64(r, 0);
+            d.case_id = int64(r, 1);
+            d.file_ref = text(r, 2);
+            d.month = text(r, 3);
+            d.kind = text(r, 4);
+            d.payout_delta = money_t::cents(int64(r, 5));
+            d.new_result_id = int64(r, 6);
+            out.push_back(std::move(d));
+        }
+    }
+    for (auto &d : out) {
+        soci::rowset<soci::row> rs = (db.sql().prepare << "SELECT payee_ext_id, purpose, amount_cents FROM "
+                                                          "calc_difference_payees WHERE difference_id = :d ORDER BY id",
+                                      soci::use(d.id));
+        for (auto const &r : rs) {
+            d.by_payee.push_back(calc::payout_t{text(r, 0), domain::parse_assignment_purpose(text(r, 1)),
+                                                money_t::cents(int64(r, 2))});
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+std::vector<open_difference_t> payment_store_t::open_differences(long long tenant)
+{
+    return guard(m_db, [&] { return read_open_differences(m_db, tenant, ""); });
+}
+
+std::vector<open_difference_t> payment_store_t::open_differences_of(long long tenant, std::vector<long long> const &case_ids)
+{
+    return guard(m_db, [&] {
+        return case_ids.empty() ? std::vector<open_difference_t>{}
+                                : read_open_differences(m_db, tenant, "AND d.case_id IN (" + id_list(case_ids) + ") ");
     });
 }
 
@@ -250,6 +277,16 @@ long long payment_store_t::create_run(long long tenant, payment_run_t const &run
 {
     return guard(m_db, [&] {
         soci::transaction tr{m_db.sql()};
+        long long const id = insert_run(tenant, run);
+        insert_orders(tenant, id, orders);
+        tr.commit();
+        return id;
+    });
+}
+
+long long payment_store_t::insert_run(long long tenant, payment_run_t const &run)
+{
+    return guard(m_db, [&] {
         long long id = 0;
         long long const total = run.total.as_cents();
         m_db.sql() << "INSERT INTO payment_runs (tenant_id, run_ref, month, state, execution_date, prepared_by, "
@@ -259,6 +296,13 @@ long long payment_store_t::create_run(long long tenant, payment_run_t const &run
             soci::use(run.prepared_by), soci::use(run.prepared_at), soci::use(run.content_hash),
             soci::use(run.files_hash), soci::use(run.orders_count), soci::use(total), soci::use(run.held_count),
             soci::use(run.force_reason), soci::into(id);
+        return id;
+    });
+}
+
+void payment_store_t::insert_orders(long long tenant, long long run_id, std::vector<payment_order_t> const &orders)
+{
+    guard(m_db, [&] {
         // the orders in bulk (COPY on PostgreSQL, bound vectors on SQLite), in slices of bounded size
         bulk_rows_t rows{"payment_orders",
                          {"tenant_id", "payment_run_id", "case_id", "month", "calc_result_id", "difference_id", "law",
@@ -266,9 +310,9 @@ long long payment_store_t::create_run(long long tenant, payment_run_t const &run
                           "card_ref", "remittance", "amount_cents", "end_to_end_id", "state", "hold_reason", "order_no",
                           "ultimate_creditor", "file_ref", "debtor_iban"}};
         for (auto const &o : orders) {
-            rows.add(tenant).add(id).add(o.case_id).add(o.month).add(o.calc_result_id).add(o.difference_id).add(o.law)
-                .add(o.budget_line).add(o.channel).add(o.purpose).add(o.payee_ext_id).add(o.creditor_name).add(o.iban)
-                .add(o.bic).add(o.card_ref).add(o.remittance).add(o.amount.as_cents()).add(o.end_to_end_id)
+            rows.add(tenant).add(run_id).add(o.case_id).add(o.month).add(o.calc_result_id).add(o.difference_id)
+                .add(o.law).add(o.budget_line).add(o.channel).add(o.purpose).add(o.payee_ext_id).add(o.creditor_name)
+                .add(o.iban).add(o.bic).add(o.card_ref).add(o.remittance).add(o.amount.as_cents()).add(o.end_to_end_id)
                 .add(o.state).add(o.hold_reason).add(o.order_no).add(o.ultimate_creditor).add(o.file_ref)
                 .add(o.debtor_iban);
             if (rows.size() >= 10000) {
@@ -277,8 +321,17 @@ long long payment_store_t::create_run(long long tenant, payment_run_t const &run
             }
         }
         insert_rows(m_db, rows);
-        tr.commit();
-        return id;
+    });
+}
+
+void payment_store_t::finish_run(long long run_id, payment_run_t const &run)
+{
+    guard(m_db, [&] {
+        long long const total = run.total.as_cents();
+        m_db.sql() << "UPDATE payment_runs SET content_hash = :ch, files_hash = :fh, orders_count = :n, total_cents = "
+                      ":tot, held_count = :h WHERE id = :r AND state = 'prepared'",
+            soci::use(run.content_hash), soci::use(run.files_hash), soci::use(run.orders_count), soci::use(total),
+            soci::use(run.held_count), soci::use(run_id);
     });
 }
 
@@ -298,6 +351,39 @@ std::vector<payment_order_t> payment_store_t::orders(long long run_id)
         soci::rowset<soci::row> rs = (m_db.sql().prepare << std::string{"SELECT "} + ORDER_COLUMNS +
                                           " FROM payment_orders o WHERE o.payment_run_id = :r ORDER BY o.order_no",
                                       soci::use(run_id));
+        for (auto const &r : rs) {
+            out.push_back(order_from_row(r));
+        }
+        return out;
+    });
+}
+
+void payment_store_t::for_each_order(long long run_id, std::function<void(payment_order_t const &)> const &fn,
+                                     std::size_t page)
+{
+    page = std::max<std::size_t>(page, 1);
+    long long last = -1;
+    for (;;) {
+        auto const chunk = orders_page(run_id, last, page);
+        for (auto const &o : chunk) {
+            fn(o);
+        }
+        if (chunk.size() < page) {
+            return;
+        }
+        last = chunk.back().order_no;
+    }
+}
+
+std::vector<payment_order_t> payment_store_t::orders_page(long long run_id, long long after, std::size_t limit)
+{
+    return guard(m_db, [&] {
+        std::vector<payment_order_t> out;
+        out.reserve(limit);
+        soci::rowset<soci::row> rs = (m_db.sql().prepare << std::string{"SELECT "} + ORDER_COLUMNS +
+                                          " FROM payment_orders o WHERE o.payment_run_id = :r AND o.order_no > :last "
+                                          "ORDER BY o.order_no LIMIT " + std::to_string(std::max<std::size_t>(limit, 1)),
+                                      soci::use(run_id), soci::use(after));
         for (auto const &r : rs) {
             out.push_back(order_from_row(r));
         }
@@ -385,26 +471,24 @@ void payment_store_t::record_export(long long tenant, long long run_id, std::vec
                 soci::use(f.debtor_iban), soci::use(f.execution_date), soci::use(f.tx_count), soci::use(sum),
                 soci::use(f.sha256), soci::use(at), soci::into(fid);
             // one UPDATE per slice of the file's orders; each must be a released order of the run
-            auto const &ids = f.end_to_end_ids;
-            for (std::size_t from = 0; from < ids.size(); from += 5000) {
-                std::size_t const to = std::min(ids.size(), from + 5000);
-                std::string list;
-                for (std::size_t i = from; i < to; ++i) {
-                    list += (i > from ? ", " : "") + sql_literal(ids[i]);
-                }
+            auto const &nos = f.order_nos;
+            for (std::size_t from = 0; from < nos.size(); from += 5000) {
+                std::size_t const to = std::min(nos.size(), from + 5000);
+                std::vector<long long> const slice(nos.begin() + static_cast<std::ptrdiff_t>(from),
+                                                   nos.begin() + static_cast<std::ptrdiff_t>(to));
                 soci::statement st = (m_db.sql().prepare << "UPDATE payment_orders SET state = 'exported', "
                                                             "payment_file_id = :f WHERE payment_run_id = :r AND "
-                                                            "state = 'released' AND end_to_end_id IN (" + list + ")",
+                                                            "state = 'released' AND order_no IN (" + id_list(slice) + ")",
                                       soci::use(fid), soci::use(run_id));
                 st.execute(true);
                 if (st.get_affected_rows() != static_cast<long long>(to - from)) {
-                    for (std::size_t i = from; i < to; ++i) {
+                    for (long long const no : slice) {
                         long long n = 0;
                         m_db.sql() << "SELECT COUNT(*) FROM payment_orders WHERE payment_run_id = :r AND "
-                                      "end_to_end_id = :e AND payment_file_id = :f",
-                            soci::into(n), soci::use(run_id), soci::use(ids[i]), soci::use(fid);
+                                      "order_no = :o AND payment_file_id = :f",
+                            soci::into(n), soci::use(run_id), soci::use(no), soci::use(fid);
                         if (n != 1) {
-                            throw internal_error{"order " + ids[i] + " is not a released order of the run"};
+                            throw internal_error{"order number " + std::to_string(no) + " is not a released order of the run"};
                         }
                     }
                     throw internal_error{"orders of " + f.file_name + " are listed twice"};

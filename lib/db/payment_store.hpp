@@ -8,6 +8,7 @@
 #include "lib/core/money.hpp"
 #include "lib/db/database.hpp"
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -79,7 +80,9 @@ struct payment_file_t
     long long tx_count = 0;
     money_t ctrl_sum;
     std::string sha256;
-    std::vector<std::string> end_to_end_ids; ///< the orders in the file (for record_export)
+    /// The order numbers of the orders in the file (for record_export; 8 bytes per order, the
+    /// EndToEndIds are derived from them)
+    std::vector<long long> order_nos;
 };
 
 /// A difference to a paid result that no run has paid yet.
@@ -157,8 +160,13 @@ public:
     /// (case id, purpose) pairs of \p month whose regular order is paid or on its way: an order of a
     /// prepared/released run, or an exported/booked order of an exported run.
     std::set<std::pair<long long, std::string>> covered(long long tenant, std::string const &month);
+    /// The same for the cases \p case_ids only (pay prepare reads them a chunk of cases at a time).
+    std::set<std::pair<long long, std::string>> covered_of(long long tenant, std::string const &month,
+                                                           std::vector<long long> const &case_ids);
     /// Differences (any month) that no prepared, released or exported order pays yet.
     std::vector<open_difference_t> open_differences(long long tenant);
+    /// The same for the cases \p case_ids only, in Aktenzeichen, month and id order.
+    std::vector<open_difference_t> open_differences_of(long long tenant, std::vector<long long> const &case_ids);
     /// (case id, payee ext id) with an unresolved payment stop.
     std::set<std::pair<long long, std::string>> active_stops(long long tenant);
 
@@ -168,10 +176,23 @@ public:
 
     /// Creates the run and its orders in one transaction. \returns the run id
     long long create_run(long long tenant, payment_run_t const &run, std::vector<payment_order_t> const &orders);
+    /// The steps of create_run for a run written while its orders are built (pay prepare), all
+    /// inside the caller's transaction: insert the run (its hashes and totals may still be empty),
+    /// add its orders in slices, then store the final hashes and totals.
+    long long insert_run(long long tenant, payment_run_t const &run);
+    void insert_orders(long long tenant, long long run_id, std::vector<payment_order_t> const &orders);
+    void finish_run(long long run_id, payment_run_t const &run);
     /// Marks prepared/released runs of the month invalidated (pay prepare --force).
     void invalidate_open_runs(long long tenant, std::string const &month, std::string const &reason);
 
     std::vector<payment_order_t> orders(long long run_id);
+    /// Calls \p fn for each order of the run in order-number order, reading \p page orders per query
+    /// (keyset pagination on the order number): memory is one page, whatever the size of the run.
+    /// A page is read completely before \p fn sees it, so \p fn may use the database.
+    void for_each_order(long long run_id, std::function<void(payment_order_t const &)> const &fn,
+                        std::size_t page = 5000);
+    /// Up to \p limit orders of the run with an order number above \p after, in order-number order.
+    std::vector<payment_order_t> orders_page(long long run_id, long long after, std::size_t limit);
     /// The run's exported files.
     std::vector<payment_file_t> files(long long run_id);
 

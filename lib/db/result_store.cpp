@@ -429,4 +429,24 @@ std::vector<result_header_t> result_store_t::latest_for_month(long long tenant, 
     });
 }
 
+std::vector<result_header_t> result_store_t::latest_of_cases(long long tenant, month_t month,
+                                                             std::vector<long long> const &case_ids)
+{
+    return guard(m_db, [&] {
+        std::vector<result_header_t> out;
+        if (case_ids.empty()) {
+            return out;
+        }
+        std::string const m = month.to_string();
+        soci::rowset<soci::row> rs = (m_db.sql().prepare << HEADER_SELECT + "WHERE r.tenant_id = :t AND r.month = :m AND "
+                                                            "r.case_id IN (" + id_list(case_ids) + ") AND " + NEWEST +
+                                                            " ORDER BY c.file_ref",
+                                      soci::use(tenant), soci::use(m));
+        for (auto const &row : rs) {
+            out.push_back(header_from_row(row));
+        }
+        return out;
+    });
+}
+
 } // namespace sozbatch::db

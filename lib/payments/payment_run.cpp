@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <tuple>
 
@@ -308,78 +309,199 @@ db::payment_order_t build_order(payment_config_t const &cfg, order_source_t cons
     return o;
 }
 
-std::string content_hash(std::vector<db::payment_order_t> const &orders)
+order_stream_t stored_orders(db::payment_store_t &store, long long run_id, std::size_t page)
 {
-    sha256_t h;
-    for (auto const &o : orders) {
-        std::string line;
-        for (auto const *f : {&o.end_to_end_id, &o.file_ref, &o.month, &o.law, &o.budget_line, &o.channel, &o.purpose,
-                              &o.payee_ext_id, &o.creditor_name, &o.iban, &o.bic, &o.card_ref, &o.remittance,
-                              &o.ultimate_creditor, &o.debtor_iban, &o.hold_reason}) {
-            line += *f;
-            line += '\x1f';
+    return [&store, run_id, page](order_visitor_t const &fn) { store.for_each_order(run_id, fn, page); };
+}
+
+order_stream_t orders_in(std::vector<db::payment_order_t> const &orders)
+{
+    return [&orders](order_visitor_t const &fn) {
+        for (auto const &o : orders) {
+            fn(o);
         }
-        line += std::to_string(o.order_no) + '\x1f' + o.amount.to_sepa() + '\x1f' + (o.state == "held" ? "H" : "P") + '\n';
-        h.update(line);
+    };
+}
+
+void content_hasher_t::add(db::payment_order_t const &o)
+{
+    std::string line;
+    for (auto const *f : {&o.end_to_end_id, &o.file_ref, &o.month, &o.law, &o.budget_line, &o.channel, &o.purpose,
+                          &o.payee_ext_id, &o.creditor_name, &o.iban, &o.bic, &o.card_ref, &o.remittance,
+                          &o.ultimate_creditor, &o.debtor_iban, &o.hold_reason}) {
+        line += *f;
+        line += '\x1f';
     }
+    line += std::to_string(o.order_no) + '\x1f' + o.amount.to_sepa() + '\x1f' + (o.state == "held" ? "H" : "P") + '\n';
+    m_hash.update(line);
+}
+
+std::string content_hash(order_stream_t const &orders)
+{
+    content_hasher_t h;
+    orders([&](db::payment_order_t const &o) { h.add(o); });
     return h.hex_digest();
 }
 
-rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &run,
-                        std::vector<db::payment_order_t> const &orders, std::string const &dir)
+std::string content_hash(std::vector<db::payment_order_t> const &orders) { return content_hash(orders_in(orders)); }
+
+namespace {
+
+/// Where a non-held order goes: a pain.001 file of its debtor account, the cash list or the card file.
+enum class dest_t { transfer, cash, card_file };
+
+dest_t destination(db::payment_order_t const &o)
+{
+    if (o.channel == "cash") {
+        return dest_t::cash;
+    }
+    // prepared with card.mode = file (a card load by transfer carries the collection account): the
+    // orders decide, as released, not the configuration of the day
+    return o.channel == "card" && o.iban.empty() ? dest_t::card_file : dest_t::transfer;
+}
+
+/// One pain.001 file of a debtor account as counted in the first pass.
+struct planned_file_t
+{
+    long long count = 0;
+    money_t sum;
+    std::size_t index = 0; ///< in rendered_t::files
+};
+
+/// A CSV list (cash or card file) written as the orders come.
+struct list_writer_t
+{
+    std::unique_ptr<atomic_file_t> file;
+    std::size_t index = 0;
+    std::string buffer;
+};
+
+} // namespace
+
+rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &run, order_stream_t const &orders,
+                        std::string const &dir)
 {
     make_directories(dir);
     rendered_t out;
     date_t const exec = parse_date(run.execution_date);
-    // SEPA transfers (and card loads as transfers), grouped by debtor account, split at the maximum
-    std::map<std::string, std::vector<db::payment_order_t const *>> by_debtor;
-    std::vector<db::payment_order_t const *> cash, card_file;
-    for (auto const &o : orders) {
+    auto const max = cfg.max_transactions;
+
+    // first pass: the transfers per debtor account, split at the maximum (the GrpHdr and PmtInf
+    // carry the count and control sum of a file before its transfers), and whether lists are needed
+    std::map<std::string, std::vector<planned_file_t>> plan;
+    long long transfers = 0, cash = 0, card_file = 0;
+    orders([&](db::payment_order_t const &o) {
         if (!in_file(o)) {
-            continue;
+            return;
         }
-        if (o.channel == "cash") {
-            cash.push_back(&o);
-        } else if (o.channel == "card" && o.iban.empty()) {
-            // prepared with card.mode = file (a card load by transfer carries the collection
-            // account): the orders decide, as released, not the configuration of the day
-            card_file.push_back(&o);
-        } else {
-            by_debtor[o.debtor_iban].push_back(&o);
+        switch (destination(o)) {
+        case dest_t::cash: ++cash; return;
+        case dest_t::card_file: ++card_file; return;
+        case dest_t::transfer: break;
         }
-    }
-    std::size_t transfers = 0;
-    for (auto const &[debtor, list] : by_debtor) {
-        transfers += list.size();
-    }
-    progress_t bar{"transfers", transfers}; // on a terminal only (lib/core/progress.hpp)
+        auto &files = plan[o.debtor_iban];
+        if (files.empty() || files.back().count == max) {
+            files.emplace_back();
+        }
+        ++files.back().count;
+        files.back().sum += o.amount;
+        ++transfers;
+    });
     int seq = 0;
-    for (auto const &[debtor, list] : by_debtor) {
-        for (std::size_t start = 0; start < list.size(); start += static_cast<std::size_t>(cfg.max_transactions)) {
-            std::size_t const end = std::min(list.size(), start + static_cast<std::size_t>(cfg.max_transactions));
+    for (auto &[debtor, files] : plan) {
+        for (auto &pf : files) {
             db::payment_file_t f;
             f.msg_id = run.run_ref + "-F" + pad(++seq, 2);
             f.file_name = f.msg_id + ".xml";
             f.channel = "sepa";
             f.debtor_iban = debtor;
             f.execution_date = run.execution_date;
-            for (std::size_t i = start; i < end; ++i) {
-                f.ctrl_sum += list[i]->amount;
-                f.end_to_end_ids.push_back(list[i]->end_to_end_id);
-            }
-            f.tx_count = static_cast<long long>(end - start);
+            f.tx_count = pf.count;
+            f.ctrl_sum = pf.sum;
+            f.order_nos.reserve(static_cast<std::size_t>(pf.count));
+            pf.index = out.files.size();
+            out.files.push_back(std::move(f));
+        }
+    }
+    auto plan_list = [&](long long count, std::string const &channel, std::string const &suffix) {
+        list_writer_t w;
+        if (count == 0) {
+            return w;
+        }
+        db::payment_file_t f;
+        f.msg_id = run.run_ref + suffix;
+        f.file_name = f.msg_id + ".csv";
+        f.channel = channel;
+        f.execution_date = run.execution_date;
+        f.order_nos.reserve(static_cast<std::size_t>(count));
+        w.index = out.files.size();
+        w.file = std::make_unique<atomic_file_t>(dir + "/" + f.file_name);
+        w.buffer = "order_no;end_to_end_id;file_ref;law;month;payee;name;card_ref;amount;remittance\n";
+        out.files.push_back(std::move(f));
+        return w;
+    };
+    list_writer_t cash_list = plan_list(cash, "cash", "-CASH");
+    list_writer_t card_list = plan_list(card_file, "card", "-CARD");
+
+    std::string const debtor_name = sepa::to_dk_text(cfg.debtor_name, sepa::MAX_NAME_CHARS).text;
+    if (!plan.empty() && debtor_name.empty()) {
+        throw config_error{"no debtor name configured: set [sepa] debtor-name"};
+    }
+    std::string const initiating_party = sepa::to_dk_text(cfg.initiating_party, sepa::MAX_NAME_CHARS).text;
+    std::optional<std::string> const ultimate_debtor =
+        cfg.ultimate_debtor.empty() ? std::nullopt
+                                    : std::optional{sepa::to_dk_text(cfg.ultimate_debtor, sepa::MAX_NAME_CHARS).text};
+
+    // second pass: each order into its file; the open files (one per debtor account) are written
+    // side by side, each closed as soon as its last transfer is in
+    struct open_t
+    {
+        std::size_t next = 0; ///< the debtor's next planned file
+        long long written = 0;
+        std::unique_ptr<sepa::pain001_writer_t> writer;
+    };
+    std::map<std::string, open_t> open;
+    progress_t bar{"transfers", static_cast<std::size_t>(transfers)}; // on a terminal only (lib/core/progress.hpp)
+    auto add_to_list = [&](list_writer_t &w, db::payment_order_t const &o) {
+        auto &f = out.files[w.index];
+        w.buffer += std::to_string(o.order_no) + ";" + o.end_to_end_id + ";" + csv_field(o.file_ref) + ";" + o.law + ";" +
+                    o.month + ";" + csv_field(o.payee_ext_id) + ";" + csv_field(o.creditor_name) + ";" +
+                    csv_field(o.card_ref) + ";" + o.amount.to_sepa() + ";" + csv_field(o.remittance) + "\n";
+        if (w.buffer.size() >= 256 * 1024) {
+            w.file->write(w.buffer);
+            w.buffer.clear();
+        }
+        f.ctrl_sum += o.amount;
+        ++f.tx_count;
+        f.order_nos.push_back(o.order_no);
+    };
+    orders([&](db::payment_order_t const &o) {
+        if (!in_file(o)) {
+            return;
+        }
+        switch (destination(o)) {
+        case dest_t::cash: add_to_list(cash_list, o); return;
+        case dest_t::card_file: add_to_list(card_list, o); return;
+        case dest_t::transfer: break;
+        }
+        auto const p = plan.find(o.debtor_iban);
+        auto &st = open[o.debtor_iban];
+        if (p == plan.end() || st.next >= p->second.size()) {
+            throw internal_error{"payment run " + run.run_ref + ": order " + o.end_to_end_id +
+                                 " was not counted when the files were planned (the run's orders changed while "
+                                 "rendering)"};
+        }
+        auto const &pf = p->second[st.next];
+        auto &f = out.files[pf.index];
+        if (!st.writer) {
             sepa::pain001_header_t hdr;
             hdr.msg_id = f.msg_id;
             hdr.created = created_of(run);
             hdr.nb_of_txs = f.tx_count;
             hdr.ctrl_sum = f.ctrl_sum;
-            hdr.initiating_party = sepa::to_dk_text(cfg.initiating_party, sepa::MAX_NAME_CHARS).text;
+            hdr.initiating_party = initiating_party;
             hdr.indent = true;
-            sepa::pain001_writer_t w{dir + "/" + f.file_name, hdr};
-            std::string const debtor_name = sepa::to_dk_text(cfg.debtor_name, sepa::MAX_NAME_CHARS).text;
-            if (debtor_name.empty()) {
-                throw config_error{"no debtor name configured: set [sepa] debtor-name"};
-            }
+            st.writer = std::make_unique<sepa::pain001_writer_t>(dir + "/" + f.file_name, hdr);
             sepa::payment_info_t const pi{
                 .pmt_inf_id = f.msg_id + "-P1",
                 .batch_booking = cfg.batch_booking,
@@ -388,56 +510,49 @@ rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &ru
                 .category_purpose = cfg.category_purpose.empty() ? std::nullopt : std::optional{cfg.category_purpose},
                 .requested_execution_date = exec,
                 .debtor_name = debtor_name,
-                .debtor_iban = iban_t::parse(debtor),
+                .debtor_iban = iban_t::parse(o.debtor_iban),
                 .debtor_bic = cfg.debtor_bic.empty() ? std::nullopt : std::optional{bic_t::parse(cfg.debtor_bic)},
-                .ultimate_debtor = cfg.ultimate_debtor.empty()
-                                       ? std::nullopt
-                                       : std::optional{sepa::to_dk_text(cfg.ultimate_debtor, sepa::MAX_NAME_CHARS).text},
+                .ultimate_debtor = ultimate_debtor,
             };
-            w.begin_payment_info(pi);
-            for (std::size_t i = start; i < end; ++i) {
-                auto const &o = *list[i];
-                sepa::transfer_t const t{
-                    .end_to_end_id = o.end_to_end_id,
-                    .amount = o.amount,
-                    .creditor_bic = o.bic.empty() ? std::nullopt : std::optional{bic_t::parse(o.bic)},
-                    .creditor_name = o.creditor_name,
-                    .creditor_iban = iban_t::parse(o.iban),
-                    .ultimate_creditor = o.ultimate_creditor.empty() ? std::nullopt : std::optional{o.ultimate_creditor},
-                    .purpose = cfg.purpose.empty() ? std::nullopt : std::optional{cfg.purpose},
-                    .remittance = o.remittance,
-                };
-                w.add_transfer(t);
-                bar.step();
-            }
-            w.end_payment_info();
-            auto const res = w.finish();
-            f.sha256 = res.sha256;
-            out.files.push_back(std::move(f));
+            st.writer->begin_payment_info(pi);
+        }
+        sepa::transfer_t const t{
+            .end_to_end_id = o.end_to_end_id,
+            .amount = o.amount,
+            .creditor_bic = o.bic.empty() ? std::nullopt : std::optional{bic_t::parse(o.bic)},
+            .creditor_name = o.creditor_name,
+            .creditor_iban = iban_t::parse(o.iban),
+            .ultimate_creditor = o.ultimate_creditor.empty() ? std::nullopt : std::optional{o.ultimate_creditor},
+            .purpose = cfg.purpose.empty() ? std::nullopt : std::optional{cfg.purpose},
+            .remittance = o.remittance,
+        };
+        st.writer->add_transfer(t);
+        f.order_nos.push_back(o.order_no);
+        bar.step();
+        if (++st.written == pf.count) {
+            st.writer->end_payment_info();
+            f.sha256 = st.writer->finish().sha256;
+            st.writer.reset();
+            st.written = 0;
+            ++st.next;
+        }
+    });
+    bar.finish();
+    for (auto const &[debtor, files] : plan) {
+        auto const it = open.find(debtor);
+        if (it == open.end() || it->second.next != files.size()) {
+            throw internal_error{"payment run " + run.run_ref + ": fewer transfers to write than counted for debtor "
+                                 "account " + debtor + " (the run's orders changed while rendering)"};
         }
     }
-    bar.finish();
-    auto write_list = [&](std::vector<db::payment_order_t const *> const &list, std::string const &channel,
-                          std::string const &suffix) {
-        if (list.empty()) {
-            return;
+    for (auto *w : {&cash_list, &card_list}) {
+        if (!w->file) {
+            continue;
         }
-        db::payment_file_t f;
-        f.msg_id = run.run_ref + suffix;
-        f.file_name = f.msg_id + ".csv";
-        f.channel = channel;
-        f.execution_date = run.execution_date;
-        std::string csv = "order_no;end_to_end_id;file_ref;law;month;payee;name;card_ref;amount;remittance\n";
-        for (auto const *o : list) {
-            csv += std::to_string(o->order_no) + ";" + o->end_to_end_id + ";" + csv_field(o->file_ref) + ";" + o->law +
-                   ";" + o->month + ";" + csv_field(o->payee_ext_id) + ";" + csv_field(o->creditor_name) + ";" +
-                   csv_field(o->card_ref) + ";" + o->amount.to_sepa() + ";" + csv_field(o->remittance) + "\n";
-            f.ctrl_sum += o->amount;
-            f.end_to_end_ids.push_back(o->end_to_end_id);
-        }
-        f.tx_count = static_cast<long long>(list.size());
-        std::string const path = dir + "/" + f.file_name;
-        f.sha256 = write_file_atomically(path, csv);
+        auto &f = out.files[w->index];
+        w->file->write(w->buffer);
+        std::string const path = w->file->final_path();
+        f.sha256 = w->file->commit();
         manifest_t m;
         m.add("file", f.file_name);
         m.add("list", f.msg_id);
@@ -446,10 +561,7 @@ rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &ru
         m.add("sum", f.ctrl_sum.to_sepa());
         m.add("sha256", f.sha256);
         m.write_beside(path);
-        out.files.push_back(std::move(f));
-    };
-    write_list(cash, "cash", "-CASH");
-    write_list(card_file, "card", "-CARD");
+    }
     sha256_t h;
     for (auto const &f : out.files) {
         h.update(f.file_name + " " + f.sha256 + "\n");
@@ -458,8 +570,13 @@ rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &ru
     return out;
 }
 
-rendered_t compute_files_hash(payment_config_t const &cfg, db::payment_run_t const &run,
-                              std::vector<db::payment_order_t> const &orders)
+rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &run,
+                        std::vector<db::payment_order_t> const &orders, std::string const &dir)
+{
+    return render_files(cfg, run, orders_in(orders), dir);
+}
+
+rendered_t compute_files_hash(payment_config_t const &cfg, db::payment_run_t const &run, order_stream_t const &orders)
 {
     namespace fs = std::filesystem;
     std::string tmpl = (fs::temp_directory_path() / "sozbatch-pay.XXXXXX").string();
@@ -478,25 +595,53 @@ rendered_t compute_files_hash(payment_config_t const &cfg, db::payment_run_t con
     return render_files(cfg, run, orders, tmpl);
 }
 
-std::string totals_table(std::vector<db::payment_order_t> const &orders)
+rendered_t compute_files_hash(payment_config_t const &cfg, db::payment_run_t const &run,
+                              std::vector<db::payment_order_t> const &orders)
+{
+    return compute_files_hash(cfg, run, orders_in(orders));
+}
+
+void run_summary_t::add(db::payment_order_t const &o)
+{
+    ++orders;
+    bool const is_held = o.state == "held";
+    auto &x = by_status[{o.law, o.budget_line, o.channel, is_held ? "held" : "paid"}];
+    ++x.first;
+    x.second += o.amount;
+    if (is_held) {
+        ++held;
+        held_sum += o.amount;
+        held_orders.push_back(held_order_t{o.end_to_end_id, o.file_ref, o.purpose, o.payee_ext_id, o.amount, o.hold_reason});
+    }
+}
+
+run_summary_t run_summary_t::of(order_stream_t const &orders)
+{
+    run_summary_t s;
+    orders([&](db::payment_order_t const &o) { s.add(o); });
+    return s;
+}
+
+std::string totals_table(run_summary_t const &orders)
 {
     std::map<std::tuple<std::string, std::string, std::string>, std::pair<long long, money_t>> t;
     std::map<std::string, std::pair<long long, money_t>> by_law, by_channel;
     long long n = 0;
     money_t sum;
-    for (auto const &o : orders) {
-        if (o.state == "held") {
+    for (auto const &[k, v] : orders.by_status) {
+        if (std::get<3>(k) != "paid") {
             continue;
         }
-        auto &x = t[{o.law, o.budget_line, o.channel}];
-        ++x.first;
-        x.second += o.amount;
-        ++by_law[o.law].first;
-        by_law[o.law].second += o.amount;
-        ++by_channel[o.channel].first;
-        by_channel[o.channel].second += o.amount;
-        ++n;
-        sum += o.amount;
+        auto const &[law, budget_line, channel, status] = k;
+        auto &x = t[{law, budget_line, channel}];
+        x.first += v.first;
+        x.second += v.second;
+        by_law[law].first += v.first;
+        by_law[law].second += v.second;
+        by_channel[channel].first += v.first;
+        by_channel[channel].second += v.second;
+        n += v.first;
+        sum += v.second;
     }
     std::ostringstream s;
     auto left = [](std::string v, std::size_t w) { v.resize(std::max(v.size(), w), ' '); return v; };
@@ -518,18 +663,10 @@ std::string totals_table(std::vector<db::payment_order_t> const &orders)
     return s.str();
 }
 
-std::string protocol_text(db::payment_run_t const &run, std::vector<db::payment_order_t> const &orders,
+std::string protocol_text(db::payment_run_t const &run, run_summary_t const &orders,
                           std::vector<db::payment_file_t> const &files, std::vector<protocol_deduction_t> const &deductions)
 {
     std::ostringstream s;
-    long long held = 0;
-    money_t held_sum;
-    for (auto const &o : orders) {
-        if (o.state == "held") {
-            ++held;
-            held_sum += o.amount;
-        }
-    }
     s << "Zahlungslauf / payment run " << run.run_ref << "\n";
     s << "  month:            " << run.month << "\n";
     s << "  execution date:   " << run.execution_date << "\n";
@@ -540,20 +677,19 @@ std::string protocol_text(db::payment_run_t const &run, std::vector<db::payment_
     }
     s << "  content hash:     " << run.content_hash << "\n";
     s << "  files hash:       " << run.files_hash << "\n";
-    s << "  orders:           " << orders.size() << " (held " << held << ", " << held_sum.to_german() << ")\n\n";
+    s << "  orders:           " << orders.orders << " (held " << orders.held << ", " << orders.held_sum.to_german()
+      << ")\n\n";
     s << totals_table(orders) << "\n";
     s << "  files:\n";
     for (auto const &f : files) {
         s << "    " << f.file_name << "  " << f.channel << "  MsgId " << f.msg_id << "  " << f.tx_count << " tx  "
           << f.ctrl_sum.to_german() << "  sha256 " << f.sha256 << "\n";
     }
-    if (held > 0) {
+    if (orders.held > 0) {
         s << "\n  held orders:\n";
-        for (auto const &o : orders) {
-            if (o.state == "held") {
-                s << "    " << o.end_to_end_id << "  " << o.file_ref << "  " << o.purpose << "  " << o.amount.to_german()
-                  << "  " << o.hold_reason << "\n";
-            }
+        for (auto const &o : orders.held_orders) {
+            s << "    " << o.end_to_end_id << "  " << o.file_ref << "  " << o.purpose << "  " << o.amount.to_german()
+              << "  " << o.hold_reason << "\n";
         }
     }
     if (!deductions.empty()) {
@@ -570,16 +706,10 @@ std::string protocol_text(db::payment_run_t const &run, std::vector<db::payment_
     return s.str();
 }
 
-std::string protocol_csv(db::payment_run_t const &run, std::vector<db::payment_order_t> const &orders)
+std::string protocol_csv(db::payment_run_t const &run, run_summary_t const &orders)
 {
-    std::map<std::tuple<std::string, std::string, std::string, std::string>, std::pair<long long, money_t>> t;
-    for (auto const &o : orders) {
-        auto &x = t[{o.law, o.budget_line, o.channel, o.state == "held" ? "held" : "paid"}];
-        ++x.first;
-        x.second += o.amount;
-    }
     std::string csv = "run;month;execution_date;prepared_by;released_by;law;budget_line;channel;status;count;sum\n";
-    for (auto const &[k, v] : t) {
+    for (auto const &[k, v] : orders.by_status) {
         csv += run.run_ref + ";" + run.month + ";" + run.execution_date + ";" + csv_field(run.prepared_by) + ";" +
                csv_field(run.released_by) + ";" + std::get<0>(k) + ";" + csv_field(std::get<1>(k)) + ";" +
                std::get<2>(k) + ";" + std::get<3>(k) + ";" + std::to_string(v.first) + ";" + v.second.to_sepa() + "\n";

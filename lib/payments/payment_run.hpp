@@ -8,10 +8,13 @@
 
 #include "lib/core/date.hpp"
 #include "lib/core/money.hpp"
+#include "lib/core/sha256.hpp"
 #include "lib/db/payment_store.hpp"
 
+#include <functional>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace sozbatch::payments {
@@ -68,8 +71,30 @@ std::string run_ref(std::string const &tenant_code, month_t month, long long seq
 db::payment_order_t build_order(payment_config_t const &cfg, order_source_t const &src, std::string const &run,
                                 long long order_no, std::vector<std::string> &notes);
 
+/// Receives orders one at a time, in order-number order.
+using order_visitor_t = std::function<void(db::payment_order_t const &)>;
+/// A run's orders, readable as often as needed, each time completely and in order-number order:
+/// from the database a page at a time (stored_orders) or from a vector (orders_in). The payment
+/// commands read runs this way so that their memory does not grow with the run (docs/scaling.md).
+using order_stream_t = std::function<void(order_visitor_t const &)>;
+/// The orders of a stored run, read from \p store in pages of \p page orders. \p store must
+/// outlive the stream.
+order_stream_t stored_orders(db::payment_store_t &store, long long run_id, std::size_t page = 5000);
+/// The orders of a vector (which must outlive the stream).
+order_stream_t orders_in(std::vector<db::payment_order_t> const &orders);
+
 /// SHA-256 over the canonical text of the orders (everything that reaches the bank or the cash
-/// office; independent of the prepared/released state).
+/// office; independent of the prepared/released state), fed one order at a time.
+class content_hasher_t
+{
+public:
+    void add(db::payment_order_t const &o);
+    std::string hex_digest() { return m_hash.hex_digest(); }
+
+private:
+    sha256_t m_hash;
+};
+std::string content_hash(order_stream_t const &orders);
 std::string content_hash(std::vector<db::payment_order_t> const &orders);
 
 /// A file as rendered for a run (payment_file_t plus its path).
@@ -81,13 +106,43 @@ struct rendered_t
 
 /// Writes the run's files into \p dir (pain.001 files with manifests, "<run>-CASH.csv", and with
 /// card.mode=file "<run>-CARD.csv"), from the non-held orders. Deterministic: the same run and
-/// orders give byte-identical files. \throws config_error, validation_error, internal_error
+/// orders give byte-identical files. Reads the orders twice (totals per file first, then the
+/// files, several written side by side); memory holds the files' totals and order numbers, not
+/// the orders. \throws config_error, validation_error, internal_error
+rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &run, order_stream_t const &orders,
+                        std::string const &dir);
 rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &run,
                         std::vector<db::payment_order_t> const &orders, std::string const &dir);
 
 /// Renders into a temporary directory and returns the hashes only (for prepare and release).
+rendered_t compute_files_hash(payment_config_t const &cfg, db::payment_run_t const &run, order_stream_t const &orders);
 rendered_t compute_files_hash(payment_config_t const &cfg, db::payment_run_t const &run,
                               std::vector<db::payment_order_t> const &orders);
+
+/// A held order as listed for the caseworkers and in the protocol.
+struct held_order_t
+{
+    std::string end_to_end_id, file_ref, purpose, payee_ext_id;
+    money_t amount;
+    std::string hold_reason;
+};
+
+/// The totals of a run's orders, fed one order at a time: what prepare prints, what the protocol
+/// holds. Its size depends on the laws, budget lines and channels and on the held orders, not on
+/// the number of orders.
+struct run_summary_t
+{
+    long long orders = 0;
+    long long held = 0;
+    money_t held_sum;
+    /// per (law, budget line, channel, "paid" or "held"): count and sum
+    std::map<std::tuple<std::string, std::string, std::string, std::string>, std::pair<long long, money_t>> by_status;
+    std::vector<held_order_t> held_orders; ///< in order-number order
+
+    void add(db::payment_order_t const &o);
+    /// Reads a whole stream.
+    static run_summary_t of(order_stream_t const &orders);
+};
 
 /// One Aufrechnung of the run, for the protocol: one line each.
 struct protocol_deduction_t
@@ -101,13 +156,13 @@ struct protocol_deduction_t
 
 /// The run protocol (what the cash office signs) as text and as CSV. \p deductions: the
 /// Aufrechnungen from claims the run's orders carry (docs/payments.md), listed before the signature.
-std::string protocol_text(db::payment_run_t const &run, std::vector<db::payment_order_t> const &orders,
+std::string protocol_text(db::payment_run_t const &run, run_summary_t const &orders,
                           std::vector<db::payment_file_t> const &files,
                           std::vector<protocol_deduction_t> const &deductions = {});
-std::string protocol_csv(db::payment_run_t const &run, std::vector<db::payment_order_t> const &orders);
+std::string protocol_csv(db::payment_run_t const &run, run_summary_t const &orders);
 
 /// Totals of the non-held orders per law, budget line and channel, as printed by prepare.
-std::string totals_table(std::vector<db::payment_order_t> const &orders);
+std::string totals_table(run_summary_t const &orders);
 
 /// Triggers the named fault-injection point: when $SOZBATCH_FAULT equals \p point the process
 /// aborts immediately (std::_Exit(86)), as a crash would. See docs/payments.md.

@@ -11,6 +11,7 @@
 #include "lib/db/migrations.hpp"
 #include "lib/db/payment_store.hpp"
 #include "lib/payments/payment_run.hpp"
+#include "jobs/payment_delta.hpp"
 
 #include <soci/soci.h>
 
@@ -282,6 +283,186 @@ TEST_P(payments_test, EveryPayableOrderInExactlyOneExportedFile)
     auto const covered = store.covered(m_tenant, "2026-12");
     EXPECT_EQ(covered.count({m_case, "benefit"}), 1u);
     EXPECT_EQ(covered.count({m_case, "rent"}), 1u);
+}
+
+// pay prepare, release and export read a run a page of orders at a time (docs/scaling.md): the
+// files, hashes and totals from the stored run read in pages of 2 must be those of the orders in
+// memory, with two debtor accounts whose transfers alternate, splits, cash, a card file and held
+// orders; the export marks every payable order once.
+TEST_P(payments_test, RunReadInPagesGivesTheFilesOfTheRunInMemory)
+{
+    auto const cfg = payments::payment_config_t::from_settings({{"sepa.debtor-name", "Landeshauptstadt Kiel Sozialamt"},
+                                                                {"sepa.debtor-iban", "DE28210501700001000017"},
+                                                                {"sepa.debtor-iban.SGB12-3", "DE02120300000000202051"},
+                                                                {"sepa.max-transactions", "2"},
+                                                                {"card.mode", "file"}});
+    std::vector<db::payment_order_t> orders;
+    std::vector<std::string> notes;
+    long long no = 0;
+    auto add = [&](char const *law, std::string purpose, db::payee_row_t p, char const *amount) {
+        payments::order_source_t s;
+        s.case_id = m_case;
+        s.file_ref = "50.1-0001";
+        s.law = law;
+        s.month = "2026-12";
+        s.purpose = std::move(purpose);
+        s.payee = std::move(p);
+        s.applicant_name = "Erika Musterfrau";
+        s.amount = money_t::parse(amount);
+        orders.push_back(payments::build_order(cfg, s, RUN, ++no, notes));
+    };
+    auto card = payee("K1", "card-provider", "Kartenanbieter GmbH", "");
+    card.card_ref = "CARD-0042";
+    for (int i = 0; i < 3; ++i) {
+        add("SGB12-4", "benefit", payee("Z1", "person", "Erika Musterfrau", "DE89370400440532013000"), "512.34");
+        add("SGB12-3", "rent", payee("Z2", "landlord", "Kieler Wohnungsbau GmbH", "DE02500105170137075030"), "335.00");
+    }
+    add("SGB12-4", "benefit", payee("Z4", "person", "Hans Bar", ""), "100.00");                      // cash
+    add("SGB12-3", "benefit", payee("Z6", "person", "Null Betrag", "DE89370400440532013000"), "0.00"); // held
+    add("SGB12-4", "benefit", card, "88.00");                                                      // card file
+    add("SGB12-4", "energy", payee("Z3", "energy-provider", "Stadtwerke Kiel AG", "DE02500105170137075030"), "41.00");
+    db::payment_run_t run;
+    run.run_ref = RUN;
+    run.month = "2026-12";
+    run.execution_date = "2026-11-30";
+    run.prepared_by = "anna";
+    run.prepared_at = T0;
+    run.content_hash = payments::content_hash(orders);
+    run.orders_count = no;
+    db::payment_store_t store{db()};
+    long long const id = store.create_run(m_tenant, run, orders);
+    auto const paged = payments::stored_orders(store, id, 2);
+
+    EXPECT_EQ(payments::content_hash(paged), run.content_hash);
+    auto const in_memory = payments::render_files(cfg, run, orders, m_dir + "/memory");
+    auto const streamed = payments::render_files(cfg, run, paged, m_dir + "/paged");
+    EXPECT_EQ(streamed.files_hash, in_memory.files_hash);
+    // DE02… (SGB12-3: 3 transfers) sorts before DE28… (SGB12-4: 4): F01–F02, then F03–F04; then the lists
+    std::vector<std::string> names;
+    for (auto const &f : streamed.files) {
+        names.push_back(f.file_name);
+    }
+    EXPECT_EQ(names, (std::vector<std::string>{std::string{RUN} + "-F01.xml", std::string{RUN} + "-F02.xml",
+                                               std::string{RUN} + "-F03.xml", std::string{RUN} + "-F04.xml",
+                                               std::string{RUN} + "-CASH.csv", std::string{RUN} + "-CARD.csv"}));
+    ASSERT_EQ(streamed.files.size(), in_memory.files.size());
+    for (std::size_t i = 0; i < streamed.files.size(); ++i) {
+        auto const &a = streamed.files[i];
+        auto const &b = in_memory.files[i];
+        EXPECT_EQ(a.sha256, b.sha256) << a.file_name;
+        EXPECT_EQ(a.order_nos, b.order_nos) << a.file_name;
+        EXPECT_EQ(read(m_dir + "/paged/" + a.file_name), read(m_dir + "/memory/" + b.file_name)) << a.file_name;
+        EXPECT_EQ(a.tx_count, static_cast<long long>(a.order_nos.size())) << a.file_name;
+        money_t sum;
+        for (auto const n : a.order_nos) {
+            auto const &o = orders[static_cast<std::size_t>(n - 1)];
+            sum += o.amount;
+            EXPECT_NE(o.state, "held");
+            if (a.channel == "sepa") {
+                EXPECT_EQ(o.debtor_iban, a.debtor_iban) << a.file_name << " order " << n;
+            }
+        }
+        EXPECT_EQ(a.ctrl_sum, sum) << a.file_name;
+    }
+    EXPECT_EQ(streamed.files[0].order_nos, (std::vector<long long>{2, 4}));
+    EXPECT_EQ(streamed.files[1].order_nos, (std::vector<long long>{6}));
+    EXPECT_EQ(streamed.files[2].order_nos, (std::vector<long long>{1, 3}));
+    EXPECT_EQ(streamed.files[3].order_nos, (std::vector<long long>{5, 10}));
+    EXPECT_EQ(streamed.files[4].order_nos, (std::vector<long long>{7}));
+    EXPECT_EQ(streamed.files[5].order_nos, (std::vector<long long>{9}));
+
+    // the protocol's totals and held list are the same read in pages as in memory
+    auto const summary = payments::run_summary_t::of(paged);
+    EXPECT_EQ(summary.orders, 10);
+    EXPECT_EQ(summary.held, 1);
+    ASSERT_EQ(summary.held_orders.size(), 1u);
+    EXPECT_EQ(summary.held_orders[0].end_to_end_id, std::string{RUN} + "-00008");
+    EXPECT_EQ(payments::protocol_csv(run, summary), payments::protocol_csv(run, payments::run_summary_t::of(
+                                                                                   payments::orders_in(orders))));
+
+    // the export records every payable order in its file, once
+    store.release(id, "paul", T1);
+    store.record_export(m_tenant, id, streamed.files, {}, T1);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'exported' AND payment_file_id IS NOT NULL"), 9);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders o JOIN payment_files f ON f.id = o.payment_file_id WHERE "
+                     "f.file_name = 'KIEL-202612-R1-F04.xml' AND o.order_no IN (5, 10)"),
+              2);
+}
+
+// The delta preview merges the regular payments of two stored runs read a page at a time; a source
+// that is not in byte order of the Aktenzeichen is refused rather than merged wrongly.
+TEST_P(payments_test, RegularPaymentsOfARunReadInPagesMergeLikeTheMaps)
+{
+    std::vector<db::payment_order_t> orders;
+    std::vector<std::string> notes;
+    long long no = 0;
+    auto add = [&](std::string ref, std::string purpose, char const *amount) {
+        payments::order_source_t s;
+        s.case_id = m_case;
+        s.file_ref = std::move(ref);
+        s.law = "SGB12-4";
+        s.month = "2026-12";
+        s.purpose = std::move(purpose);
+        s.payee = payee("Z1", "person", "Erika Musterfrau", "DE89370400440532013000");
+        s.applicant_name = "Erika Musterfrau";
+        s.amount = money_t::parse(amount);
+        orders.push_back(payments::build_order(m_cfg, s, RUN, ++no, notes));
+    };
+    add("A-1", "benefit", "100.00");
+    add("A-1", "rent", "50.00");
+    add("B-2", "benefit", "0.00"); // held: not a payment
+    add("C-3", "benefit", "10.00");
+    add("C-3", "energy", "5.00");
+    add("C-3", "rent", "1.00");
+    add("D-4", "benefit", "20.00");
+    db::payment_run_t run;
+    run.run_ref = RUN;
+    run.month = "2026-12";
+    run.execution_date = "2026-11-30";
+    run.prepared_by = "anna";
+    run.prepared_at = T0;
+    db::payment_store_t store{db()};
+    long long const id = store.create_run(m_tenant, run, orders);
+
+    std::vector<jobs::case_payment_entry_t> got;
+    auto cursor = jobs::regular_payments_of_run(store, id, 2)();
+    while (auto e = cursor()) {
+        got.push_back(*e);
+    }
+    ASSERT_EQ(got.size(), 3u);
+    EXPECT_EQ(got[0].first, "A-1");
+    EXPECT_EQ(got[0].second.amount, money_t::parse("150.00"));
+    EXPECT_EQ(got[1].first, "C-3");
+    EXPECT_EQ(got[1].second.amount, money_t::parse("16.00"));
+    EXPECT_EQ(got[2].first, "D-4");
+
+    db::case_payments_t before{{"A-1", {money_t::parse("150.00"), 1}},
+                               {"B-2", {money_t::parse("30.00"), 2}},
+                               {"C-3", {money_t::parse("15.00"), 3}}};
+    std::vector<std::string> seen;
+    auto const d = jobs::compare_payments(jobs::payments_of(before), jobs::regular_payments_of_run(store, id, 3),
+                                          [&](jobs::delta_case_t const &c) { seen.push_back(c.file_ref); });
+    EXPECT_EQ(seen, (std::vector<std::string>{"C-3", "D-4", "B-2"})); // changed, new, then ended
+    EXPECT_EQ(d.changed, 1);
+    EXPECT_EQ(d.added, 1);
+    EXPECT_EQ(d.ended, 1);
+    EXPECT_EQ(d.total_before, money_t::parse("195.00"));
+    EXPECT_EQ(d.total_after, money_t::parse("186.00"));
+    auto const same = jobs::compare_payments(before, db::case_payments_t{{"A-1", {money_t::parse("150.00"), 1}},
+                                                                         {"C-3", {money_t::parse("16.00"), 4}},
+                                                                         {"D-4", {money_t::parse("20.00"), 7}}});
+    EXPECT_EQ(same.total_after, d.total_after);
+    EXPECT_EQ(same.cases.size(), 3u);
+
+    jobs::payment_source_t const unordered = [] {
+        return [n = 0]() mutable -> std::optional<jobs::case_payment_entry_t> {
+            ++n;
+            if (n == 1) return jobs::case_payment_entry_t{"B-2", {}};
+            if (n == 2) return jobs::case_payment_entry_t{"A-1", {}};
+            return std::nullopt;
+        };
+    };
+    EXPECT_THROW(jobs::compare_payments(unordered, jobs::payments_of(before), [](auto const &) {}), internal_error);
 }
 
 TEST_P(payments_test, ChangedOrderVoidsTheRelease)
