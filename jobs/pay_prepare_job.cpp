@@ -379,6 +379,7 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
             unruled.push_back(std::move(k));
         }
     }
+    payments::fault_point("prepare-before-commit");
     tx.commit();
     log_info(kv("event", "pay-prepare") + " " + kv("run", run.run_ref) + " " + kv("orders", std::to_string(no)) +
              " " + kv("held", std::to_string(run.held_count)));

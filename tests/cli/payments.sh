@@ -34,6 +34,15 @@ run prepare_empty 2 pay prepare --month 2027-03 --operator prep --db "$DB" --con
 stderr_has prepare_empty "no calculation results for 2027-03"
 [ "$(q "SELECT COUNT(*) FROM payment_runs")" = 0 ] || fail "a refused prepare created a payment run"
 
+# a prepare killed before its commit leaves nothing: no run, no order, no claim; the next prepare
+# makes run R1 as if nothing had happened
+rc=0
+(cd "$ROOT" && SOZBATCH_FAULT=prepare-before-commit "$SOZBATCH" pay prepare --month $M --operator prep --db "$DB" \
+    --config "$CONF") >"$WORK/prepare_killed.out" 2>&1 || rc=$?
+[ $rc -eq 86 ] || fail "prepare-before-commit: exit $rc, expected the injected crash (86)"
+[ "$(q "SELECT COUNT(*) FROM payment_runs")/$(q "SELECT COUNT(*) FROM payment_orders")" = 0/0 ] \
+    || fail "a prepare killed before its commit left a run or orders behind"
+
 # prepare: held orders make exit 1, the rest of the run proceeds
 run prepare 1 pay prepare --month $M --operator prep --db "$DB" --config "$CONF"
 stdout_has prepare "payment run KIEL-202612-R1 for 2026-12 prepared by prep (execution date 2026-11-30)"
