@@ -106,9 +106,10 @@ exit_code_t pay_export_job_t::run(job_context_t &ctx)
     if (run->state == "exported") {
         // reproduce: the same run gives byte-identical files under the same MsgIds, or we refuse
         auto const stored = store.files(run->id);
-        auto const orders = payments::stored_orders(store, run->id); // read a page at a time
+        payments::run_summary_t summary; // the protocol's totals, taken in the first pass of the files
         fs::remove_all(staging);
-        auto const rendered = payments::render_files(cfg, *run, orders, staging);
+        auto const rendered = payments::render_files(cfg, *run, payments::stored_orders(store, run->id), staging,
+                                                     [&](db::payment_order_t const &x) { summary.add(x); });
         if (rendered.files.size() != stored.size()) {
             fs::remove_all(staging);
             throw error_t{"payment run " + run->run_ref + " was exported with " + std::to_string(stored.size()) +
@@ -135,7 +136,6 @@ exit_code_t pay_export_job_t::run(job_context_t &ctx)
             }
         }
         fs::remove_all(staging);
-        auto const summary = payments::run_summary_t::of(orders);
         write_protocol(db, dir, *run, summary, stored);
         o << "payment run " << run->run_ref << " was exported at " << run->exported_at << "; " << stored.size()
           << " file(s) verified byte-identical";
@@ -150,14 +150,26 @@ exit_code_t pay_export_job_t::run(job_context_t &ctx)
         throw usage_error{"payment run " + run->run_ref + " is " + run->state +
                           "; it must be released by a second operator (pay release) before export"};
     }
-    auto const orders = payments::stored_orders(store, run->id); // read a page at a time
-    if (payments::content_hash(orders) != run->content_hash) {
-        throw error_t{"payment run " + run->run_ref + ": orders changed after the release; the release is void, "
-                      "nothing exported (refuse the run and prepare again)"};
-    }
+    // the orders are read a page at a time, twice (the two passes of the files); the content hash
+    // and the protocol's totals are taken in the first pass, and changed orders are refused before
+    // any file is written
     payments::fault_point("before-files");
     fs::remove_all(staging);
-    auto const rendered = payments::render_files(cfg, *run, orders, staging);
+    payments::content_hasher_t hasher;
+    payments::run_summary_t summary;
+    auto const rendered = payments::render_files(
+        cfg, *run, payments::stored_orders(store, run->id), staging,
+        [&](db::payment_order_t const &x) {
+            hasher.add(x);
+            summary.add(x);
+        },
+        [&] {
+            if (hasher.hex_digest() != run->content_hash) {
+                fs::remove_all(staging);
+                throw error_t{"payment run " + run->run_ref + ": orders changed after the release; the release is "
+                              "void, nothing exported (refuse the run and prepare again)"};
+            }
+        });
     if (rendered.files_hash != run->files_hash) {
         fs::remove_all(staging);
         throw error_t{"payment run " + run->run_ref + ": the files differ from the released ones (files sha256 " +
@@ -169,7 +181,6 @@ exit_code_t pay_export_job_t::run(job_context_t &ctx)
     store.record_export(tenant, run->id, rendered.files, {}, ctx.now_iso());
     payments::fault_point("after-commit");
     run = store.find_run(tenant, m_run);
-    auto const summary = payments::run_summary_t::of(orders);
     auto const files = store.files(run->id);
     write_protocol(db, dir, *run, summary, files);
     log_info(kv("event", "pay-export") + " " + kv("run", run->run_ref) + " " + kv("files", std::to_string(files.size())));

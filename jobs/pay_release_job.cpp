@@ -58,14 +58,19 @@ exit_code_t pay_release_job_t::run(job_context_t &ctx)
         return ctx.result();
     }
     auto const cfg = payments::payment_config_t::from_settings(config::extra_settings());
-    // the orders are read a page at a time, once for the content hash and twice for the files
-    auto const orders = payments::stored_orders(store, run->id);
-    auto const content = payments::content_hash(orders);
-    if (content != run->content_hash) {
-        throw error_t{"payment run " + run->run_ref + ": its orders changed after preparation (content hash " +
-                      content + ", prepared " + run->content_hash + "); refuse it and prepare again"};
-    }
-    auto const rendered = payments::compute_files_hash(cfg, *run, orders);
+    // the orders are read a page at a time, twice: the content hash is taken in the first pass of
+    // rendering the files and checked before any file is written
+    payments::content_hasher_t hasher;
+    std::string content;
+    auto const rendered = payments::compute_files_hash(
+        cfg, *run, payments::stored_orders(store, run->id), [&](db::payment_order_t const &x) { hasher.add(x); },
+        [&] {
+            content = hasher.hex_digest();
+            if (content != run->content_hash) {
+                throw error_t{"payment run " + run->run_ref + ": its orders changed after preparation (content hash " +
+                              content + ", prepared " + run->content_hash + "); refuse it and prepare again"};
+            }
+        });
     if (rendered.files_hash != run->files_hash) {
         throw error_t{"payment run " + run->run_ref + ": the files export would write differ from the prepared ones "
                       "(configuration changed?); refuse it and prepare again"};

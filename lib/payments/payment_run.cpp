@@ -379,7 +379,7 @@ struct list_writer_t
 } // namespace
 
 rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &run, order_stream_t const &orders,
-                        std::string const &dir)
+                        std::string const &dir, order_visitor_t const &each, std::function<void()> const &before_writing)
 {
     make_directories(dir);
     rendered_t out;
@@ -391,6 +391,9 @@ rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &ru
     std::map<std::string, std::vector<planned_file_t>> plan;
     long long transfers = 0, cash = 0, card_file = 0;
     orders([&](db::payment_order_t const &o) {
+        if (each) {
+            each(o);
+        }
         if (!in_file(o)) {
             return;
         }
@@ -407,6 +410,9 @@ rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &ru
         files.back().sum += o.amount;
         ++transfers;
     });
+    if (before_writing) {
+        before_writing();
+    }
     int seq = 0;
     for (auto &[debtor, files] : plan) {
         for (auto &pf : files) {
@@ -576,7 +582,8 @@ rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &ru
     return render_files(cfg, run, orders_in(orders), dir);
 }
 
-rendered_t compute_files_hash(payment_config_t const &cfg, db::payment_run_t const &run, order_stream_t const &orders)
+rendered_t compute_files_hash(payment_config_t const &cfg, db::payment_run_t const &run, order_stream_t const &orders,
+                              order_visitor_t const &each, std::function<void()> const &before_writing)
 {
     namespace fs = std::filesystem;
     std::string tmpl = (fs::temp_directory_path() / "sozbatch-pay.XXXXXX").string();
@@ -592,7 +599,7 @@ rendered_t compute_files_hash(payment_config_t const &cfg, db::payment_run_t con
             fs::remove_all(d, ec);
         }
     } cleanup{tmpl};
-    return render_files(cfg, run, orders, tmpl);
+    return render_files(cfg, run, orders, tmpl, each, before_writing);
 }
 
 rendered_t compute_files_hash(payment_config_t const &cfg, db::payment_run_t const &run,

@@ -108,14 +108,19 @@ struct rendered_t
 /// card.mode=file "<run>-CARD.csv"), from the non-held orders. Deterministic: the same run and
 /// orders give byte-identical files. Reads the orders twice (totals per file first, then the
 /// files, several written side by side); memory holds the files' totals and order numbers, not
-/// the orders. \throws config_error, validation_error, internal_error
+/// the orders. \p each, when given, sees every order of the first pass, and \p before_writing runs
+/// after it, before any file is created: a caller hashes and totals the run in that pass and refuses
+/// changed orders before anything is written, without reading the run once more.
+/// \throws config_error, validation_error, internal_error, and what \p before_writing throws
 rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &run, order_stream_t const &orders,
-                        std::string const &dir);
+                        std::string const &dir, order_visitor_t const &each = {},
+                        std::function<void()> const &before_writing = {});
 rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &run,
                         std::vector<db::payment_order_t> const &orders, std::string const &dir);
 
 /// Renders into a temporary directory and returns the hashes only (for prepare and release).
-rendered_t compute_files_hash(payment_config_t const &cfg, db::payment_run_t const &run, order_stream_t const &orders);
+rendered_t compute_files_hash(payment_config_t const &cfg, db::payment_run_t const &run, order_stream_t const &orders,
+                              order_visitor_t const &each = {}, std::function<void()> const &before_writing = {});
 rendered_t compute_files_hash(payment_config_t const &cfg, db::payment_run_t const &run,
                               std::vector<db::payment_order_t> const &orders);
 

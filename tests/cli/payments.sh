@@ -66,8 +66,29 @@ stderr_has release_self "four eyes"
     || fail "the preparer's own release changed the run"
 run export_unreleased 2 pay export $RUN --operator prep --db "$DB" --config "$CONF" --out-dir "$OUT"
 stderr_has export_unreleased "released"
+# the release is bound to the content: an order changed after preparation voids it (on a copy;
+# changed past sozbatch, as someone with write access to the database file could: the write-log
+# trigger needs sozbatch's SQL functions, so it is dropped first)
+tamper() {
+    sqlite3 "$WORK/tampered.db" "DROP TRIGGER audit_payment_orders_upd; $1" || fail "could not change $WORK/tampered.db"
+}
+cp "$WORK/pay.db" "$WORK/tampered.db"
+tamper "UPDATE payment_orders SET amount_cents = amount_cents + 1 WHERE order_no = 1"
+run release_tampered 2 pay release $RUN --operator boss --db "sqlite3://db=$WORK/tampered.db" --config "$CONF"
+stderr_has release_tampered "its orders changed after preparation"
+[ "$(sqlite3 "$WORK/tampered.db" "SELECT state FROM payment_runs WHERE run_ref='$RUN'")" = prepared ] \
+    || fail "a tampered run was released"
 run release 0 pay release $RUN --operator boss --db "$DB" --config "$CONF"
 stdout_has release "released by boss"
+# and an order changed after the release voids it: nothing is exported, no file written
+cp "$WORK/pay.db" "$WORK/tampered.db"
+tamper "UPDATE payment_orders SET iban = 'DE02120300000000202051' WHERE order_no = 1"
+run export_tampered 2 pay export $RUN --operator prep --db "sqlite3://db=$WORK/tampered.db" --config "$CONF" \
+    --out-dir "$WORK/tout"
+stderr_has export_tampered "orders changed after the release"
+[ -z "$(ls -A "$WORK/tout/payments" 2>/dev/null)" ] || fail "export of a tampered run left files: $(ls -A "$WORK/tout/payments")"
+[ "$(sqlite3 "$WORK/tampered.db" "SELECT state FROM payment_runs WHERE run_ref='$RUN'")" = released ] \
+    || fail "a tampered run was exported"
 
 # exactly once: kill at every fault point on a copy of the database, then rerun
 cp "$WORK/pay.db" "$WORK/released.db"
