@@ -37,7 +37,8 @@ exit_code_t claims_list_job_t::run(job_context_t &ctx)
     }
     auto &o = ctx.out();
     o << pad("CLAIM", 22) << pad("AKTENZEICHEN", 14) << pad("MONTH", 9) << pad_left("AMOUNT", 14)
-      << pad_left("OFFSET", 14) << pad_left("OPEN", 14) << "  " << pad("STATE", 12) << "LEGAL BASIS\n";
+      << pad_left("OFFSET", 14) << pad_left("OPEN", 14) << "  " << pad("STATE", 12) << pad("LEGAL BASIS", 13)
+      << "ANHÖRUNG (§ 24 SGB X)\n";
     long long n = 0;
     money_t open;
     for (auto const &k : db::claim_store_t{ctx.db()}.claims(tenant)) {
@@ -47,7 +48,7 @@ exit_code_t claims_list_job_t::run(job_context_t &ctx)
         }
         o << pad(k.claim_ref, 22) << pad(k.file_ref, 14) << pad(k.month, 9) << pad_left(k.amount.to_german(), 14)
           << pad_left(k.deducted.to_german(), 14) << pad_left(k.open().to_german(), 14) << "  " << pad(k.state, 12)
-          << k.legal_basis << "\n";
+          << pad(k.legal_basis, 13) << (k.hearing_document.empty() ? "-" : k.hearing_document) << "\n";
         ++n;
         open += k.open();
     }

@@ -39,7 +39,9 @@ std::vector<overpayment_claim_t> claim_store_t::claims(long long tenant)
             (m_db.sql().prepare << std::string{"SELECT c.id, c.case_id, k.file_ref, c.claim_ref, c.difference_id, "
                                                "r.run_ref, c.month, c.debtor_ext_id, c.amount_cents, ("} +
                                        COUNTED +
-                                       "), c.legal_basis, c.state, CAST(c.created_at AS TEXT) FROM overpayment_claims c "
+                                       "), c.legal_basis, c.state, CAST(c.created_at AS TEXT), (SELECT n.document_id FROM notices n WHERE "
+                                       "n.difference_id = c.difference_id AND n.kind = 'anhoerung' AND n.state = "
+                                       "'produced' ORDER BY n.id DESC LIMIT 1) FROM overpayment_claims c "
                                        "JOIN cases k ON k.id = c.case_id JOIN payment_runs r ON r.id = c.payment_run_id "
                                        "WHERE c.tenant_id = :t ORDER BY k.file_ref, c.month, c.id",
              soci::use(tenant));
@@ -58,6 +60,7 @@ std::vector<overpayment_claim_t> claim_store_t::claims(long long tenant)
             c.legal_basis = text(r, 10);
             c.state = claim_state(text(r, 11), c.amount, c.deducted);
             c.created_at = text(r, 12);
+            c.hearing_document = text(r, 13);
             out.push_back(std::move(c));
         }
         return out;

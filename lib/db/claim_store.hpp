@@ -31,6 +31,9 @@ struct overpayment_claim_t
     std::string legal_basis;
     std::string state;        ///< open, offsetting, settled, waived (from the counted deductions)
     std::string created_at;
+    /// The Anhörung (§ 24 SGB X) of the Überzahlung: the document id of the newest produced
+    /// `anhoerung` notice for the claim's difference, empty while none was produced (`notices`)
+    std::string hearing_document;
 
     money_t open() const { return amount - deducted; }
 };

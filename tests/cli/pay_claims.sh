@@ -67,6 +67,19 @@ stdout_has list_sued "0 claim(s)"
 run list_bad 2 claims list --state paid --operator prep --db "$DB"
 stderr_has list_bad "open, offsetting, settled or waived"
 
+# the Anhörung (§ 24 SGB X): until the notices of October are produced the claim has none; then
+# claims list names the hearing letter written for the claim's Überzahlung
+stdout_has pay_claims_list "  -"
+rc=0
+(cd "$ROOT" && "$SOZBATCH" notices --month 2026-10 --operator prep --db "$DB" --config "$CONF" --out-dir "$OUT") \
+    >"$WORK/notices_oct.out" 2>"$WORK/notices_oct.err" || rc=$?
+[ $rc -le 1 ] || fail "notices for 2026-10: exit $rc: $(head -c 600 "$WORK/notices_oct.err")"
+HEARING=$(q "SELECT n.document_id FROM notices n JOIN overpayment_claims c ON c.difference_id = n.difference_id WHERE n.kind = 'anhoerung' AND n.state = 'produced'")
+[ -n "$HEARING" ] || fail "no Anhörung produced for the claim's Überzahlung: $(cat "$WORK/notices_oct.out")"
+run list_hearing 0 claims list --operator prep --db "$DB"
+stdout_has list_hearing "KIEL-202610-R1-E01"
+stdout_has list_hearing "$HEARING"
+
 # the case data names the claim in an offset rule: two thirds of it a month from November
 MONTHLY=$(((AMOUNT * 2 + 2) / 3))
 REST=$((AMOUNT - MONTHLY))
