@@ -435,26 +435,34 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
         return ctx.result();
     }
     o << "delta preview against " << prev->run_ref << " (" << prev->month << "):\n";
-    auto const delta = compare_payments(
-        regular_payments_of_run(store, prev->id), regular_payments_of_run(store, run_id), [&](delta_case_t const &c) {
-            switch (c.kind) {
-            case delta_case_t::kind_t::added:
-                o << "  new      " << c.file_ref << "  " << c.after.to_german() << "\n";
-                break;
-            case delta_case_t::kind_t::changed:
-                o << "  changed  " << c.file_ref << "  " << c.before.to_german() << " -> " << c.after.to_german() << "\n";
-                if (c.before_result && c.after_result) {
-                    for (auto const &l : changed_lines(results, *c.before_result, *c.after_result)) {
-                        o << "           " << l.key << ": " << l.before.to_german() << " -> " << l.after.to_german()
-                          << "\n";
+    // the run is committed: a preview that cannot be made is reported, not an error of the prepare
+    payment_delta_t delta;
+    try {
+        delta = compare_payments(
+            regular_payments_of_run(store, prev->id), regular_payments_of_run(store, run_id), [&](delta_case_t const &c) {
+                switch (c.kind) {
+                case delta_case_t::kind_t::added:
+                    o << "  new      " << c.file_ref << "  " << c.after.to_german() << "\n";
+                    break;
+                case delta_case_t::kind_t::changed:
+                    o << "  changed  " << c.file_ref << "  " << c.before.to_german() << " -> " << c.after.to_german() << "\n";
+                    if (c.before_result && c.after_result) {
+                        for (auto const &l : changed_lines(results, *c.before_result, *c.after_result)) {
+                            o << "           " << l.key << ": " << l.before.to_german() << " -> " << l.after.to_german()
+                              << "\n";
+                        }
                     }
+                    break;
+                case delta_case_t::kind_t::ended:
+                    o << "  ended    " << c.file_ref << "  " << c.before.to_german() << "\n";
+                    break;
                 }
-                break;
-            case delta_case_t::kind_t::ended:
-                o << "  ended    " << c.file_ref << "  " << c.before.to_german() << "\n";
-                break;
-            }
-        });
+            });
+    } catch (internal_error const &e) {
+        log_warn(kv("event", "delta-preview-failed") + " " + kv("run", run.run_ref) + " " + kv("reason", e.what()));
+        o << "  (no delta preview: " << e.what() << ")\n";
+        return ctx.result();
+    }
     o << "  new " << delta.added << ", ended " << delta.ended << ", changed " << delta.changed << "\n";
     return ctx.result();
 }
