@@ -436,8 +436,20 @@ void payment_store_t::release(long long run_id, std::string const &by, std::stri
         m_db.sql() << "UPDATE payment_runs SET state = 'released', released_by = :b, released_at = :a WHERE id = :r "
                       "AND state = 'prepared' AND prepared_by <> :b2",
             soci::use(by), soci::use(at), soci::use(run_id), soci::use(by);
-        m_db.sql() << "UPDATE payment_orders SET state = 'released' WHERE payment_run_id = :r AND state = 'prepared'",
-            soci::use(run_id);
+        // the orders in slices of 10,000 order numbers: the write log's statement trigger (migration
+        // 0013) holds the old and new rows of one statement in memory, and PostgreSQL refuses to
+        // aggregate more than 1 GB of them (a run of a million orders in one UPDATE did)
+        long long min_no = 0, max_no = 0;
+        soci::indicator ind_min = soci::i_ok, ind_max = soci::i_ok;
+        m_db.sql() << "SELECT MIN(order_no), MAX(order_no) FROM payment_orders WHERE payment_run_id = :r",
+            soci::into(min_no, ind_min), soci::into(max_no, ind_max), soci::use(run_id);
+        constexpr long long SLICE = 10000;
+        for (long long from = min_no - 1; ind_max == soci::i_ok && from < max_no; from += SLICE) {
+            long long const to = from + SLICE;
+            m_db.sql() << "UPDATE payment_orders SET state = 'released' WHERE payment_run_id = :r AND order_no > :a AND "
+                          "order_no <= :b AND state = 'prepared'",
+                soci::use(run_id), soci::use(from), soci::use(to);
+        }
         tr.commit();
     });
 }

@@ -20,6 +20,8 @@
 # (no row-level security; to measure its cost); SCALE_MONTH (default 2026-01); SCALE_SHARDS=K runs the calculation as K processes side by side
 # (calc --shard 1/K ... K/K; docs/scaling.md), the rest as usual: the payment files must come
 # out the same as with one process (compare the "pain.001 files" line of figures.md).
+# SCALE_FROM=STEP resumes a stopped run from STEP (load, calc, pay-prepare, pay-release, pay-export,
+# notices, audit-verify) on the kept database and OUT_DIR.
 set -euo pipefail
 BUILD=$(cd "${1:?build directory}" && pwd)
 N=${2:?number of cases}
@@ -31,8 +33,28 @@ SOZ="$BUILD/sozbatch"
 GEN="$BUILD/tests/bench/scale_gen"
 [ -x "$SOZ" ] && [ -x "$GEN" ] || { echo "build sozbatch and scale_gen first: ninja -C $BUILD sozbatch scale_gen" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time missing (apt-get install time)" >&2; exit 2; }
-rm -rf "$OUT"
+# SCALE_FROM=STEP resumes a run that stopped (e.g. SCALE_FROM=pay-release after a failed release):
+# the database and OUT_DIR are kept, the steps before STEP are not run again, their rows stay in
+# figures.md
+STEPS=(load calc pay-prepare pay-release pay-export notices audit-verify)
+FROM=${SCALE_FROM:-}
+if [ -n "$FROM" ]; then
+    [[ " ${STEPS[*]} " == *" $FROM "* ]] || { echo "SCALE_FROM must be one of: ${STEPS[*]}" >&2; exit 2; }
+    [ -f "$OUT/figures.md" ] || { echo "SCALE_FROM: no earlier run in $OUT" >&2; exit 2; }
+else
+    rm -rf "$OUT"
+fi
 mkdir -p "$OUT/files"
+# wanted STEP: true when STEP is to be run (it is SCALE_FROM or comes after it)
+wanted() {
+    [ -z "$FROM" ] && return 0
+    local s seen=0
+    for s in "${STEPS[@]}"; do
+        [ "$s" = "$FROM" ] && seen=1
+        [ "$s" = "$1" ] && return $((1 - seen))
+    done
+    return 1
+}
 export SOZBATCH_FIXED_NOW=2025-12-20T08:00:00Z SOZBATCH_PASSWORD=scale-bench-pw-1 SOZBATCH_NEW_PASSWORD=scale-bench-pw-1
 unset SOZBATCH_DB SOZBATCH_CONFIG SOZBATCH_TENANT
 CONF="$ROOT/samples/sozbatch.conf"
@@ -58,8 +80,10 @@ if [ "$BACKEND" = postgresql ]; then
     port=$(sed -n 's/.*port=\([^ ]*\).*/\1/p' <<<"$PG")
     admin=$(sed -n 's/.*user=\([^ ]*\).*/\1/p' <<<"$PG")
     dbname="sozbatch_scale_$N"
-    psql -X -q -h "$host" -p "$port" -U "$admin" -d postgres -c "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null
-    psql -X -q -h "$host" -p "$port" -U "$admin" -d postgres -c "CREATE DATABASE $dbname" >/dev/null
+    if [ -z "$FROM" ]; then
+        psql -X -q -h "$host" -p "$port" -U "$admin" -d postgres -c "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null
+        psql -X -q -h "$host" -p "$port" -U "$admin" -d postgres -c "CREATE DATABASE $dbname" >/dev/null
+    fi
     for r in scale_prep scale_boss; do
         psql -X -q -h "$host" -p "$port" -U "$admin" -d postgres \
             -c "DO \$\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$r') THEN CREATE ROLE $r LOGIN; END IF; END\$\$" >/dev/null
@@ -103,12 +127,13 @@ server_cpu() {
         END { printf "%.2f", t / hz }'
 }
 
-printf '| step | N | wall s | user s | sys s | server CPU s | peak RSS MiB | exit |\n|---|---|---|---|---|---|---|---|\n' >"$OUT/figures.md"
+[ -n "$FROM" ] || printf '| step | N | wall s | user s | sys s | server CPU s | peak RSS MiB | exit |\n|---|---|---|---|---|---|---|---|\n' >"$OUT/figures.md"
 # step NAME EXPECTED_RCS COMMAND... : runs under /usr/bin/time -v and appends a table row
 # (EXPECTED_RCS: the exit codes that are fine, comma-separated; 1 = some cases held or failed)
 step() {
     local name=$1 want=$2; shift 2
     local s0 s1 rc
+    wanted "$name" || return 0
     s0=$(server_cpu)
     set +e
     /usr/bin/time -v -o "$OUT/$name.time" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
@@ -131,12 +156,16 @@ step() {
         "$([ -n "$PG_PID" ] && echo "$server" || echo -)" "$rss" "$rc" | tee -a "$OUT/figures.md"
 }
 
-"$SOZ" db migrate --db "$OWNER_DB" >/dev/null
-"$SOZ" operators bootstrap --login admin --tenant kiel --tenant-name "Kiel (synthetic)" --operator admin --db "$OWNER_DB" >/dev/null
-"$SOZ" operators add prep "${ROLE_PREP[@]}" --role caseworker-edit caseworker-read payment-preparer \
-    --work-group "${WG[@]}" --operator admin --db "$OWNER_DB" >/dev/null
-"$SOZ" operators add boss "${ROLE_BOSS[@]}" --role payment-releaser caseworker-read \
-    --work-group "${WG[@]}" --operator admin --db "$OWNER_DB" >/dev/null
+if [ -z "$FROM" ]; then
+    "$SOZ" db migrate --db "$OWNER_DB" >/dev/null
+    "$SOZ" operators bootstrap --login admin --tenant kiel --tenant-name "Kiel (synthetic)" --operator admin --db "$OWNER_DB" >/dev/null
+    "$SOZ" operators add prep "${ROLE_PREP[@]}" --role caseworker-edit caseworker-read payment-preparer \
+        --work-group "${WG[@]}" --operator admin --db "$OWNER_DB" >/dev/null
+    "$SOZ" operators add boss "${ROLE_BOSS[@]}" --role payment-releaser caseworker-read \
+        --work-group "${WG[@]}" --operator admin --db "$OWNER_DB" >/dev/null
+else
+    "$SOZ" db migrate --db "$OWNER_DB" >/dev/null # a newer binary may bring migrations
+fi
 
 if [ "${SCALE_LOAD:-load}" = import ]; then
     step generate 0 "$GEN" --cases "$N" --month "$M" --xml "$OUT/xml"

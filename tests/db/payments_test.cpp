@@ -11,6 +11,8 @@
 #include "lib/db/migrations.hpp"
 #include "lib/db/payment_store.hpp"
 #include "lib/payments/payment_run.hpp"
+#include "lib/security/audit.hpp"
+#include "lib/security/protection.hpp"
 #include "jobs/payment_delta.hpp"
 
 #include <soci/soci.h>
@@ -463,6 +465,46 @@ TEST_P(payments_test, RegularPaymentsOfARunReadInPagesMergeLikeTheMaps)
         };
     };
     EXPECT_THROW(jobs::compare_payments(unordered, jobs::payments_of(before), [](auto const &) {}), internal_error);
+}
+
+// The release moves the orders in slices of 10,000 order numbers (the write log's statement
+// trigger cannot hold a million rows of one UPDATE): every prepared order of a run across three
+// slices is released, the held ones stay held, and every change is in the write log.
+TEST_P(payments_test, ReleaseMovesEveryOrderOfARunAcrossSlices)
+{
+    std::vector<db::payment_order_t> orders;
+    std::vector<std::string> notes;
+    payments::order_source_t s;
+    s.case_id = m_case;
+    s.file_ref = "50.1-0001";
+    s.law = "SGB12-4";
+    s.month = "2026-12";
+    s.purpose = "benefit";
+    s.payee = payee("Z1", "person", "Erika Musterfrau", "DE89370400440532013000");
+    s.applicant_name = "Erika Musterfrau";
+    long long const n = 25'003;
+    for (long long no = 1; no <= n; ++no) {
+        s.amount = no % 10'000 == 0 ? money_t{} : money_t::parse("1.00"); // 2 held (zero) orders
+        orders.push_back(payments::build_order(m_cfg, s, RUN, no, notes));
+    }
+    db::payment_run_t run;
+    run.run_ref = RUN;
+    run.month = "2026-12";
+    run.execution_date = "2026-11-30";
+    run.prepared_by = "anna";
+    run.prepared_at = T0;
+    security::install_protection(db()); // the write log, as `db migrate` installs it
+    security::attach_connection(db(), "test");
+    security::set_audit_context(db(), "tester", T0);
+    db::payment_store_t store{db()};
+    long long const id = store.create_run(m_tenant, run, orders);
+    long long const logged = scalar("SELECT COUNT(*) FROM audit_log WHERE table_name = 'payment_orders'");
+    EXPECT_EQ(logged, n);
+    store.release(id, "paul", T1);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'released'"), n - 2);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'held'"), 2);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'prepared'"), 0);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log WHERE table_name = 'payment_orders'"), logged + n - 2);
 }
 
 TEST_P(payments_test, ChangedOrderVoidsTheRelease)
