@@ -182,14 +182,14 @@ std::set<std::pair<long long, std::string>> payment_store_t::covered_of(long lon
 
 namespace {
 
-std::vector<open_difference_t> read_open_differences(database_t &db, long long tenant, std::string const &case_filter)
+std::vector<open_difference_t> read_open_differences(database_t &db, long long tenant, std::vector<long long> const &case_ids)
 {
     std::vector<open_difference_t> out;
     {
         soci::rowset<soci::row> rs =
             (db.sql().prepare << "SELECT d.id, d.case_id, c.file_ref, d.month, d.kind, d.payout_delta_cents, "
                                  "d.new_result_id FROM calc_differences d JOIN cases c ON c.id = d.case_id "
-                                 "WHERE d.tenant_id = :t " + case_filter + "AND NOT EXISTS (SELECT 1 FROM "
+                                 "WHERE d.tenant_id = :t AND d.case_id IN (" + id_list(case_ids) + ") AND NOT EXISTS (SELECT 1 FROM "
                                  "payment_orders o JOIN payment_runs r ON r.id = o.payment_run_id WHERE "
                                  "o.difference_id = d.id AND ((r.state IN ('prepared', 'released') AND o.state <> "
                                  "'held') OR (r.state = 'exported' AND o.state IN ('exported', 'booked')))) "
@@ -221,16 +221,10 @@ std::vector<open_difference_t> read_open_differences(database_t &db, long long t
 
 } // namespace
 
-std::vector<open_difference_t> payment_store_t::open_differences(long long tenant)
-{
-    return guard(m_db, [&] { return read_open_differences(m_db, tenant, ""); });
-}
-
 std::vector<open_difference_t> payment_store_t::open_differences_of(long long tenant, std::vector<long long> const &case_ids)
 {
     return guard(m_db, [&] {
-        return case_ids.empty() ? std::vector<open_difference_t>{}
-                                : read_open_differences(m_db, tenant, "AND d.case_id IN (" + id_list(case_ids) + ") ");
+        return case_ids.empty() ? std::vector<open_difference_t>{} : read_open_differences(m_db, tenant, case_ids);
     });
 }
 

@@ -163,9 +163,9 @@ public:
     /// The same for the cases \p case_ids only (pay prepare reads them a chunk of cases at a time).
     std::set<std::pair<long long, std::string>> covered_of(long long tenant, std::string const &month,
                                                            std::vector<long long> const &case_ids);
-    /// Differences (any month) that no prepared, released or exported order pays yet.
-    std::vector<open_difference_t> open_differences(long long tenant);
-    /// The same for the cases \p case_ids only, in Aktenzeichen, month and id order.
+    /// The differences (any month) of the cases \p case_ids that no prepared, released or exported
+    /// order pays yet, in Aktenzeichen, month and id order (pay prepare reads them a chunk of cases
+    /// at a time).
     std::vector<open_difference_t> open_differences_of(long long tenant, std::vector<long long> const &case_ids);
     /// (case id, payee ext id) with an unresolved payment stop.
     std::set<std::pair<long long, std::string>> active_stops(long long tenant);
