@@ -115,21 +115,40 @@ protected:
         db_test::TearDown();
     }
 
+    /// What an order of the test case for 2026-12 is built from.
+    payments::order_source_t source(std::string file_ref, std::string law, std::string purpose,
+                                    std::optional<db::payee_row_t> p, char const *amount) const
+    {
+        payments::order_source_t s;
+        s.case_id = m_case;
+        s.file_ref = std::move(file_ref);
+        s.law = std::move(law);
+        s.month = "2026-12";
+        s.purpose = std::move(purpose);
+        s.payee = std::move(p);
+        s.applicant_name = "Erika Musterfrau";
+        s.amount = money_t::parse(amount);
+        return s;
+    }
+
+    /// Run RUN for 2026-12 as prepared by \p by (hashes and totals still empty).
+    static db::payment_run_t run_header(std::string const &by)
+    {
+        db::payment_run_t run;
+        run.run_ref = RUN;
+        run.month = "2026-12";
+        run.execution_date = "2026-11-30";
+        run.prepared_by = by;
+        run.prepared_at = T0;
+        return run;
+    }
+
     /// A run prepared by \p by: three SEPA transfers (two files at max 2), one cash order, two held.
     long long prepare(std::string const &by)
     {
         std::vector<payments::order_source_t> src;
         auto add = [&](std::string purpose, std::optional<db::payee_row_t> p, char const *amount) {
-            payments::order_source_t s;
-            s.case_id = m_case;
-            s.file_ref = "50.1-0001";
-            s.law = "SGB12-4";
-            s.month = "2026-12";
-            s.purpose = std::move(purpose);
-            s.payee = std::move(p);
-            s.applicant_name = "Erika Musterfrau";
-            s.amount = money_t::parse(amount);
-            src.push_back(std::move(s));
+            src.push_back(source("50.1-0001", "SGB12-4", std::move(purpose), std::move(p), amount));
         };
         add("benefit", payee("Z1", "person", "Erika Musterfrau", "DE89370400440532013000"), "512.34");
         add("rent", payee("Z2", "landlord", "Kieler Wohnungsbau GmbH", "DE02120300000000202051"), "335.00");
@@ -137,12 +156,7 @@ protected:
         add("benefit", payee("Z4", "person", "Hans Bar", ""), "100.00");                                 // cash
         add("rent", payee("Z5", "landlord", "Vermieter mit Fehler", "DE00210501700001000017"), "200.00"); // held
         add("benefit", payee("Z6", "person", "Null Betrag", "DE89370400440532013000"), "0.00");          // held
-        db::payment_run_t run;
-        run.run_ref = RUN;
-        run.month = "2026-12";
-        run.execution_date = "2026-11-30";
-        run.prepared_by = by;
-        run.prepared_at = T0;
+        auto run = run_header(by);
         std::vector<std::string> notes;
         long long no = 0;
         for (auto const &s : src) {
@@ -302,16 +316,8 @@ TEST_P(payments_test, RunReadInPagesGivesTheFilesOfTheRunInMemory)
     std::vector<std::string> notes;
     long long no = 0;
     auto add = [&](char const *law, std::string purpose, db::payee_row_t p, char const *amount) {
-        payments::order_source_t s;
-        s.case_id = m_case;
-        s.file_ref = "50.1-0001";
-        s.law = law;
-        s.month = "2026-12";
-        s.purpose = std::move(purpose);
-        s.payee = std::move(p);
-        s.applicant_name = "Erika Musterfrau";
-        s.amount = money_t::parse(amount);
-        orders.push_back(payments::build_order(cfg, s, RUN, ++no, notes));
+        orders.push_back(payments::build_order(cfg, source("50.1-0001", law, std::move(purpose), std::move(p), amount),
+                                               RUN, ++no, notes));
     };
     auto card = payee("K1", "card-provider", "Kartenanbieter GmbH", "");
     card.card_ref = "CARD-0042";
@@ -323,12 +329,7 @@ TEST_P(payments_test, RunReadInPagesGivesTheFilesOfTheRunInMemory)
     add("SGB12-3", "benefit", payee("Z6", "person", "Null Betrag", "DE89370400440532013000"), "0.00"); // held
     add("SGB12-4", "benefit", card, "88.00");                                                      // card file
     add("SGB12-4", "energy", payee("Z3", "energy-provider", "Stadtwerke Kiel AG", "DE02500105170137075030"), "41.00");
-    db::payment_run_t run;
-    run.run_ref = RUN;
-    run.month = "2026-12";
-    run.execution_date = "2026-11-30";
-    run.prepared_by = "anna";
-    run.prepared_at = T0;
+    auto run = run_header("anna");
     run.content_hash = payments::content_hash(orders);
     run.orders_count = no;
     db::payment_store_t store{db()};
@@ -399,16 +400,9 @@ TEST_P(payments_test, RegularPaymentsOfARunReadInPagesMergeLikeTheMaps)
     std::vector<std::string> notes;
     long long no = 0;
     auto add = [&](std::string ref, std::string purpose, char const *amount) {
-        payments::order_source_t s;
-        s.case_id = m_case;
-        s.file_ref = std::move(ref);
-        s.law = "SGB12-4";
-        s.month = "2026-12";
-        s.purpose = std::move(purpose);
-        s.payee = payee("Z1", "person", "Erika Musterfrau", "DE89370400440532013000");
-        s.applicant_name = "Erika Musterfrau";
-        s.amount = money_t::parse(amount);
-        orders.push_back(payments::build_order(m_cfg, s, RUN, ++no, notes));
+        auto const p = payee("Z1", "person", "Erika Musterfrau", "DE89370400440532013000");
+        orders.push_back(payments::build_order(m_cfg, source(std::move(ref), "SGB12-4", std::move(purpose), p, amount),
+                                               RUN, ++no, notes));
     };
     add("A-1", "benefit", "100.00");
     add("A-1", "rent", "50.00");
@@ -417,12 +411,7 @@ TEST_P(payments_test, RegularPaymentsOfARunReadInPagesMergeLikeTheMaps)
     add("C-3", "energy", "5.00");
     add("C-3", "rent", "1.00");
     add("D-4", "benefit", "20.00");
-    db::payment_run_t run;
-    run.run_ref = RUN;
-    run.month = "2026-12";
-    run.execution_date = "2026-11-30";
-    run.prepared_by = "anna";
-    run.prepared_at = T0;
+    auto run = run_header("anna");
     db::payment_store_t store{db()};
     long long const id = store.create_run(m_tenant, run, orders);
 
@@ -474,25 +463,14 @@ TEST_P(payments_test, ReleaseMovesEveryOrderOfARunAcrossSlices)
 {
     std::vector<db::payment_order_t> orders;
     std::vector<std::string> notes;
-    payments::order_source_t s;
-    s.case_id = m_case;
-    s.file_ref = "50.1-0001";
-    s.law = "SGB12-4";
-    s.month = "2026-12";
-    s.purpose = "benefit";
-    s.payee = payee("Z1", "person", "Erika Musterfrau", "DE89370400440532013000");
-    s.applicant_name = "Erika Musterfrau";
+    auto s = source("50.1-0001", "SGB12-4", "benefit", payee("Z1", "person", "Erika Musterfrau", "DE89370400440532013000"),
+                    "1.00");
     long long const n = 25'003;
     for (long long no = 1; no <= n; ++no) {
         s.amount = no % 10'000 == 0 ? money_t{} : money_t::parse("1.00"); // 2 held (zero) orders
         orders.push_back(payments::build_order(m_cfg, s, RUN, no, notes));
     }
-    db::payment_run_t run;
-    run.run_ref = RUN;
-    run.month = "2026-12";
-    run.execution_date = "2026-11-30";
-    run.prepared_by = "anna";
-    run.prepared_at = T0;
+    auto run = run_header("anna");
     security::install_protection(db()); // the write log, as `db migrate` installs it
     security::attach_connection(db(), "test");
     security::set_audit_context(db(), "tester", T0);
