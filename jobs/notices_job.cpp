@@ -4,8 +4,11 @@
 #include "formats/notice/print_batch.hpp"
 #include "jobs/notices_letter.hpp"
 #include "jobs/notices_plan.hpp"
+#include "lib/core/error.hpp"
+#include "lib/core/external_sort.hpp"
 #include "lib/core/log.hpp"
 #include "lib/core/progress.hpp"
+#include "lib/db/case_store.hpp"
 #include "lib/db/notice_store.hpp"
 
 #include <algorithm>
@@ -17,12 +20,6 @@
 namespace sozbatch::jobs {
 
 namespace {
-
-struct pending_t
-{
-    planned_notice_t plan;
-    notice::letter_t letter;
-};
 
 std::string two_digits(long long n)
 {
@@ -89,8 +86,12 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
                                                          : notice::template_set_t::from_directory(settings.template_dir);
     long long const tenant = ctx.tenant_id();
     auto &db = ctx.db();
+    auto const work_groups = ctx.visible_work_groups();
+    if (!month_has_results(db, tenant, month, work_groups)) {
+        throw usage_error{"no calculation results for " + month.to_string() + " (run: sozbatch calc --month " +
+                          month.to_string() + ")"};
+    }
     db::notice_store_t store{db};
-    auto plans = plan_notices(db, tenant, month, settings.events, ctx.visible_work_groups());
 
     std::string const now = ctx.now_iso();
     long long const run = store.begin_run(tenant, month, now, ctx.operator_login(), m_force, m_reason);
@@ -99,7 +100,6 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
         superseded = store.supersede(tenant, month);
     }
     long long skipped = 0;
-    std::vector<pending_t> pending;
     long long held = 0;
     auto hold = [&](planned_notice_t const &p, std::string const &reason) {
         auto r = record_of(p, month);
@@ -110,73 +110,146 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
         ++held;
     };
     date_t const today = ctx.clock().today();
-    for (auto &p : plans) {
-        if (p.already_produced && !m_force) {
-            ++skipped;
-            continue;
-        }
-        try {
-            auto letter = build_letter(p, db, settings, templates, month, today);
-            pending.push_back(pending_t{std::move(p), std::move(letter)});
-        } catch (case_error const &e) {
-            hold(p, e.what());
-        }
-    }
-    // Presort for the post: domestic mail by postcode, foreign mail last.
-    std::stable_sort(pending.begin(), pending.end(), [](pending_t const &a, pending_t const &b) {
-        auto key = [](pending_t const &x) {
-            return std::tuple{x.letter.addressee.country != "DE", x.letter.addressee.postcode, x.letter.aktenzeichen,
-                              x.letter.kind};
-        };
-        return key(a) < key(b);
-    });
 
+    // Pass 1, a chunk of cases at a time: which letters the month needs, each built once to learn
+    // its address (a letter that cannot be addressed is held here). Only the presort key of each
+    // letter is kept, in an external sorter: domestic mail by postcode, foreign mail last, then
+    // Aktenzeichen, kind and the planning order. Memory holds a chunk, not the month
+    // (docs/scaling.md, "Bescheide").
+    external_sorter_t presort{static_cast<std::size_t>(settings.presort_kib) * 1024};
+    unsigned long long ordinal = 0;
+    for_each_planned_chunk(db, tenant, month, settings.events, work_groups, [&](std::vector<planned_notice_t> &&plans) {
+        for (auto const &p : plans) {
+            if (p.already_produced && !m_force) {
+                ++skipped;
+                continue;
+            }
+            try {
+                auto const letter = build_letter(p, db, settings, templates, month, today);
+                std::string key;
+                key_field(key, letter.addressee.country != "DE" ? "1" : "0");
+                key_field(key, letter.addressee.postcode);
+                key_field(key, letter.aktenzeichen);
+                key_number(key, static_cast<unsigned long long>(p.kind));
+                key_number(key, ordinal++);
+                key_number(key, static_cast<unsigned long long>(p.stored->case_id));
+                key_field(key, p.event_ref);
+                presort.add(std::move(key));
+            } catch (case_error const &e) {
+                hold(p, e.what());
+            }
+        }
+    });
+    presort.finish();
+
+    // Pass 2, in presort order, a batch's worth of letters at a time: their cases are loaded and planned
+    // again, the letters built and rendered. Each batch's documents are recorded (one transaction)
+    // as soon as the batch is published.
     std::vector<notice::batch_summary_t> batches;
-    std::vector<std::pair<pending_t const *, notice::batch_piece_t>> added;
     std::map<notice::notice_kind_t, long long> by_kind;
+    long long documents = 0;
+    std::vector<std::pair<db::notice_record_t, notice::notice_kind_t>> unrecorded; // of the open batch
     std::string const dir = (std::filesystem::path{ctx.options().out_dir} / "notices" / month.to_string()).string();
-    if (!pending.empty()) {
+    if (presort.size() > 0) {
         notice::pdf_renderer_t const renderer{templates, settings.render};
         notice::batch_options_t bo;
         bo.directory = dir;
         bo.batch_prefix = month.to_string() + "-" + two_digits(store.runs_for_month(tenant, month));
         bo.max_documents = settings.batch_size;
         bo.created = ctx.clock().now();
-        notice::print_batch_writer_t writer{renderer, bo};
-        progress_t bar{"documents", pending.size()}; // on a terminal only
-        for (auto const &p : pending) {
-            try {
-                added.emplace_back(&p, writer.add(p.letter));
-            } catch (case_error const &e) {
-                hold(p.plan, e.what());
+        bo.on_published = [&](notice::batch_summary_t const &b, std::vector<notice::batch_piece_t> const &pieces) {
+            if (pieces.size() != unrecorded.size()) {
+                throw internal_error{"print batch " + b.batch_id + " holds " + std::to_string(pieces.size()) +
+                                     " documents, the job added " + std::to_string(unrecorded.size())};
             }
-            bar.step();
+            std::vector<db::notice_record_t> records;
+            records.reserve(pieces.size());
+            for (std::size_t i = 0; i < pieces.size(); ++i) {
+                auto r = std::move(unrecorded[i].first);
+                r.state = "produced";
+                r.batch_id = b.batch_id;
+                r.pages = pieces[i].pages;
+                r.content_sha256 = pieces[i].content_sha256;
+                ++by_kind[unrecorded[i].second];
+                records.push_back(std::move(r));
+            }
+            store.record_all(tenant, run, records, now);
+            documents += static_cast<long long>(records.size());
+            unrecorded.clear();
+        };
+        notice::print_batch_writer_t writer{renderer, bo};
+        progress_t bar{"documents", presort.size()}; // on a terminal only
+
+        struct wanted_t
+        {
+            std::string file_ref;
+            long long case_id;
+            std::string kind;
+            std::string event_ref;
+        };
+        std::vector<wanted_t> window;
+        auto render_window = [&] {
+            std::vector<long long> ids;
+            for (auto const &w : window) {
+                if (ids.empty() || ids.back() != w.case_id) {
+                    ids.push_back(w.case_id);
+                }
+            }
+            std::sort(ids.begin(), ids.end());
+            ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+            std::map<std::string, planned_notice_t> plans;
+            for (auto &p : plan_cases(db, tenant, month, settings.events, work_groups,
+                                      db::case_store_t{db}.load_cases(tenant, ids))) {
+                auto key = db::notice_key(p.stored->case_id, std::string{notice::notice_kind_code(p.kind)}, p.event_ref);
+                plans.emplace(std::move(key), std::move(p));
+            }
+            for (auto const &w : window) {
+                bar.step();
+                auto const it = plans.find(db::notice_key(w.case_id, w.kind, w.event_ref));
+                if (it == plans.end()) {
+                    // the case changed between the passes (a calculation ran meanwhile): the
+                    // letter is not recorded, so the next run decides it again
+                    ctx.case_failed(w.file_ref, w.kind + " not produced: the case changed while the notices were "
+                                                         "produced; run notices again");
+                    continue;
+                }
+                auto const &p = it->second;
+                try {
+                    auto const letter = build_letter(p, db, settings, templates, month, today);
+                    writer.add(letter);
+                    unrecorded.emplace_back(record_of(p, month), p.kind);
+                } catch (case_error const &e) {
+                    hold(p, e.what());
+                }
+            }
+            window.clear();
+        };
+        // a window is as many letters as a batch holds
+        auto const WINDOW = static_cast<std::size_t>(settings.batch_size);
+        std::string key;
+        while (presort.next(key)) {
+            auto const f = key_fields(key);
+            if (f.size() != 7) {
+                throw internal_error{"notices: malformed presort key"};
+            }
+            auto const kind = notice::notice_kind_code(static_cast<notice::notice_kind_t>(std::stoull(f[3])));
+            window.push_back(wanted_t{f[2], std::stoll(f[5]), std::string{kind}, f[6]});
+            if (window.size() >= WINDOW) {
+                render_window();
+            }
         }
+        render_window();
         bar.finish();
         batches = writer.finish();
     }
-    // Which batch each added document went into: the batches hold them in order.
-    std::size_t next = 0;
-    for (auto const &b : batches) {
-        for (int i = 0; i < b.documents && next < added.size(); ++i, ++next) {
-            auto const &[p, piece] = added[next];
-            auto r = record_of(p->plan, month);
-            r.state = "produced";
-            r.batch_id = b.batch_id;
-            r.pages = piece.pages;
-            r.content_sha256 = piece.content_sha256;
-            store.record(tenant, run, r, now);
-            ++by_kind[p->plan.kind];
-        }
-    }
-    store.finish_run(run, static_cast<long long>(added.size()), held, static_cast<long long>(batches.size()),
-                     ctx.now_iso());
+    store.finish_run(run, documents, held, static_cast<long long>(batches.size()), ctx.now_iso());
     log_info(kv("event", "notices") + " " + kv("month", month.to_string()) + " " +
-             kv("documents", std::to_string(added.size())) + " " + kv("held", std::to_string(held)) + " " +
-             kv("batches", std::to_string(batches.size())));
+             kv("documents", std::to_string(documents)) + " " + kv("held", std::to_string(held)) + " " +
+             kv("batches", std::to_string(batches.size())) + " " +
+             kv("presort_runs", std::to_string(presort.spilled_runs())));
 
     auto &o = ctx.out();
-    o << "notices " << month.to_string() << ": " << added.size() << " documents in " << batches.size()
+    o << "notices " << month.to_string() << ": " << documents << " documents in " << batches.size()
       << (batches.size() == 1 ? " batch" : " batches") << ", " << held << " held, " << skipped
       << " already produced";
     if (m_force) {

@@ -4,6 +4,7 @@
 #include "lib/core/error.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <tuple>
 
@@ -194,44 +195,50 @@ std::vector<changed_line_t> compare_lines(std::vector<db::notice_line_t> const &
     return out;
 }
 
-std::vector<planned_notice_t> plan_notices(db::database_t &db, long long tenant, month_t month,
-                                           event_map_t const &map, std::vector<std::string> const &work_groups,
-                                           std::string const &only_file_ref)
+bool month_has_results(db::database_t &db, long long tenant, month_t month, std::vector<std::string> const &work_groups)
 {
+    return db::result_store_t{db}.any_for_month(tenant, month, work_groups);
+}
+
+std::vector<planned_notice_t> plan_cases(db::database_t &db, long long tenant, month_t month, event_map_t const &map,
+                                         std::vector<std::string> const &work_groups,
+                                         std::vector<db::stored_case_t> &&cases)
+{
+    std::vector<planned_notice_t> out;
+    if (cases.empty()) {
+        return out;
+    }
     db::result_store_t results{db};
     db::notice_store_t notices{db};
-    db::case_store_t cases{db};
-    std::map<std::string, case_entry_t> by_ref;
-    for (auto &h : results.latest_for_month(tenant, month, work_groups)) {
-        by_ref[h.file_ref].current = std::move(h);
+    std::vector<long long> ids;
+    ids.reserve(cases.size());
+    for (auto const &sc : cases) {
+        ids.push_back(sc.case_id);
     }
-    for (auto &h : results.latest_for_month(tenant, month.prev(), work_groups)) {
-        by_ref[h.file_ref].previous = std::move(h);
+    std::map<long long, case_entry_t> by_case;
+    for (auto &h : results.latest_of_cases(tenant, month, ids)) {
+        by_case[h.case_id].current = std::move(h);
     }
-    for (auto &d : notices.differences_up_to(tenant, month)) {
-        by_ref[d.file_ref].differences.push_back(std::move(d));
+    for (auto &h : results.latest_of_cases(tenant, month.prev(), ids)) {
+        by_case[h.case_id].previous = std::move(h);
     }
-    if (std::none_of(by_ref.begin(), by_ref.end(), [](auto const &kv) { return kv.second.current.has_value(); })) {
-        throw usage_error{"no calculation results for " + month.to_string() + " (run: sozbatch calc --month " +
-                          month.to_string() + ")"};
+    for (auto &d : notices.differences_of(tenant, month, ids)) {
+        by_case[d.case_id].differences.push_back(std::move(d));
     }
-    auto const earlier = notices.cases_with_results_before(tenant, month);
-    auto const produced = notices.produced_keys(tenant, month);
+    auto const earlier = notices.cases_with_results_before_of(tenant, month, ids);
+    auto const produced = notices.produced_keys_of(tenant, month, ids);
 
-    std::vector<planned_notice_t> out;
-    for (auto &[ref, e] : by_ref) {
-        if (!only_file_ref.empty() && ref != only_file_ref) {
-            continue;
+    for (auto &loaded : cases) {
+        auto const found = by_case.find(loaded.case_id);
+        if (found == by_case.end()) {
+            continue; // nothing this month, the month before or in a difference
         }
-        auto loaded = cases.load_case(tenant, ref);
-        if (!loaded) {
-            continue;
-        }
-        auto const stored = std::make_shared<db::stored_case_t const>(std::move(*loaded));
+        auto const &e = found->second;
+        auto const stored = std::make_shared<db::stored_case_t const>(std::move(loaded));
         auto const &c = stored->data;
         if (!work_groups.empty() &&
             std::find(work_groups.begin(), work_groups.end(), c.work_group) == work_groups.end()) {
-            continue; // a difference of a case the operator may not see
+            continue; // a case the operator may not see
         }
         auto add = [&](notice_event_t ev, std::string event_ref, auto &&fill) {
             auto const kind = map.kind(ev);
@@ -287,6 +294,57 @@ std::vector<planned_notice_t> plan_notices(db::database_t &db, long long tenant,
     }
     std::stable_sort(out.begin(), out.end(), [](auto const &a, auto const &b) {
         return std::tie(a.file_ref(), a.kind) < std::tie(b.file_ref(), b.kind);
+    });
+    return out;
+}
+
+void for_each_planned_chunk(db::database_t &db, long long tenant, month_t month, event_map_t const &map,
+                            std::vector<std::string> const &work_groups,
+                            std::function<void(std::vector<planned_notice_t> &&)> const &fn, std::size_t chunk)
+{
+    db::case_store_t cases{db};
+    db::case_filter_t filter;
+    filter.work_groups = work_groups;
+    std::vector<db::stored_case_t> pending;
+    auto flush = [&] {
+        auto plans = plan_cases(db, tenant, month, map, work_groups, std::move(pending));
+        pending.clear();
+        if (!plans.empty()) {
+            fn(std::move(plans));
+        }
+    };
+    cases.for_each_case(
+        tenant, filter,
+        [&](db::stored_case_t &&sc) {
+            pending.push_back(std::move(sc));
+            if (pending.size() >= chunk) {
+                flush();
+            }
+        },
+        chunk);
+    flush();
+}
+
+std::vector<planned_notice_t> plan_notices(db::database_t &db, long long tenant, month_t month,
+                                           event_map_t const &map, std::vector<std::string> const &work_groups,
+                                           std::string const &only_file_ref)
+{
+    if (!month_has_results(db, tenant, month, work_groups)) {
+        throw usage_error{"no calculation results for " + month.to_string() + " (run: sozbatch calc --month " +
+                          month.to_string() + ")"};
+    }
+    std::vector<planned_notice_t> out;
+    if (!only_file_ref.empty()) {
+        auto loaded = db::case_store_t{db}.load_case(tenant, only_file_ref);
+        if (loaded) {
+            std::vector<db::stored_case_t> one;
+            one.push_back(std::move(*loaded));
+            out = plan_cases(db, tenant, month, map, work_groups, std::move(one));
+        }
+        return out;
+    }
+    for_each_planned_chunk(db, tenant, month, map, work_groups, [&](std::vector<planned_notice_t> &&plans) {
+        std::move(plans.begin(), plans.end(), std::back_inserter(out));
     });
     return out;
 }

@@ -9,6 +9,7 @@
 #include "lib/db/notice_store.hpp"
 #include "lib/db/result_store.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -79,10 +80,27 @@ struct planned_notice_t
 /// Decides the letters of \p month for the cases of \p work_groups (empty: all) from the stored
 /// results, differences and approvals. Letters already produced are returned with
 /// already_produced set. Sorted by Aktenzeichen, then kind. \p only_file_ref: just that case.
+/// Holds the whole month's plan: for the preview and tests; the notice job plans a chunk at a time.
 /// \throws usage_error when the month has no calculation results at all
 std::vector<planned_notice_t> plan_notices(db::database_t &db, long long tenant, month_t month,
                                            event_map_t const &map, std::vector<std::string> const &work_groups,
                                            std::string const &only_file_ref = {});
+
+/// Whether the month has calculation results in \p work_groups (empty: any).
+bool month_has_results(db::database_t &db, long long tenant, month_t month, std::vector<std::string> const &work_groups);
+
+/// The letters of \p cases (loaded newest versions; cases outside \p work_groups are left out), as
+/// plan_notices() decides them, with a few queries for all of them. Sorted by Aktenzeichen, then kind.
+std::vector<planned_notice_t> plan_cases(db::database_t &db, long long tenant, month_t month, event_map_t const &map,
+                                         std::vector<std::string> const &work_groups,
+                                         std::vector<db::stored_case_t> &&cases);
+
+/// Plans the visible cases \p chunk at a time in Aktenzeichen order (case_store_t::for_each_case)
+/// and calls \p fn with each chunk's letters (chunks without a letter are skipped). Memory holds
+/// one chunk (docs/scaling.md).
+void for_each_planned_chunk(db::database_t &db, long long tenant, month_t month, event_map_t const &map,
+                            std::vector<std::string> const &work_groups,
+                            std::function<void(std::vector<planned_notice_t> &&)> const &fn, std::size_t chunk = 1000);
 
 /// Compares the line items of two results (monthly amounts of each month's last segment).
 /// \returns the changed lines and the first day from which the month's amounts differ

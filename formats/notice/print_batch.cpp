@@ -233,6 +233,9 @@ void print_batch_writer_t::close_batch()
     m.add("created", to_iso(m_options.created));
     m.write_beside(s.pdf_path);
     m_done.push_back(s);
+    if (m_options.on_published) {
+        m_options.on_published(m_done.back(), b->pieces);
+    }
 }
 
 std::vector<batch_summary_t> print_batch_writer_t::finish()

@@ -11,11 +11,15 @@
 #include "formats/notice/pdf_renderer.hpp"
 #include "lib/core/clock.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace sozbatch::notice {
+
+struct batch_piece_t;
+struct batch_summary_t;
 
 /// \brief Batch configuration.
 struct batch_options_t
@@ -25,6 +29,10 @@ struct batch_options_t
     int max_documents = 500;     ///< N: at most this many documents per batch. REQUIRES: > 0
     timestamp_t created;         ///< the run's business timestamp (PDF dates, index), never "now"
     std::string product = "Standardbrief"; ///< postal product written into the index
+    /// Called after each batch is published (files renamed, manifest written), with its pieces in
+    /// order: the caller records the batch's documents while the next batch is written, so that it
+    /// need not keep the pieces of the whole run (docs/scaling.md).
+    std::function<void(batch_summary_t const &, std::vector<batch_piece_t> const &)> on_published;
 };
 
 /// The index record of one mail piece.

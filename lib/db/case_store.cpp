@@ -841,6 +841,28 @@ std::optional<stored_case_t> case_store_t::load_case(long long tenant_id, std::s
     });
 }
 
+std::vector<stored_case_t> case_store_t::load_cases(long long tenant_id, std::vector<long long> const &case_ids)
+{
+    return guard(m_db, [&] {
+        std::vector<stored_case_t> out;
+        if (case_ids.empty()) {
+            return out;
+        }
+        std::string const asof = FAR_FUTURE;
+        {
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << CASE_HEADER_SELECT + "WHERE c.tenant_id = :t AND c.id IN (" +
+                                                                   id_list(case_ids) + ") AND " + VERSION_AS_OF +
+                                                                   " ORDER BY c.file_ref",
+                                          soci::use(tenant_id), soci::use(asof));
+            for (auto const &r : rs) {
+                out.push_back(case_header(r));
+            }
+        }
+        load_chunk(m_db, out, asof);
+        return out;
+    });
+}
+
 void case_store_t::for_each_case(long long tenant_id, case_filter_t const &filter,
                                  std::function<void(stored_case_t &&)> const &fn, std::size_t chunk)
 {

@@ -90,6 +90,10 @@ public:
     std::optional<stored_case_t> load_case(long long tenant_id, std::string const &file_ref,
                                            std::optional<std::string> const &as_of = std::nullopt);
 
+    /// The cases \p case_ids (newest versions), in Aktenzeichen order, loaded as for_each_case
+    /// loads a chunk: one query per child table for all of them. Unknown ids are left out.
+    std::vector<stored_case_t> load_cases(long long tenant_id, std::vector<long long> const &case_ids);
+
     /// Every case (newest version as of \p as_of) whose work group passes the filter, in
     /// Aktenzeichen order, read in chunks of \p chunk cases so memory does not grow with N:
     /// keyset pagination on the Aktenzeichen, then one query per child table for the whole chunk

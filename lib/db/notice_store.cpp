@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lib/db/notice_store.hpp"
 
+#include "lib/db/bulk.hpp"
 #include "lib/db/row.hpp"
 
 namespace sozbatch::db {
@@ -120,15 +121,88 @@ std::set<std::string> notice_store_t::produced_keys(long long tenant, month_t mo
     });
 }
 
+std::vector<difference_row_t> notice_store_t::differences_of(long long tenant, month_t month,
+                                                             std::vector<long long> const &case_ids)
+{
+    return guard(m_db, [&] {
+        std::vector<difference_row_t> out;
+        if (case_ids.empty()) {
+            return out;
+        }
+        std::string const m = month.to_string();
+        soci::rowset<soci::row> rs =
+            (m_db.sql().prepare << "SELECT d.id, d.case_id, c.file_ref, d.month, d.kind, d.paid_result_id, d.new_result_id, "
+                                   "d.entitlement_delta_cents, d.payout_delta_cents FROM calc_differences d "
+                                   "JOIN cases c ON c.id = d.case_id WHERE d.tenant_id = :t AND d.month <= :m "
+                                   "AND d.case_id IN (" + id_list(case_ids) + ") ORDER BY d.month, d.id",
+             soci::use(tenant), soci::use(m));
+        for (auto const &r : rs) {
+            out.push_back(difference_row_t{int64(r, 0), int64(r, 1), text(r, 2), text(r, 3), text(r, 4), int64(r, 5),
+                                           int64(r, 6), money_t::cents(int64(r, 7)), money_t::cents(int64(r, 8))});
+        }
+        return out;
+    });
+}
+
+std::set<long long> notice_store_t::cases_with_results_before_of(long long tenant, month_t month,
+                                                                 std::vector<long long> const &case_ids)
+{
+    return guard(m_db, [&] {
+        std::set<long long> out;
+        if (case_ids.empty()) {
+            return out;
+        }
+        std::string const m = month.to_string();
+        soci::rowset<soci::row> rs =
+            (m_db.sql().prepare << "SELECT DISTINCT case_id FROM calc_results WHERE tenant_id = :t AND month < :m "
+                                   "AND case_id IN (" + id_list(case_ids) + ")",
+             soci::use(tenant), soci::use(m));
+        for (auto const &r : rs) {
+            out.insert(int64(r, 0));
+        }
+        return out;
+    });
+}
+
+std::set<std::string> notice_store_t::produced_keys_of(long long tenant, month_t month,
+                                                       std::vector<long long> const &case_ids)
+{
+    return guard(m_db, [&] {
+        std::set<std::string> out;
+        if (case_ids.empty()) {
+            return out;
+        }
+        std::string const m = month.to_string();
+        soci::rowset<soci::row> rs =
+            (m_db.sql().prepare << "SELECT case_id, kind, event_ref FROM notices WHERE tenant_id = :t AND "
+                                   "state = 'produced' AND (month = :m OR difference_id IS NOT NULL) AND case_id IN (" +
+                                       id_list(case_ids) + ")",
+             soci::use(tenant), soci::use(m));
+        for (auto const &r : rs) {
+            out.insert(notice_key(int64(r, 0), text(r, 1), text(r, 2)));
+        }
+        return out;
+    });
+}
+
 long long notice_store_t::supersede(long long tenant, month_t month)
 {
     return guard(m_db, [&] {
+        write_transaction_t tr{m_db};
         std::string const m = month.to_string();
-        long long n = 0;
-        m_db.sql() << "SELECT COUNT(*) FROM notices WHERE tenant_id = :t AND month = :m AND state = 'produced'",
-            soci::into(n), soci::use(tenant), soci::use(m);
-        m_db.sql() << "UPDATE notices SET state = 'superseded' WHERE tenant_id = :t AND month = :m AND state = 'produced'",
-            soci::use(tenant), soci::use(m);
+        long long n = 0, min_id = 0, max_id = 0;
+        soci::indicator ind_min = soci::i_ok, ind_max = soci::i_ok;
+        m_db.sql() << "SELECT COUNT(*), MIN(id), MAX(id) FROM notices WHERE tenant_id = :t AND month = :m AND "
+                      "state = 'produced'",
+            soci::into(n), soci::into(min_id, ind_min), soci::into(max_id, ind_max), soci::use(tenant), soci::use(m);
+        constexpr long long SLICE = 10000;
+        for (long long from = min_id - 1; n > 0 && ind_max == soci::i_ok && from < max_id; from += SLICE) {
+            long long const to = from + SLICE;
+            m_db.sql() << "UPDATE notices SET state = 'superseded' WHERE tenant_id = :t AND month = :m AND "
+                          "state = 'produced' AND id > :a AND id <= :b",
+                soci::use(tenant), soci::use(m), soci::use(from), soci::use(to);
+        }
+        tr.commit();
         return n;
     });
 }
@@ -145,6 +219,18 @@ void notice_store_t::record(long long tenant, long long run_id, notice_record_t 
             soci::use(n.event), soci::use(n.event_ref), soci::use(result.value, result.ind),
             soci::use(diff.value, diff.ind), soci::use(n.state), soci::use(n.document_id), soci::use(n.batch_id),
             soci::use(n.pages), soci::use(n.content_sha256), soci::use(n.reason), soci::use(now);
+    });
+}
+
+void notice_store_t::record_all(long long tenant, long long run_id, std::vector<notice_record_t> const &records,
+                                std::string const &now)
+{
+    guard(m_db, [&] {
+        write_transaction_t tr{m_db};
+        for (auto const &n : records) {
+            record(tenant, run_id, n, now);
+        }
+        tr.commit();
     });
 }
 

@@ -82,12 +82,24 @@ public:
     /// Ids of the cases that have a stored result for a month before \p month.
     std::set<long long> cases_with_results_before(long long tenant, month_t month);
 
+    /// The same three for the cases \p case_ids only: the notice job plans a chunk of cases at a
+    /// time (docs/scaling.md), so that memory holds a chunk, not the month.
+    std::vector<difference_row_t> differences_of(long long tenant, month_t month, std::vector<long long> const &case_ids);
+    std::set<long long> cases_with_results_before_of(long long tenant, month_t month,
+                                                     std::vector<long long> const &case_ids);
+    std::set<std::string> produced_keys_of(long long tenant, month_t month, std::vector<long long> const &case_ids);
+
     /// Keys "case_id|kind|event_ref" of letters already produced (not superseded) for \p month, and
     /// of difference letters of any month (a difference is answered once).
     std::set<std::string> produced_keys(long long tenant, month_t month);
-    /// Marks every produced letter of the month superseded (`notices --force`). \returns how many
+    /// Marks every produced letter of the month superseded (`notices --force`), in one transaction
+    /// of UPDATEs of at most 10,000 rows each (the write log's statement trigger holds a
+    /// statement's rows in memory). \returns how many
     long long supersede(long long tenant, month_t month);
     void record(long long tenant, long long run_id, notice_record_t const &n, std::string const &now);
+    /// Records \p records in one transaction (the letters of a published print batch).
+    void record_all(long long tenant, long long run_id, std::vector<notice_record_t> const &records,
+                    std::string const &now);
     /// The letters recorded for a month, in record order.
     std::vector<notice_record_t> notices(long long tenant, month_t month);
 

@@ -429,6 +429,36 @@ std::vector<result_header_t> result_store_t::latest_for_month(long long tenant, 
     });
 }
 
+bool result_store_t::any_for_month(long long tenant, month_t month, std::vector<std::string> const &work_groups)
+{
+    return guard(m_db, [&] {
+        std::string const m = month.to_string();
+        std::string q = "SELECT COUNT(*) FROM (SELECT r.id FROM calc_results r JOIN work_groups wg ON wg.id = "
+                        "r.work_group_id WHERE r.tenant_id = :t AND r.month = :m";
+        if (!work_groups.empty()) {
+            q += " AND wg.code IN (";
+            for (std::size_t i = 0; i < work_groups.size(); ++i) {
+                q += (i ? ", :wg" : ":wg") + std::to_string(i);
+            }
+            q += ")";
+        }
+        q += " LIMIT 1) x";
+        long long n = 0;
+        soci::statement st{m_db.sql()};
+        st.exchange(soci::into(n));
+        st.exchange(soci::use(tenant));
+        st.exchange(soci::use(m));
+        for (auto const &w : work_groups) {
+            st.exchange(soci::use(w));
+        }
+        st.alloc();
+        st.prepare(q);
+        st.define_and_bind();
+        st.execute(true);
+        return n > 0;
+    });
+}
+
 std::vector<result_header_t> result_store_t::latest_of_cases(long long tenant, month_t month,
                                                              std::vector<long long> const &case_ids)
 {

@@ -133,6 +133,8 @@ public:
     /// The newest results of all cases for a month (for pay prepare, notices, reports).
     std::vector<result_header_t> latest_for_month(long long tenant, month_t month,
                                                   std::vector<std::string> const &work_groups = {});
+    /// Whether the month has any stored result in the work groups \p work_groups (empty: any).
+    bool any_for_month(long long tenant, month_t month, std::vector<std::string> const &work_groups = {});
     /// The newest results of the cases \p case_ids for a month, in Aktenzeichen order (pay prepare
     /// reads them a chunk of cases at a time).
     std::vector<result_header_t> latest_of_cases(long long tenant, month_t month, std::vector<long long> const &case_ids);

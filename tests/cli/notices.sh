@@ -75,6 +75,27 @@ stdout_has force "superseded (forced: Druckerei: Papierstau)"
 reason=$(sqlite3 "$WORK/notices.db" "SELECT force_reason FROM notice_runs WHERE forced = 1")
 [ "$reason" = "Druckerei: Papierstau" ] || fail "the forced run's reason is not recorded: '$reason'"
 
+# the presort spilled to disk (a 1 KiB budget: a run file every few letters) and letters planned
+# and rendered 7 at a time give the same letters in the same order as the forced run above
+sed 's/^presort-memory = .*$/presort-memory = 1/' "$CONF" >"$WORK/spill.conf"
+grep -q '^presort-memory = 1$' "$WORK/spill.conf" || fail "test data: presort-memory = 1 was not set"
+run spill 1 notices --log-level info --month 2026-12 --force --reason "Probe: kleiner Sortierspeicher" --batch-size 7 --operator clerk --db "$DB" --config "$WORK/spill.conf" --out-dir "$WORK/spill"
+# the pieces of index files in batch order, without their place in the batch
+pieces() { cat "$@" | grep -o '<piece [^>]*>' | sed 's/ seq="[0-9]*"//; s/ first-page="[0-9]*"//'; }
+pieces $(ls "$WORK"/spill/notices/2026-12/*.index.xml) >"$WORK/pieces-spill.txt"
+pieces $(ls "$dir"/2026-12-03-*.index.xml) >"$WORK/pieces-forced.txt"
+forced_docs=$(wc -l <"$WORK/pieces-forced.txt")
+[ "$forced_docs" -ge 20 ] || fail "the forced run's indexes list only $forced_docs documents"
+[ "$(wc -l <"$WORK/pieces-spill.txt")" = "$forced_docs" ] || fail "spilled presort: $(wc -l <"$WORK/pieces-spill.txt") documents, the forced run $forced_docs"
+cmp -s "$WORK/pieces-forced.txt" "$WORK/pieces-spill.txt" || fail "spilled presort: other documents or order than the forced run: $(diff "$WORK/pieces-forced.txt" "$WORK/pieces-spill.txt" | head -4)"
+stderr_has spill "presort_runs="
+runs=$(grep -o 'presort_runs=[0-9]*' "$WORK/spill.err" | grep -o '[0-9]*$')
+[ "${runs:-0}" -ge 2 ] || fail "spilled presort: the 1 KiB budget wrote ${runs:-no} run files"
+spill_batches=$(ls "$WORK"/spill/notices/2026-12/*.pdf | wc -l)
+[ "$spill_batches" -ge 3 ] || fail "spilled presort: expected several batches of 7, found $spill_batches"
+recorded=$(sqlite3 "$WORK/notices.db" "SELECT COUNT(*) FROM notices n JOIN notice_runs r ON r.id = n.notice_run_id WHERE r.force_reason = 'Probe: kleiner Sortierspeicher' AND n.state = 'produced' AND n.batch_id LIKE '2026-12-04-%'")
+[ "$recorded" = "$forced_docs" ] || fail "spilled presort: $recorded letters recorded with their batch, $forced_docs in the files"
+
 # DataMatrix inserter marks from the configuration: the first sheet of the first batch decodes
 sed 's/^marks = none$/marks = datamatrix/' "$CONF" >"$WORK/dm.conf"
 grep -q '^marks = datamatrix$' "$WORK/dm.conf" || fail "test data: marks = datamatrix was not set"
