@@ -111,8 +111,8 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
     };
     date_t const today = ctx.clock().today();
 
-    // Pass 1, a chunk of cases at a time: which letters the month needs, each built once to learn
-    // its address (a letter that cannot be addressed is held here). Only the presort key of each
+    // Pass 1, a chunk of cases at a time: which letters the month needs and their addresses (a
+    // letter that cannot be addressed is held here; reading the database per letter waits for pass 2). Only the presort key of each
     // letter is kept, in an external sorter: domestic mail by postcode, foreign mail last, then
     // Aktenzeichen, kind and the planning order. Memory holds a chunk, not the month
     // (docs/scaling.md, "Bescheide").
@@ -125,11 +125,11 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
                 continue;
             }
             try {
-                auto const letter = build_letter(p, db, settings, templates, month, today);
+                auto const address = letter_addressee(p, settings, templates, month, today);
                 std::string key;
-                key_field(key, letter.addressee.country != "DE" ? "1" : "0");
-                key_field(key, letter.addressee.postcode);
-                key_field(key, letter.aktenzeichen);
+                key_field(key, address.country != "DE" ? "1" : "0");
+                key_field(key, address.postcode);
+                key_field(key, p.file_ref());
                 key_number(key, static_cast<unsigned long long>(p.kind));
                 key_number(key, ordinal++);
                 key_number(key, static_cast<unsigned long long>(p.stored->case_id));

@@ -247,8 +247,12 @@ std::string notice_document_id(planned_notice_t const &p, month_t month)
     return p.file_ref() + "/" + month.to_string() + "/" + std::string{notice::notice_kind_code(p.kind)} + "/" + ref;
 }
 
-notice::letter_t build_letter(planned_notice_t const &p, db::database_t &db, notice_settings_t const &settings,
-                              notice::template_set_t const &templates, month_t month, date_t today)
+namespace {
+
+/// The letter's data that needs no database: kind, letterhead, Aktenzeichen, id, date and the
+/// addressee (the applicant's current address, DIN 5008 Anschriftzone).
+notice::letter_t address_letter(planned_notice_t const &p, notice_settings_t const &settings,
+                                notice::template_set_t const &templates, month_t month, date_t today)
 {
     db::stored_case_t const &sc = *p.stored;
     auto const &c = sc.data;
@@ -264,7 +268,6 @@ notice::letter_t build_letter(planned_notice_t const &p, db::database_t &db, not
     l.envelope = settings.envelope;
     l.inserts = settings.inserts;
 
-    // Addressee: the applicant's current address (DIN 5008 Anschriftzone).
     domain::person_t const *a = applicant(sc, month);
     if (!a) {
         throw case_error{"no applicant to address the letter to"};
@@ -284,6 +287,24 @@ notice::letter_t build_letter(planned_notice_t const &p, db::database_t &db, not
     nf.set("anrede_m", a->sex == domain::sex_t::male ? "1" : "");
     nf.set("name", l.addressee_full_name);
     l.addressee = notice::addressee_t::from(wording(templates, "anschrift.name", nf, l.addressee_full_name), addr);
+    return l;
+}
+
+} // namespace
+
+notice::addressee_t letter_addressee(planned_notice_t const &p, notice_settings_t const &settings,
+                                     notice::template_set_t const &templates, month_t month, date_t today)
+{
+    return address_letter(p, settings, templates, month, today).addressee;
+}
+
+notice::letter_t build_letter(planned_notice_t const &p, db::database_t &db, notice_settings_t const &settings,
+                              notice::template_set_t const &templates, month_t month, date_t today)
+{
+    db::stored_case_t const &sc = *p.stored;
+    auto const &c = sc.data;
+    notice::letter_t l = address_letter(p, settings, templates, month, today);
+    domain::person_t const *a = applicant(sc, month);
 
     // Which result the Berechnungsbogen shows.
     db::notice_store_t store{db};

@@ -39,6 +39,12 @@ struct notice_settings_t
 notice::letter_t build_letter(planned_notice_t const &p, db::database_t &db, notice_settings_t const &settings,
                               notice::template_set_t const &templates, month_t month, date_t today);
 
+/// The addressee of the letter for \p p: the first part of build_letter(), without the database
+/// (the notice job's presort needs only the address).
+/// \throws case_error as build_letter() when the letter cannot be addressed
+notice::addressee_t letter_addressee(planned_notice_t const &p, notice_settings_t const &settings,
+                                     notice::template_set_t const &templates, month_t month, date_t today);
+
 /// The deterministic document id: "<Aktenzeichen>/<month>/<kind>/<event ref>".
 std::string notice_document_id(planned_notice_t const &p, month_t month);
 

@@ -22,6 +22,8 @@
 # out the same as with one process (compare the "pain.001 files" line of figures.md).
 # SCALE_FROM=STEP resumes a stopped run from STEP (load, calc, pay-prepare, pay-release, pay-export,
 # notices, audit-verify) on the kept database and OUT_DIR.
+# SCALE_SKIP="STEP ..." leaves those steps out (e.g. the payment steps when only notices are to be
+# measured: SCALE_SKIP="pay-prepare pay-release pay-export").
 set -euo pipefail
 BUILD=$(cd "${1:?build directory}" && pwd)
 N=${2:?number of cases}
@@ -134,6 +136,7 @@ step() {
     local name=$1 want=$2; shift 2
     local s0 s1 rc
     wanted "$name" || return 0
+    [[ " ${SCALE_SKIP:-} " == *" $name "* ]] && return 0
     s0=$(server_cpu)
     set +e
     /usr/bin/time -v -o "$OUT/$name.time" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
@@ -184,7 +187,7 @@ else
 fi
 # held orders (e.g. a landlord without an account) would make exit 1
 step pay-prepare 0,1 "$SOZ" pay prepare --month "$M" --operator prep --db "$PREP_DB" --config "$CONF"
-RUN=$(sed -n 's/^payment run \([^ ]*\) for .*/\1/p' "$OUT/pay-prepare.out")
+RUN=$(sed -n 's/^payment run \([^ ]*\) for .*/\1/p' "$OUT/pay-prepare.out" 2>/dev/null || true)
 step pay-release 0 "$SOZ" pay release "$RUN" --operator boss --db "$BOSS_DB" --config "$CONF"
 step pay-export 0,1 "$SOZ" pay export "$RUN" --operator prep --db "$PREP_DB" --config "$CONF" --out-dir "$OUT/files"
 if [ "$N" -le "${SCALE_NOTICES:-20000}" ]; then
