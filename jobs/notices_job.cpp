@@ -4,6 +4,7 @@
 #include "formats/notice/print_batch.hpp"
 #include "jobs/notices_letter.hpp"
 #include "jobs/notices_plan.hpp"
+#include "jobs/notices_render.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/external_sort.hpp"
 #include "lib/core/log.hpp"
@@ -142,43 +143,52 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
     });
     presort.finish();
 
-    // Pass 2, in presort order, a batch's worth of letters at a time: their cases are loaded and planned
-    // again, the letters built and rendered. Each batch's documents are recorded (one transaction)
-    // as soon as the batch is published.
+    // Pass 2, in presort order, a batch's worth of letters at a time: their cases are loaded and
+    // planned again and the letters built (this thread, the database), then composed, drawn and
+    // published by the render thread (the other core) while the next window is built. Each
+    // batch's documents are recorded (one transaction) as soon as it is published.
     std::vector<notice::batch_summary_t> batches;
     std::map<notice::notice_kind_t, long long> by_kind;
     long long documents = 0;
-    std::vector<std::pair<db::notice_record_t, notice::notice_kind_t>> unrecorded; // of the open batch
     std::string const dir = (std::filesystem::path{ctx.options().out_dir} / "notices" / month.to_string()).string();
     if (presort.size() > 0) {
-        notice::pdf_renderer_t const renderer{templates, settings.render};
         notice::batch_options_t bo;
         bo.directory = dir;
         bo.batch_prefix = month.to_string() + "-" + two_digits(store.runs_for_month(tenant, month));
         bo.max_documents = settings.batch_size;
         bo.created = ctx.clock().now();
-        bo.on_published = [&](notice::batch_summary_t const &b, std::vector<notice::batch_piece_t> const &pieces) {
-            if (pieces.size() != unrecorded.size()) {
-                throw internal_error{"print batch " + b.batch_id + " holds " + std::to_string(pieces.size()) +
-                                     " documents, the job added " + std::to_string(unrecorded.size())};
+        progress_t bar{"documents", presort.size()}; // on a terminal only
+        auto handle = [&](render_event_t &&ev) {
+            if (ev.type == render_event_t::type_t::failed) {
+                bar.step();
+                auto &item = ev.item;
+                if (!item.record_failure) {
+                    ctx.case_failed(item.file_ref, item.failure);
+                    return;
+                }
+                item.record.state = "held";
+                item.record.reason = item.failure;
+                store.record(tenant, run, item.record, now);
+                ctx.case_failed(item.file_ref, item.record.kind + " held: " + item.failure);
+                ++held;
+                return;
             }
             std::vector<db::notice_record_t> records;
-            records.reserve(pieces.size());
-            for (std::size_t i = 0; i < pieces.size(); ++i) {
-                auto r = std::move(unrecorded[i].first);
+            records.reserve(ev.items.size());
+            for (std::size_t i = 0; i < ev.items.size(); ++i) {
+                auto r = std::move(ev.items[i].record);
                 r.state = "produced";
-                r.batch_id = b.batch_id;
-                r.pages = pieces[i].pages;
-                r.content_sha256 = pieces[i].content_sha256;
-                ++by_kind[unrecorded[i].second];
+                r.batch_id = ev.batch.batch_id;
+                r.pages = ev.pieces[i].pages;
+                r.content_sha256 = ev.pieces[i].content_sha256;
+                ++by_kind[notice::parse_notice_kind(r.kind)];
                 records.push_back(std::move(r));
+                bar.step();
             }
             store.record_all(tenant, run, records, now);
             documents += static_cast<long long>(records.size());
-            unrecorded.clear();
         };
-        notice::print_batch_writer_t writer{renderer, bo};
-        progress_t bar{"documents", presort.size()}; // on a terminal only
+        render_thread_t renderer{templates, settings.render, bo};
 
         struct wanted_t
         {
@@ -188,12 +198,11 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
             std::string event_ref;
         };
         std::vector<wanted_t> window;
-        auto render_window = [&] {
+        bool rendering = true; // false: the render thread stopped on an error (finish() rethrows it)
+        auto submit_window = [&] {
             std::vector<long long> ids;
             for (auto const &w : window) {
-                if (ids.empty() || ids.back() != w.case_id) {
-                    ids.push_back(w.case_id);
-                }
+                ids.push_back(w.case_id);
             }
             std::sort(ids.begin(), ids.end());
             ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
@@ -203,31 +212,41 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
                 auto key = db::notice_key(p.stored->case_id, std::string{notice::notice_kind_code(p.kind)}, p.event_ref);
                 plans.emplace(std::move(key), std::move(p));
             }
+            std::vector<render_item_t> items;
+            items.reserve(window.size());
             for (auto const &w : window) {
-                bar.step();
+                render_item_t item;
+                item.file_ref = w.file_ref;
                 auto const it = plans.find(db::notice_key(w.case_id, w.kind, w.event_ref));
                 if (it == plans.end()) {
                     // the case changed between the passes (a calculation ran meanwhile): the
                     // letter is not recorded, so the next run decides it again
-                    ctx.case_failed(w.file_ref, w.kind + " not produced: the case changed while the notices were "
-                                                         "produced; run notices again");
+                    item.failure = w.kind + " not produced: the case changed while the notices were produced; run "
+                                            "notices again";
+                    item.record_failure = false;
+                    items.push_back(std::move(item));
                     continue;
                 }
                 auto const &p = it->second;
+                item.record = record_of(p, month);
                 try {
-                    auto const letter = build_letter(p, db, settings, templates, month, today);
-                    writer.add(letter);
-                    unrecorded.emplace_back(record_of(p, month), p.kind);
+                    item.letter = build_letter(p, db, settings, templates, month, today);
                 } catch (case_error const &e) {
-                    hold(p, e.what());
+                    item.failure = e.what();
                 }
+                items.push_back(std::move(item));
             }
             window.clear();
+            rendering = renderer.submit(std::move(items));
+            render_event_t ev;
+            while (renderer.poll(ev)) {
+                handle(std::move(ev));
+            }
         };
         // a window is as many letters as a batch holds
         auto const WINDOW = static_cast<std::size_t>(settings.batch_size);
         std::string key;
-        while (presort.next(key)) {
+        while (rendering && presort.next(key)) {
             auto const f = key_fields(key);
             if (f.size() != 7) {
                 throw internal_error{"notices: malformed presort key"};
@@ -235,12 +254,14 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
             auto const kind = notice::notice_kind_code(static_cast<notice::notice_kind_t>(std::stoull(f[3])));
             window.push_back(wanted_t{f[2], std::stoll(f[5]), std::string{kind}, f[6]});
             if (window.size() >= WINDOW) {
-                render_window();
+                submit_window();
             }
         }
-        render_window();
+        if (rendering && !window.empty()) {
+            submit_window();
+        }
+        batches = renderer.finish(handle);
         bar.finish();
-        batches = writer.finish();
     }
     store.finish_run(run, documents, held, static_cast<long long>(batches.size()), ctx.now_iso());
     log_info(kv("event", "notices") + " " + kv("month", month.to_string()) + " " +

@@ -23,7 +23,7 @@ struct notice_settings_t
     std::string land_procedure_law = "lvwg-sh"; ///< notices.land-procedure-law
     int reply_days = 14;                        ///< notices.reply-days: Anhörung answer period
     int batch_size = 500;                       ///< notices.batch-size: documents per print batch
-    int presort_kib = 16384;                    ///< notices.presort-memory: KiB of presort keys held before spilling
+    int presort_kib = 4096;                     ///< notices.presort-memory: KiB of presort keys held before spilling
     std::string template_dir;                   ///< notices.templates: the city's edited templates
     std::string envelope = "DL-window";         ///< notices.envelope
     std::vector<std::string> inserts;           ///< notices.inserts (comma-separated)

@@ -96,6 +96,14 @@ spill_batches=$(ls "$WORK"/spill/notices/2026-12/*.pdf | wc -l)
 recorded=$(sqlite3 "$WORK/notices.db" "SELECT COUNT(*) FROM notices n JOIN notice_runs r ON r.id = n.notice_run_id WHERE r.force_reason = 'Probe: kleiner Sortierspeicher' AND n.state = 'produced' AND n.batch_id LIKE '2026-12-04-%'")
 [ "$recorded" = "$forced_docs" ] || fail "spilled presort: $recorded letters recorded with their batch, $forced_docs in the files"
 
+# the render thread cannot write (the output directory is a file): exit 2 with the path, and no
+# letter recorded as produced by that run
+: >"$WORK/not-a-dir"
+run unwritable 2 notices --month 2026-12 --force --reason "Probe: kein Ausgabeverzeichnis" --operator clerk --db "$DB" --config "$CONF" --out-dir "$WORK/not-a-dir"
+stderr_has unwritable "not-a-dir"
+bad_run=$(sqlite3 "$WORK/notices.db" "SELECT COUNT(*) FROM notices n JOIN notice_runs r ON r.id = n.notice_run_id WHERE r.force_reason = 'Probe: kein Ausgabeverzeichnis' AND n.state = 'produced'")
+[ "$bad_run" = 0 ] || fail "the failed run recorded $bad_run letters as produced"
+
 # DataMatrix inserter marks from the configuration: the first sheet of the first batch decodes
 sed 's/^marks = none$/marks = datamatrix/' "$CONF" >"$WORK/dm.conf"
 grep -q '^marks = datamatrix$' "$WORK/dm.conf" || fail "test data: marks = datamatrix was not set"
