@@ -15,7 +15,7 @@
 #
 # Environment: SCALE_LOAD=import loads through `sozbatch import` of the XML files instead of the
 # direct load (slower; the records are the same); SCALE_NOTICES=N renders notices only when N
-# cases or fewer (default 20000; Bescheide cost milliseconds each, see "Bescheide (PDF)");
+# cases or fewer (default: always; Bescheide cost about 3 ms each, an hour per million);
 # SCALE_PG_ROLES=owner runs the jobs as the database owner instead of the operators' login roles
 # (no row-level security; to measure its cost); SCALE_MONTH (default 2026-01); SCALE_SHARDS=K runs the calculation as K processes side by side
 # (calc --shard 1/K ... K/K; docs/scaling.md), the rest as usual: the payment files must come
@@ -190,7 +190,7 @@ step pay-prepare 0,1 "$SOZ" pay prepare --month "$M" --operator prep --db "$PREP
 RUN=$(sed -n 's/^payment run \([^ ]*\) for .*/\1/p' "$OUT/pay-prepare.out" 2>/dev/null || true)
 step pay-release 0 "$SOZ" pay release "$RUN" --operator boss --db "$BOSS_DB" --config "$CONF"
 step pay-export 0,1 "$SOZ" pay export "$RUN" --operator prep --db "$PREP_DB" --config "$CONF" --out-dir "$OUT/files"
-if [ "$N" -le "${SCALE_NOTICES:-20000}" ]; then
+if [ "$N" -le "${SCALE_NOTICES:-$N}" ]; then
     step notices 0,1 "$SOZ" notices --month "$M" --operator prep --db "$PREP_DB" --config "$CONF" --out-dir "$OUT/files"
 fi
 step audit-verify 0 "$SOZ" audit verify --operator admin --db "$OWNER_DB"
