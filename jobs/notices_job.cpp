@@ -102,12 +102,11 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
     }
     long long skipped = 0;
     long long held = 0;
-    auto hold = [&](planned_notice_t const &p, std::string const &reason) {
-        auto r = record_of(p, month);
+    auto hold = [&](db::notice_record_t r, std::string const &file_ref, std::string const &reason) {
         r.state = "held";
         r.reason = reason;
         store.record(tenant, run, r, now);
-        ctx.case_failed(p.file_ref(), std::string{notice::notice_kind_code(p.kind)} + " held: " + reason);
+        ctx.case_failed(file_ref, r.kind + " held: " + reason);
         ++held;
     };
     date_t const today = ctx.clock().today();
@@ -137,7 +136,7 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
                 key_field(key, p.event_ref);
                 presort.add(std::move(key));
             } catch (case_error const &e) {
-                hold(p, e.what());
+                hold(record_of(p, month), p.file_ref(), e.what());
             }
         }
     });
@@ -162,15 +161,11 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
             if (ev.type == render_event_t::type_t::failed) {
                 bar.step();
                 auto &item = ev.item;
-                if (!item.record_failure) {
+                if (item.record_failure) {
+                    hold(std::move(item.record), item.file_ref, item.failure);
+                } else {
                     ctx.case_failed(item.file_ref, item.failure);
-                    return;
                 }
-                item.record.state = "held";
-                item.record.reason = item.failure;
-                store.record(tenant, run, item.record, now);
-                ctx.case_failed(item.file_ref, item.record.kind + " held: " + item.failure);
-                ++held;
                 return;
             }
             std::vector<db::notice_record_t> records;

@@ -71,56 +71,6 @@ std::vector<notice_line_t> notice_store_t::lines(long long result_id)
     });
 }
 
-std::vector<difference_row_t> notice_store_t::differences_up_to(long long tenant, month_t month)
-{
-    return guard(m_db, [&] {
-        std::vector<difference_row_t> out;
-        std::string const m = month.to_string();
-        soci::rowset<soci::row> rs =
-            (m_db.sql().prepare << "SELECT d.id, d.case_id, c.file_ref, d.month, d.kind, d.paid_result_id, d.new_result_id, "
-                                   "d.entitlement_delta_cents, d.payout_delta_cents FROM calc_differences d "
-                                   "JOIN cases c ON c.id = d.case_id WHERE d.tenant_id = :t AND d.month <= :m "
-                                   "ORDER BY d.month, d.id",
-             soci::use(tenant), soci::use(m));
-        for (auto const &r : rs) {
-            out.push_back(difference_row_t{int64(r, 0), int64(r, 1), text(r, 2), text(r, 3), text(r, 4), int64(r, 5),
-                                           int64(r, 6), money_t::cents(int64(r, 7)), money_t::cents(int64(r, 8))});
-        }
-        return out;
-    });
-}
-
-std::set<long long> notice_store_t::cases_with_results_before(long long tenant, month_t month)
-{
-    return guard(m_db, [&] {
-        std::set<long long> out;
-        std::string const m = month.to_string();
-        soci::rowset<soci::row> rs =
-            (m_db.sql().prepare << "SELECT DISTINCT case_id FROM calc_results WHERE tenant_id = :t AND month < :m",
-             soci::use(tenant), soci::use(m));
-        for (auto const &r : rs) {
-            out.insert(int64(r, 0));
-        }
-        return out;
-    });
-}
-
-std::set<std::string> notice_store_t::produced_keys(long long tenant, month_t month)
-{
-    return guard(m_db, [&] {
-        std::set<std::string> out;
-        std::string const m = month.to_string();
-        soci::rowset<soci::row> rs =
-            (m_db.sql().prepare << "SELECT case_id, kind, event_ref FROM notices WHERE tenant_id = :t AND "
-                                   "state = 'produced' AND (month = :m OR difference_id IS NOT NULL)",
-             soci::use(tenant), soci::use(m));
-        for (auto const &r : rs) {
-            out.insert(notice_key(int64(r, 0), text(r, 1), text(r, 2)));
-        }
-        return out;
-    });
-}
-
 std::vector<difference_row_t> notice_store_t::differences_of(long long tenant, month_t month,
                                                              std::vector<long long> const &case_ids)
 {

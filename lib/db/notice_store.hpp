@@ -77,21 +77,16 @@ public:
 
     /// The line items of a result with their segments, in order.
     std::vector<notice_line_t> lines(long long result_id);
-    /// Differences of months up to \p month (for the tenant), oldest first.
-    std::vector<difference_row_t> differences_up_to(long long tenant, month_t month);
-    /// Ids of the cases that have a stored result for a month before \p month.
-    std::set<long long> cases_with_results_before(long long tenant, month_t month);
-
-    /// The same three for the cases \p case_ids only: the notice job plans a chunk of cases at a
-    /// time (docs/scaling.md), so that memory holds a chunk, not the month.
+    /// For the cases \p case_ids (the notice job plans a chunk of cases at a time, docs/scaling.md):
+    /// their differences of months up to \p month, oldest first;
     std::vector<difference_row_t> differences_of(long long tenant, month_t month, std::vector<long long> const &case_ids);
+    /// those of them that have a stored result for a month before \p month;
     std::set<long long> cases_with_results_before_of(long long tenant, month_t month,
                                                      std::vector<long long> const &case_ids);
+    /// the keys "case_id|kind|event_ref" of their letters already produced (not superseded) for
+    /// \p month, and of their difference letters of any month (a difference is answered once).
     std::set<std::string> produced_keys_of(long long tenant, month_t month, std::vector<long long> const &case_ids);
 
-    /// Keys "case_id|kind|event_ref" of letters already produced (not superseded) for \p month, and
-    /// of difference letters of any month (a difference is answered once).
-    std::set<std::string> produced_keys(long long tenant, month_t month);
     /// Marks every produced letter of the month superseded (`notices --force`), in one transaction
     /// of UPDATEs of at most 10,000 rows each (the write log's statement trigger holds a
     /// statement's rows in memory). \returns how many
@@ -107,7 +102,7 @@ private:
     database_t &m_db;
 };
 
-/// The key produced_keys() returns for a letter.
+/// The key produced_keys_of() returns for a letter.
 std::string notice_key(long long case_id, std::string const &kind, std::string const &event_ref);
 
 } // namespace sozbatch::db

@@ -395,40 +395,6 @@ std::map<long long, std::vector<calc::payout_t>> result_store_t::payouts_of(std:
     return out;
 }
 
-std::vector<result_header_t> result_store_t::latest_for_month(long long tenant, month_t month,
-                                                              std::vector<std::string> const &work_groups)
-{
-    return guard(m_db, [&] {
-        std::vector<result_header_t> out;
-        std::string const m = month.to_string();
-        std::string q = HEADER_SELECT + "WHERE r.tenant_id = :t AND r.month = :m AND " + NEWEST;
-        if (!work_groups.empty()) {
-            q += " AND wg.code IN (";
-            for (std::size_t i = 0; i < work_groups.size(); ++i) {
-                q += (i ? ", :wg" : ":wg") + std::to_string(i);
-            }
-            q += ")";
-        }
-        q += " ORDER BY c.file_ref";
-        soci::row row;
-        soci::statement st{m_db.sql()};
-        st.exchange(soci::into(row));
-        st.exchange(soci::use(tenant));
-        st.exchange(soci::use(m));
-        for (auto const &w : work_groups) {
-            st.exchange(soci::use(w));
-        }
-        st.alloc();
-        st.prepare(q);
-        st.define_and_bind();
-        st.execute();
-        while (st.fetch()) {
-            out.push_back(header_from_row(row));
-        }
-        return out;
-    });
-}
-
 bool result_store_t::any_for_month(long long tenant, month_t month, std::vector<std::string> const &work_groups)
 {
     return guard(m_db, [&] {

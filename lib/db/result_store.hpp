@@ -130,9 +130,6 @@ public:
     std::vector<calc::payout_t> payouts(long long result_id);
     /// The payouts of many results in one query (id order within each result, as payouts()).
     std::map<long long, std::vector<calc::payout_t>> payouts_of(std::vector<long long> const &result_ids);
-    /// The newest results of all cases for a month (for pay prepare, notices, reports).
-    std::vector<result_header_t> latest_for_month(long long tenant, month_t month,
-                                                  std::vector<std::string> const &work_groups = {});
     /// Whether the month has any stored result in the work groups \p work_groups (empty: any).
     bool any_for_month(long long tenant, month_t month, std::vector<std::string> const &work_groups = {});
     /// The newest results of the cases \p case_ids for a month, in Aktenzeichen order (pay prepare
