@@ -122,12 +122,15 @@ void external_sorter_t::finish()
             m_heap.push_back(i);
         }
     }
-    std::make_heap(m_heap.begin(), m_heap.end(), [this](std::size_t a, std::size_t b) {
-        // std heaps are max-heaps: "less" means comes later; ties: the earlier run first (stable)
-        auto const &x = m_runs[a]->current;
-        auto const &y = m_runs[b]->current;
-        return y < x || (x == y && b < a);
-    });
+    std::make_heap(m_heap.begin(), m_heap.end(), [this](std::size_t a, std::size_t b) { return later(a, b); });
+}
+
+bool external_sorter_t::later(std::size_t a, std::size_t b) const
+{
+    // std heaps are max-heaps: "less" means comes out later; ties: the earlier run first (stable)
+    auto const &x = m_runs[a]->current;
+    auto const &y = m_runs[b]->current;
+    return y < x || (x == y && b < a);
 }
 
 bool external_sorter_t::next(std::string &record)
@@ -145,18 +148,14 @@ bool external_sorter_t::next(std::string &record)
     if (m_heap.empty()) {
         return false;
     }
-    auto const later = [this](std::size_t a, std::size_t b) {
-        auto const &x = m_runs[a]->current;
-        auto const &y = m_runs[b]->current;
-        return y < x || (x == y && b < a);
-    };
-    std::pop_heap(m_heap.begin(), m_heap.end(), later);
+    auto const cmp = [this](std::size_t a, std::size_t b) { return later(a, b); };
+    std::pop_heap(m_heap.begin(), m_heap.end(), cmp);
     std::size_t const i = m_heap.back();
     auto &run = *m_runs[i];
     record = std::move(run.current);
     run.advance();
     if (run.has_current) {
-        std::push_heap(m_heap.begin(), m_heap.end(), later);
+        std::push_heap(m_heap.begin(), m_heap.end(), cmp);
     } else {
         m_heap.pop_back();
     }

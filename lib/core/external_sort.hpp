@@ -41,6 +41,8 @@ public:
 private:
     struct run_t;
     void spill();
+    /// Heap order of two runs by their current record.
+    bool later(std::size_t a, std::size_t b) const;
 
     std::size_t m_budget;
     std::size_t m_bytes = 0;
