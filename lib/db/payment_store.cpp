@@ -477,17 +477,15 @@ void payment_store_t::record_export(long long tenant, long long run_id, std::vec
                 soci::use(f.debtor_iban), soci::use(f.execution_date), soci::use(f.tx_count), soci::use(sum),
                 soci::use(f.sha256), soci::use(at), soci::into(fid);
             // one UPDATE per slice of the file's orders; each must be a released order of the run
-            auto const &nos = f.order_nos;
-            for (std::size_t from = 0; from < nos.size(); from += 5000) {
-                std::size_t const to = std::min(nos.size(), from + 5000);
-                std::vector<long long> const slice(nos.begin() + static_cast<std::ptrdiff_t>(from),
-                                                   nos.begin() + static_cast<std::ptrdiff_t>(to));
+            std::vector<long long> slice;
+            slice.reserve(5000);
+            auto mark = [&] {
                 soci::statement st = (m_db.sql().prepare << "UPDATE payment_orders SET state = 'exported', "
                                                             "payment_file_id = :f WHERE payment_run_id = :r AND "
                                                             "state = 'released' AND order_no IN (" + id_list(slice) + ")",
                                       soci::use(fid), soci::use(run_id));
                 st.execute(true);
-                if (st.get_affected_rows() != static_cast<long long>(to - from)) {
+                if (st.get_affected_rows() != static_cast<long long>(slice.size())) {
                     for (long long const no : slice) {
                         long long n = 0;
                         m_db.sql() << "SELECT COUNT(*) FROM payment_orders WHERE payment_run_id = :r AND "
@@ -499,6 +497,16 @@ void payment_store_t::record_export(long long tenant, long long run_id, std::vec
                     }
                     throw internal_error{"orders of " + f.file_name + " are listed twice"};
                 }
+                slice.clear();
+            };
+            for (long long const no : f.order_nos) {
+                slice.push_back(no);
+                if (slice.size() == 5000) {
+                    mark();
+                }
+            }
+            if (!slice.empty()) {
+                mark();
             }
         }
         for (long long const id : other_orders) {

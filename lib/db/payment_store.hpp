@@ -5,6 +5,7 @@
 /// docs/payments.md). All SQL of the payment commands lives here.
 
 #include "lib/calc/result.hpp"
+#include "lib/core/increasing_list.hpp"
 #include "lib/core/money.hpp"
 #include "lib/db/database.hpp"
 
@@ -80,9 +81,9 @@ struct payment_file_t
     long long tx_count = 0;
     money_t ctrl_sum;
     std::string sha256;
-    /// The order numbers of the orders in the file (for record_export; 8 bytes per order, the
-    /// EndToEndIds are derived from them)
-    std::vector<long long> order_nos;
+    /// The order numbers of the orders in the file, ascending (for record_export; the EndToEndIds
+    /// are derived from them), about one byte per order (lib/core/increasing_list.hpp)
+    increasing_list_t order_nos;
 };
 
 /// A difference to a paid result that no run has paid yet.

@@ -101,7 +101,7 @@ private:
     long long m_tenant, m_run;
     std::string m_now;
     std::size_t m_batch;
-    std::vector<pending_t> m_pending; ///< reused between batches
+    std::vector<pending_t> m_pending; ///< the batch's results; emptied by flush()
     std::size_t m_used = 0;
     save_counts_t m_counts;
     std::vector<saved_result_t> m_outcomes;

@@ -424,7 +424,6 @@ rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &ru
             f.execution_date = run.execution_date;
             f.tx_count = pf.count;
             f.ctrl_sum = pf.sum;
-            f.order_nos.reserve(static_cast<std::size_t>(pf.count));
             pf.index = out.files.size();
             out.files.push_back(std::move(f));
         }
@@ -439,7 +438,6 @@ rendered_t render_files(payment_config_t const &cfg, db::payment_run_t const &ru
         f.file_name = f.msg_id + ".csv";
         f.channel = channel;
         f.execution_date = run.execution_date;
-        f.order_nos.reserve(static_cast<std::size_t>(count));
         w.index = out.files.size();
         w.file = std::make_unique<atomic_file_t>(dir + "/" + f.file_name);
         w.buffer = "order_no;end_to_end_id;file_ref;law;month;payee;name;card_ref;amount;remittance\n";

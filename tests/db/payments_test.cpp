@@ -353,7 +353,7 @@ TEST_P(payments_test, RunReadInPagesGivesTheFilesOfTheRunInMemory)
         auto const &a = streamed.files[i];
         auto const &b = in_memory.files[i];
         EXPECT_EQ(a.sha256, b.sha256) << a.file_name;
-        EXPECT_EQ(a.order_nos, b.order_nos) << a.file_name;
+        EXPECT_EQ(a.order_nos.to_vector(), b.order_nos.to_vector()) << a.file_name;
         EXPECT_EQ(read(m_dir + "/paged/" + a.file_name), read(m_dir + "/memory/" + b.file_name)) << a.file_name;
         EXPECT_EQ(a.tx_count, static_cast<long long>(a.order_nos.size())) << a.file_name;
         money_t sum;
@@ -367,12 +367,12 @@ TEST_P(payments_test, RunReadInPagesGivesTheFilesOfTheRunInMemory)
         }
         EXPECT_EQ(a.ctrl_sum, sum) << a.file_name;
     }
-    EXPECT_EQ(streamed.files[0].order_nos, (std::vector<long long>{2, 4}));
-    EXPECT_EQ(streamed.files[1].order_nos, (std::vector<long long>{6}));
-    EXPECT_EQ(streamed.files[2].order_nos, (std::vector<long long>{1, 3}));
-    EXPECT_EQ(streamed.files[3].order_nos, (std::vector<long long>{5, 10}));
-    EXPECT_EQ(streamed.files[4].order_nos, (std::vector<long long>{7}));
-    EXPECT_EQ(streamed.files[5].order_nos, (std::vector<long long>{9}));
+    EXPECT_EQ(streamed.files[0].order_nos.to_vector(), (std::vector<long long>{2, 4}));
+    EXPECT_EQ(streamed.files[1].order_nos.to_vector(), (std::vector<long long>{6}));
+    EXPECT_EQ(streamed.files[2].order_nos.to_vector(), (std::vector<long long>{1, 3}));
+    EXPECT_EQ(streamed.files[3].order_nos.to_vector(), (std::vector<long long>{5, 10}));
+    EXPECT_EQ(streamed.files[4].order_nos.to_vector(), (std::vector<long long>{7}));
+    EXPECT_EQ(streamed.files[5].order_nos.to_vector(), (std::vector<long long>{9}));
 
     // the protocol's totals and held list are the same read in pages as in memory
     auto const summary = payments::run_summary_t::of(paged);

@@ -2,6 +2,7 @@
 #include "lib/core/date.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/identifiers.hpp"
+#include "lib/core/increasing_list.hpp"
 #include "lib/core/money.hpp"
 #include "lib/core/sha256.hpp"
 
@@ -113,4 +114,44 @@ TEST(SteuerId, CheckDigit)
 TEST(Sha256, KnownVector)
 {
     EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(IncreasingList, RoundTripsGapsOfEveryEncodedLength)
+{
+    // gaps of 1, 127 (one byte), 128 (two bytes), 2^21 (four bytes) and 2^62 (nine bytes)
+    std::vector<long long> const values{0,           1,           128,        256,
+                                        2'097'408,   2'097'409,   (1LL << 62) + 2'097'409};
+    increasing_list_t l;
+    EXPECT_TRUE(l.empty());
+    EXPECT_EQ(l.begin(), l.end());
+    for (auto const v : values) {
+        l.push_back(v);
+    }
+    EXPECT_EQ(l.size(), values.size());
+    EXPECT_EQ(l.back(), values.back());
+    EXPECT_EQ(l.to_vector(), values);
+    EXPECT_EQ(l.encoded_bytes(), 1u + 1 + 1 + 2 + 4 + 1 + 9);
+    std::size_t n = 0;
+    for (auto it = l.begin(); it != l.end(); ++it) {
+        EXPECT_EQ(*it, values[n++]);
+    }
+    EXPECT_EQ(n, values.size());
+}
+
+TEST(IncreasingList, OneBytePerOrderForDenseNumbersAndRefusesDisorder)
+{
+    increasing_list_t a, b;
+    for (long long no = 1; no <= 100'000; no += 3) {
+        a.push_back(no);
+        b.push_back(no);
+    }
+    EXPECT_EQ(a.encoded_bytes(), a.size());
+    EXPECT_EQ(a, b);
+    b.push_back(100'001);
+    EXPECT_FALSE(a == b);
+    EXPECT_THROW(a.push_back(a.back()), internal_error);
+    EXPECT_THROW(a.push_back(5), internal_error);
+    increasing_list_t c;
+    EXPECT_THROW(c.push_back(-1), internal_error);
+    EXPECT_EQ(a.size(), 33'334u); // a refused element is not added
 }
