@@ -104,7 +104,7 @@ std::set<long long> notice_store_t::cases_with_results_before_of(long long tenan
         }
         std::string const m = month.to_string();
         soci::rowset<soci::row> rs =
-            (m_db.sql().prepare << "SELECT DISTINCT case_id FROM calc_results WHERE tenant_id = :t AND month < :m "
+            (m_db.sql().prepare << "SELECT DISTINCT case_id FROM calc_results WHERE " + unindexed("tenant_id") + " = :t AND month < :m "
                                    "AND case_id IN (" + id_list(case_ids) + ")",
              soci::use(tenant), soci::use(m));
         for (auto const &r : rs) {
@@ -124,7 +124,7 @@ std::set<std::string> notice_store_t::produced_keys_of(long long tenant, month_t
         }
         std::string const m = month.to_string();
         soci::rowset<soci::row> rs =
-            (m_db.sql().prepare << "SELECT case_id, kind, event_ref FROM notices WHERE tenant_id = :t AND "
+            (m_db.sql().prepare << "SELECT case_id, kind, event_ref FROM notices WHERE " + unindexed("tenant_id") + " = :t AND "
                                    "state = 'produced' AND (month = :m OR difference_id IS NOT NULL) AND case_id IN (" +
                                        id_list(case_ids) + ")",
              soci::use(tenant), soci::use(m));

@@ -204,7 +204,7 @@ void result_batch_t::flush()
             by_month[m_pending[i].result.month.to_string()].push_back(m_pending[i].case_id);
         }
         for (auto const &[month, ids] : by_month) {
-            soci::rowset<soci::row> rs = (m_db.sql().prepare << HEADER_SELECT + "WHERE r.tenant_id = :t AND r.month = :m "
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << HEADER_SELECT + "WHERE " + unindexed("r.tenant_id") + " = :t AND r.month = :m "
                                                                 "AND r.case_id IN (" + id_list(ids) + ") AND " + NEWEST,
                                           soci::use(m_tenant), soci::use(month));
             for (auto const &row : rs) {
@@ -438,7 +438,7 @@ std::vector<result_header_t> result_store_t::latest_of_cases(long long tenant, m
             return out;
         }
         std::string const m = month.to_string();
-        soci::rowset<soci::row> rs = (m_db.sql().prepare << HEADER_SELECT + "WHERE r.tenant_id = :t AND r.month = :m AND "
+        soci::rowset<soci::row> rs = (m_db.sql().prepare << HEADER_SELECT + "WHERE " + unindexed("r.tenant_id") + " = :t AND r.month = :m AND "
                                                             "r.case_id IN (" + id_list(case_ids) + ") AND " + NEWEST +
                                                             " ORDER BY c.file_ref",
                                       soci::use(tenant), soci::use(m));
