@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lib/db/report_store.hpp"
+#include "lib/db/bulk.hpp"
 
 #include "lib/db/row.hpp"
 
@@ -95,7 +96,7 @@ case_payments_t report_store_t::regular_payments(long long tenant, std::string c
         std::string const runs = up_to_run ? "((" + VALID_RUN + " AND r.id <= :u1) OR r.id = :u2)" : VALID_RUN;
         std::string const sql = "SELECT o.file_ref, CAST(SUM(o.amount_cents) AS BIGINT), MAX(o.calc_result_id) FROM "
                                 "payment_orders o JOIN payment_runs r ON r.id = o.payment_run_id WHERE o.tenant_id = :t "
-                                "AND r.month = :m AND o.difference_id IS NULL AND o.state <> 'held' AND " +
+                                "AND r.month = :m AND " + unindexed("o.difference_id") + " IS NULL AND o.state <> 'held' AND " +
                                 runs + visible_sql(work_groups.size()) + " GROUP BY o.file_ref";
         long long const up_to = up_to_run.value_or(0);
         for_each_row(

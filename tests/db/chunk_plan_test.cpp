@@ -92,8 +92,14 @@ TEST_P(chunk_plan_test, ChunkQueriesAreDrivenByTheCaseIds)
     EXPECT_NE(plan.find("notices_case (case_id=?"), std::string::npos) << plan;
     EXPECT_EQ(plan.find("notices_month"), std::string::npos) << plan;
 
-    // the open differences of a chunk: is one already paid? (no matching case: only the query runs)
     db::payment_store_t payments{db()};
+    // what of the month is already paid for a chunk (not "every order without a difference")
+    (void)payments.covered_of(m_tenant, "2026-12", ids);
+    plan = plan_of_last_query({t, "2026-12"});
+    EXPECT_NE(plan.find("payment_orders_case (case_id=? AND month=?)"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("payment_orders_difference"), std::string::npos) << plan;
+
+    // the open differences of a chunk: is one already paid? (no matching case: only the query runs)
     EXPECT_TRUE(payments.open_differences_of(m_tenant, {-1}).empty());
     plan = plan_of_last_query({t});
     EXPECT_NE(plan.find("payment_orders_difference (difference_id=?)"), std::string::npos) << plan;
