@@ -94,12 +94,12 @@ private:
 /// A comma-separated list of integers for an `IN (...)` clause (our own ids, never input text).
 std::string id_list(std::vector<long long> const &ids);
 
-/// `"<column> + 0"`: the tenant condition of a query for a chunk of case ids, written so that no
-/// index can serve it. SQLite has no statistics and would otherwise drive such a query through an
-/// index that starts with tenant_id (e.g. calc_results (tenant_id, month)), reading every row of
-/// the month for each chunk of 1,000 cases: quadratic in the number of cases (docs/scaling.md,
-/// "Chunk queries"). With the tenant condition unindexable, the case ids drive the query through
-/// the (case_id, ...) index on both backends; the condition still filters every row.
+/// `"<column> + 0"`: a condition of a query for a chunk of case ids (the tenant; "no difference")
+/// written so that no index can serve it. SQLite has no statistics and would otherwise drive such
+/// a query through an index that starts with that column (e.g. calc_results (tenant_id, month)),
+/// reading every row of the month for each chunk of 1,000 cases: quadratic in the number of cases
+/// (docs/scaling.md, "Chunk queries"). So the case ids drive the query through the (case_id, ...)
+/// index on both backends; the condition still filters every row.
 inline std::string unindexed(std::string const &column) { return column + " + 0"; }
 
 } // namespace sozbatch::db
