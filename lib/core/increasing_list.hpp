@@ -41,12 +41,12 @@ public:
             decode();
             return old;
         }
-        bool operator==(const_iterator const &o) const noexcept { return m_pos == o.m_pos && m_end == o.m_end; }
+        bool operator==(const_iterator const &o) const noexcept { return m_pos == o.m_pos; }
 
     private:
         friend class increasing_list_t;
         const_iterator(std::string const &bytes, std::size_t pos) noexcept
-            : m_bytes{&bytes}, m_pos{pos}, m_next{pos}, m_end{pos == bytes.size()}
+            : m_bytes{&bytes}, m_pos{pos}, m_next{pos}
         {
             decode();
         }
@@ -55,8 +55,7 @@ public:
         {
             m_pos = m_next;
             if (m_pos >= m_bytes->size()) {
-                m_end = true;
-                m_pos = m_bytes->size();
+                m_pos = m_bytes->size(); // end()
                 return;
             }
             std::uint64_t gap = 0;
@@ -75,7 +74,6 @@ public:
         }
         std::string const *m_bytes = nullptr;
         std::size_t m_pos = 0, m_next = 0;
-        bool m_end = true;
         long long m_value = -1; ///< the first gap is counted from −1, so 0 can be stored
     };
 
