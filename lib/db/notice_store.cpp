@@ -2,6 +2,7 @@
 #include "lib/db/notice_store.hpp"
 
 #include "lib/db/bulk.hpp"
+#include "lib/db/result_lines.hpp"
 #include "lib/db/row.hpp"
 
 namespace sozbatch::db {
@@ -50,21 +51,17 @@ std::vector<notice_line_t> notice_store_t::lines(long long result_id)
 {
     return guard(m_db, [&] {
         std::vector<notice_line_t> out;
-        soci::rowset<soci::row> rs =
-            (m_db.sql().prepare << "SELECT person_ext_id, kind, cls, legal_basis, segment_from, segment_to, "
-                                   "monthly_cents, amount_cents, note FROM calc_lines WHERE calc_result_id = :r ORDER BY seq",
-             soci::use(result_id));
-        for (auto const &r : rs) {
+        for (auto &r : read_result_lines(m_db, result_id)) {
             notice_line_t l;
-            l.person_id = text(r, 0);
-            l.kind = text(r, 1);
-            l.cls = text(r, 2);
-            l.legal_basis = text(r, 3);
-            l.segment_from = parse_date(text(r, 4).substr(0, 10));
-            l.segment_to = parse_date(text(r, 5).substr(0, 10));
-            l.monthly = money_t::cents(int64(r, 6));
-            l.amount = money_t::cents(int64(r, 7));
-            l.note = text(r, 8);
+            l.person_id = std::move(r.person_ext_id);
+            l.kind = std::move(r.kind);
+            l.cls = std::move(r.cls);
+            l.legal_basis = std::move(r.legal_basis);
+            l.segment_from = parse_date(r.segment_from);
+            l.segment_to = parse_date(r.segment_to);
+            l.monthly = money_t::cents(r.monthly_cents);
+            l.amount = money_t::cents(r.amount_cents);
+            l.note = std::move(r.note);
             out.push_back(std::move(l));
         }
         return out;

@@ -5,6 +5,7 @@
 #include "lib/core/error.hpp"
 #include "lib/core/sha256.hpp"
 #include "lib/db/bulk.hpp"
+#include "lib/db/result_lines.hpp"
 #include "lib/db/row.hpp"
 
 #include <algorithm>
@@ -215,8 +216,11 @@ void result_batch_t::flush()
         bulk_rows_t results{"calc_results",
                             {"tenant_id", "case_id", "month", "version", "calc_run_id", "case_version_id", "law",
                              "work_group_id", "result_hash", "needs_cents", "in_kind_cents", "income_counted_cents",
-                             "income_applied_cents", "entitlement_cents", "offsets_cents", "payout_cents", "created_at"}};
+                             "income_applied_cents", "entitlement_cents", "offsets_cents", "payout_cents", "created_at",
+                             "lines"}};
         m_outcomes.resize(m_used);
+        std::vector<line_row_t> line_rows;
+        std::string document;
         for (std::size_t i = 0; i < m_used; ++i) {
             auto &p = m_pending[i];
             auto &out = m_outcomes[i];
@@ -242,15 +246,27 @@ void result_batch_t::flush()
                 .add(t.needs.as_cents()).add(t.in_kind.as_cents()).add(t.income_counted.as_cents())
                 .add(t.income_applied.as_cents()).add(t.entitlement.as_cents()).add(t.offsets.as_cents())
                 .add(t.payout.as_cents()).add(m_now);
+            // the lines as one document of the result (migration 0018; lib/db/result_lines.hpp)
+            line_rows.clear();
+            long long seq = 0;
+            for (auto const &l : r.lines) {
+                auto const &seg = r.segments.at(l.segment);
+                line_rows.push_back(line_row_t{++seq, person_of(r, l.person), to_iso(seg.from), to_iso(seg.to),
+                                               std::string{calc::line_kind_code(l.kind)},
+                                               std::string{calc::line_class_code(l.cls)}, r.legal_basis_text(l),
+                                               l.basis.as_cents(), static_cast<long long>(l.factor_num),
+                                               static_cast<long long>(l.factor_den), l.monthly.as_cents(),
+                                               static_cast<long long>(l.days), l.day_share ? 1 : 0,
+                                               l.amount.as_cents(), param_text(l), std::string{l.note}});
+            }
+            document.clear();
+            append_lines_document(document, line_rows);
+            results.add(document);
         }
         std::map<long long, long long> result_id; // case id -> new result id
         for (auto const &[id, key] : insert_rows_returning(m_db, results, "case_id")) {
             result_id[std::stoll(key)] = id;
         }
-        bulk_rows_t lines{"calc_lines",
-                          {"tenant_id", "calc_result_id", "seq", "person_ext_id", "segment_from", "segment_to", "kind",
-                           "cls", "legal_basis", "basis_cents", "factor_num", "factor_den", "monthly_cents", "days",
-                           "day_share", "amount_cents", "params", "note"}};
         bulk_rows_t payouts{"calc_payouts", {"tenant_id", "calc_result_id", "payee_ext_id", "purpose", "amount_cents"}};
         bulk_rows_t flags{"calc_flags", {"tenant_id", "calc_result_id", "person_ext_id", "code", "text"}};
         for (std::size_t i = 0; i < m_used; ++i) {
@@ -261,15 +277,6 @@ void result_batch_t::flush()
             auto const &p = m_pending[i];
             auto const &r = p.result;
             out.result_id = result_id.at(p.case_id);
-            int seq = 0;
-            for (auto const &l : r.lines) {
-                auto const &seg = r.segments.at(l.segment);
-                lines.add(m_tenant).add(out.result_id).add(++seq).add(person_of(r, l.person)).add(to_iso(seg.from))
-                    .add(to_iso(seg.to)).add(calc::line_kind_code(l.kind)).add(calc::line_class_code(l.cls))
-                    .add(r.legal_basis_text(l)).add(l.basis.as_cents()).add(static_cast<long long>(l.factor_num))
-                    .add(static_cast<long long>(l.factor_den)).add(l.monthly.as_cents()).add(static_cast<int>(l.days))
-                    .add(l.day_share ? 1 : 0).add(l.amount.as_cents()).add(param_text(l)).add(l.note);
-            }
             for (auto const &po : r.payouts) {
                 payouts.add(m_tenant).add(out.result_id).add(po.payee_id)
                     .add(domain::assignment_purpose_code(po.purpose)).add(po.amount.as_cents());
@@ -278,7 +285,6 @@ void result_batch_t::flush()
                 flags.add(m_tenant).add(out.result_id).add(person_of(r, fl.person)).add(fl.code).add(fl.text);
             }
         }
-        insert_rows(m_db, lines);
         insert_rows(m_db, payouts);
         insert_rows(m_db, flags);
         // a changed result of a paid month: the difference for the next payment run (rare)
@@ -360,16 +366,11 @@ std::vector<stored_line_t> result_store_t::lines(long long result_id)
 {
     return guard(m_db, [&] {
         std::vector<stored_line_t> out;
-        soci::rowset<soci::row> rs =
-            (m_db.sql().prepare << "SELECT person_ext_id, kind, cls, legal_basis, basis_cents, factor_num, factor_den, "
-                                   "monthly_cents, days, amount_cents, params, note FROM calc_lines WHERE calc_result_id = :r "
-                                   "ORDER BY seq",
-             soci::use(result_id));
-        for (auto const &r : rs) {
-            out.push_back(stored_line_t{text(r, 0), text(r, 1), text(r, 2), text(r, 3), money_t::cents(int64(r, 4)),
-                                        int64(r, 5), int64(r, 6), money_t::cents(int64(r, 7)),
-                                        static_cast<int>(int64(r, 8)), money_t::cents(int64(r, 9)), text(r, 10),
-                                        text(r, 11)});
+        for (auto &l : read_result_lines(m_db, result_id)) {
+            out.push_back(stored_line_t{std::move(l.person_ext_id), std::move(l.kind), std::move(l.cls),
+                                        std::move(l.legal_basis), money_t::cents(l.basis_cents), l.factor_num,
+                                        l.factor_den, money_t::cents(l.monthly_cents), static_cast<int>(l.days),
+                                        money_t::cents(l.amount_cents), std::move(l.params), std::move(l.note)});
         }
         return out;
     });

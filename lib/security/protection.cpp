@@ -189,6 +189,10 @@ void install_postgresql(db::database_t &db, std::vector<table_info_t> const &tab
     s += "DROP POLICY IF EXISTS sozbatch_visible ON case_access;\n";
     s += "CREATE POLICY sozbatch_visible ON case_access TO " + std::string{APP_ROLE} + " USING (" +
          visibility_rule(table_info_t{"case_access", {"case_id", "tenant_id", "work_group_id"}, {"case_id"}}) + ");\n";
+    // calc_result_lines (migration 0018): a view with the reader's rights (security_invoker), so
+    // the policies of calc_results and calc_lines decide which lines an operator sees.
+    s += "REVOKE ALL ON calc_result_lines FROM PUBLIC;\nGRANT SELECT ON calc_result_lines TO " + std::string{APP_ROLE} +
+         ";\n";
     // The operators' group memberships follow their sozbatch roles (see operators grant).
     exec(db, s);
 }

@@ -5,7 +5,8 @@
 // so the database is unchanged afterwards (on PostgreSQL switching the trigger off needs the
 // table's owner; DDL is transactional on both databases). Run it on a benchmark database after
 // run-scale-bench.sh, by hand:
-//   build/tests/bench/audit_cost_bench DB_URL [TABLE] [ROWS]      (default calc_lines 20000)
+//   build/tests/bench/audit_cost_bench DB_URL [TABLE] [ROWS]      (default calc_results 20000;
+// calc_results rows carry their calculation lines since migration 0018)
 #include "lib/db/database.hpp"
 #include "lib/db/row.hpp"
 #include "lib/security/audit.hpp"
@@ -26,9 +27,11 @@ namespace {
 long long copy_rows(db::database_t &db, std::string const &table, std::vector<std::string> const &cols, long long rows,
                     bool with_log)
 {
-    std::string list;
+    std::string list, select;
     for (std::size_t i = 0; i < cols.size(); ++i) {
         list += (i ? ", " : "") + cols[i];
+        // calc_results is unique by case, month and version: the copies are later versions
+        select += (i ? ", " : "") + (cols[i] == "version" ? cols[i] + " + 1000" : cols[i]);
     }
     db.sql().begin();
     if (!with_log) {
@@ -39,7 +42,7 @@ long long copy_rows(db::database_t &db, std::string const &table, std::vector<st
         }
     }
     auto const t0 = std::chrono::steady_clock::now();
-    db.sql() << "INSERT INTO " + table + " (" + list + ") SELECT " + list + " FROM " + table + " ORDER BY id LIMIT " +
+    db.sql() << "INSERT INTO " + table + " (" + list + ") SELECT " + select + " FROM " + table + " ORDER BY id LIMIT " +
                     std::to_string(rows);
     auto const t1 = std::chrono::steady_clock::now();
     db.sql().rollback();
@@ -54,7 +57,7 @@ int main(int argc, char **argv)
         std::cerr << "usage: audit_cost_bench DB_URL [TABLE] [ROWS]\n";
         return 2;
     }
-    std::string const table = argc > 2 ? argv[2] : "calc_lines";
+    std::string const table = argc > 2 ? argv[2] : "calc_results";
     long long const rows = argc > 3 ? std::atoll(argv[3]) : 20000;
     try {
         db::database_t db{argv[1], "audit_cost_bench", true};

@@ -198,7 +198,7 @@ step audit-verify 0 "$SOZ" audit verify --operator admin --db "$OWNER_DB"
 {
     echo
     echo "cases: $(sqlq "SELECT COUNT(*) FROM cases"), results: $(sqlq "SELECT COUNT(*) FROM calc_results")," \
-         "lines: $(sqlq "SELECT COUNT(*) FROM calc_lines"), payment orders: $(sqlq "SELECT COUNT(*) FROM payment_orders")," \
+         "lines: $(sqlq "SELECT COUNT(*) FROM calc_result_lines"), payment orders: $(sqlq "SELECT COUNT(*) FROM payment_orders")," \
          "write-log entries: $(sqlq "SELECT COUNT(*) FROM audit_log")"
     grep -h "cases calculated" "$OUT"/calc*.out || true
     grep -h "orders:" "$OUT/pay-prepare.out" | head -1 || true
@@ -209,7 +209,7 @@ step audit-verify 0 "$SOZ" audit verify --operator admin --db "$OWNER_DB"
 } | tee -a "$OUT/figures.md"
 # what the write log costs per inserted row (rolled back; tests/bench/audit_cost_bench.cpp)
 if [ -x "$BUILD/tests/bench/audit_cost_bench" ]; then
-    for t in calc_lines; do  # payment_orders has unique EndToEndIds: a copy would collide
+    for t in calc_results calc_payouts; do  # payment_orders has unique EndToEndIds: a copy would collide
         "$BUILD/tests/bench/audit_cost_bench" "$OWNER_DB" "$t" 20000 | tee -a "$OUT/figures.md"
     done
 fi

@@ -6,6 +6,7 @@
 
 #include "formats/case_import/reader.hpp"
 #include "lib/calc/calculate.hpp"
+#include "lib/core/error.hpp"
 #include "lib/core/sha256.hpp"
 #include "lib/db/bulk.hpp"
 #include "lib/db/case_store.hpp"
@@ -244,7 +245,21 @@ TEST_P(bulk_test, BatchedSavingHasTheOutcomesOfSave)
         EXPECT_EQ(batch.counts().unchanged, 0);
     }
     EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM calc_results"), static_cast<long long>(done.size()));
-    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM calc_lines"), static_cast<long long>(lines));
+    // the lines are a document of their result (migration 0018): no row in calc_lines and no write-log
+    // entry of their own, but every line in the result's entry and in the view calc_result_lines
+    long long amounts = 0;
+    for (auto const &[c, r] : done) {
+        for (auto const &l : r.lines) {
+            amounts += l.amount.as_cents();
+        }
+    }
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM calc_lines"), 0);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM calc_result_lines"), static_cast<long long>(lines));
+    EXPECT_EQ(count(db(), "SELECT SUM(amount_cents) FROM calc_result_lines"), amounts);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log WHERE table_name = 'calc_lines'"), 0);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log WHERE table_name = 'calc_results' AND new_values LIKE "
+                          "'%[[1,%'"),
+              static_cast<long long>(done.size()));
     EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM calc_payouts"), static_cast<long long>(payouts));
     for (auto const &[c, r] : done) {
         auto const h = results.latest(m_tenant, c.data.file_ref, month);
@@ -252,7 +267,17 @@ TEST_P(bulk_test, BatchedSavingHasTheOutcomesOfSave)
         EXPECT_EQ(h->hash, sha256_hex(db::canonical(r)));
         EXPECT_EQ(h->version, 1);
         EXPECT_EQ(h->totals, r.totals);
-        EXPECT_EQ(results.lines(h->id).size(), r.lines.size());
+        auto const stored = results.lines(h->id);
+        ASSERT_EQ(stored.size(), r.lines.size());
+        for (std::size_t i = 0; i < stored.size(); ++i) {
+            EXPECT_EQ(stored[i].kind, calc::line_kind_code(r.lines[i].kind));
+            EXPECT_EQ(stored[i].cls, calc::line_class_code(r.lines[i].cls));
+            EXPECT_EQ(stored[i].legal_basis, r.legal_basis_text(r.lines[i]));
+            EXPECT_EQ(stored[i].monthly, r.lines[i].monthly);
+            EXPECT_EQ(stored[i].amount, r.lines[i].amount);
+            EXPECT_EQ(stored[i].days, static_cast<int>(r.lines[i].days));
+            EXPECT_EQ(stored[i].note, r.lines[i].note);
+        }
         EXPECT_EQ(results.payouts(h->id), r.payouts);
     }
     // the same results again: unchanged, nothing written; one changed result: a new version
@@ -276,3 +301,43 @@ TEST_P(bulk_test, BatchedSavingHasTheOutcomesOfSave)
 }
 
 SOZBATCH_BOTH_BACKENDS(bulk_test);
+
+TEST_P(bulk_test, ResultsWrittenBeforeMigration18KeepTheirLinesInCalcLines)
+{
+    // a result as migration 0017 left it: no document, its lines as rows of calc_lines
+    db::result_store_t results{db()};
+    long long const run = results.begin_run(m_tenant, month_t{2026, 12}, T1, T1, "tester", "kiel");
+    long long const cv = count(db(), "SELECT MIN(id) FROM case_versions");
+    std::string const c = std::to_string(count(db(), "SELECT case_id FROM case_versions WHERE id = " + std::to_string(cv)));
+    std::string const t = std::to_string(m_tenant);
+    db().sql() << "INSERT INTO calc_results (tenant_id, case_id, month, version, calc_run_id, case_version_id, law, "
+                  "work_group_id, result_hash, needs_cents, in_kind_cents, income_counted_cents, income_applied_cents, "
+                  "entitlement_cents, offsets_cents, payout_cents, created_at) SELECT " + t + ", " + c + ", '2026-12', 1, " +
+                      std::to_string(run) + ", id, law, work_group_id, 'h', 1, 0, 0, 0, 1, 0, 1, '" + T1 +
+                      "' FROM case_versions WHERE id = " + std::to_string(cv);
+    long long const id = count(db(), "SELECT MAX(id) FROM calc_results");
+    for (int seq : {2, 1}) {
+        db().sql() << "INSERT INTO calc_lines (tenant_id, calc_result_id, seq, person_ext_id, segment_from, segment_to, "
+                      "kind, cls, legal_basis, basis_cents, factor_num, factor_den, monthly_cents, days, day_share, "
+                      "amount_cents, params, note) VALUES (" + t + ", " + std::to_string(id) + ", " + std::to_string(seq) +
+                          ", 'P1', '2026-12-01', '2026-12-31', 'regelbedarf', 'need', '§ 28', 100, 0, 0, " +
+                          std::to_string(100 * seq) + ", 31, 1, " + std::to_string(100 * seq) + ", 'p', 'alt')";
+    }
+    auto const lines = results.lines(id);
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(lines[0].amount, money_t::cents(100)); // by seq
+    EXPECT_EQ(lines[1].amount, money_t::cents(200));
+    EXPECT_EQ(lines[1].note, "alt");
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM calc_result_lines WHERE calc_result_id = " + std::to_string(id)), 2);
+    EXPECT_EQ(count(db(), "SELECT SUM(amount_cents) FROM calc_result_lines WHERE calc_result_id = " + std::to_string(id)),
+              300);
+    // a damaged document is refused with the result's id, not read as no lines
+    db().sql() << "UPDATE calc_results SET lines = '[[1,' WHERE id = " + std::to_string(id);
+    try {
+        results.lines(id);
+        ADD_FAILURE() << "a damaged document was read";
+    } catch (db_error const &e) {
+        EXPECT_NE(std::string{e.what()}.find("calc_results.lines of result " + std::to_string(id)), std::string::npos)
+            << e.what();
+    }
+}
