@@ -307,6 +307,7 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
 
     db::case_filter_t filter;
     ctx.restrict_to_visible(filter);
+    filter.parts = db::case_parts_t::for_payments(); // not the needs, incomes, housing, ... of the calculation
     constexpr std::size_t CHUNK = 1000;
     cases.for_each_case(
         tenant, filter,

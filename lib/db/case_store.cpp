@@ -628,7 +628,7 @@ stored_case_t case_header(soci::row const &r)
 /// case_header()): one query per table for the whole chunk, merged by case version id. The
 /// result equals what one query per case would give: child rows in id order, persons and payees
 /// of a case in the order of their internal ids, as of \p asof.
-void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string const &asof)
+void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string const &asof, case_parts_t const &parts = {})
 {
     if (chunk.empty()) {
         return;
@@ -641,7 +641,10 @@ void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string c
         cv_ids.push_back(chunk[i].case_version_id);
     }
     std::string const in_cv = " IN (" + id_list(cv_ids) + ")";
-    auto each = [&](std::string const &q, auto &&fn) {
+    auto each = [&](std::string const &q, auto &&fn, bool wanted = true) {
+        if (!wanted) {
+            return;
+        }
         soci::rowset<soci::row> rs = (db.sql().prepare << q);
         for (auto const &r : rs) {
             fn(chunk[at.at(int64(r, 0))], r);
@@ -674,7 +677,8 @@ void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string c
              }
              ap.state = parse_approval_state(text(a, 6));
              sc.data.approvals.push_back(std::move(ap));
-         });
+         },
+         parts.approvals);
     each("SELECT n.case_version_id, n.person_id, COALESCE(p.ext_id, ''), n.kind, n.amount_cents, n.quantity, "
          "CAST(n.valid_from AS TEXT), CAST(n.valid_to AS TEXT), n.note FROM needs n LEFT JOIN persons p ON p.id = n.person_id "
          "WHERE n.case_version_id" + in_cv + " ORDER BY n.id",
@@ -691,7 +695,8 @@ void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string c
              nd.validity = period_of(n, 6, 7);
              nd.note = text(n, 8);
              sc.data.needs.push_back(std::move(nd));
-         });
+         },
+         parts.needs);
     each("SELECT i.case_version_id, COALESCE(p.ext_id, ''), i.kind, i.gross_cents, i.taxes_cents, i.social_cents, "
          "i.insurance_cents, i.work_expenses_cents, CAST(i.valid_from AS TEXT), CAST(i.valid_to AS TEXT), i.spread_months, "
          "i.grundrente_33y, i.note FROM incomes i LEFT JOIN persons p ON p.id = i.person_id "
@@ -712,7 +717,8 @@ void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string c
              in.grundrentenzeiten_33_years = int64(i, 11) != 0;
              in.note = text(i, 12);
              sc.data.incomes.push_back(std::move(in));
-         });
+         },
+         parts.incomes);
     each("SELECT case_version_id, dwelling, basic_rent_cents, service_charges_cents, heating_cents, decentral_hot_water, "
          "persons_in_dwelling, CAST(valid_from AS TEXT), CAST(valid_to AS TEXT) FROM housing WHERE case_version_id" + in_cv +
          " ORDER BY id",
@@ -726,7 +732,8 @@ void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string c
              hs.persons_in_dwelling = static_cast<int>(int64(h, 6));
              hs.validity = period_of(h, 7, 8);
              sc.data.housing.push_back(std::move(hs));
-         });
+         },
+         parts.housing);
     each("SELECT a.case_version_id, COALESCE(p.ext_id, ''), a.kind, a.value_cents, a.protected_asset, "
          "CAST(a.valid_from AS TEXT), CAST(a.valid_to AS TEXT) FROM assets a LEFT JOIN persons p ON p.id = a.person_id "
          "WHERE a.case_version_id" + in_cv + " ORDER BY a.id",
@@ -738,7 +745,8 @@ void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string c
              as.protected_asset = int64(a, 4) != 0;
              as.validity = period_of(a, 5, 6);
              sc.data.assets.push_back(std::move(as));
-         });
+         },
+         parts.assets);
     each("SELECT pa.case_version_id, pa.payee_id, p.ext_id, pa.purpose, pa.amount_cents, CAST(pa.valid_from AS TEXT), "
          "CAST(pa.valid_to AS TEXT) FROM payment_assignments pa JOIN payees p ON p.id = pa.payee_id "
          "WHERE pa.case_version_id" + in_cv + " ORDER BY pa.id",
@@ -756,12 +764,14 @@ void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string c
          [&](stored_case_t &sc, soci::row const &a) {
              sc.data.claims.push_back(claim_t{text(a, 1), text(a, 2), money_t::cents(int64(a, 3)),
                                               parse_date(text(a, 4).substr(0, 10)), text(a, 5)});
-         });
+         },
+         parts.claims);
     each("SELECT case_version_id, claim_ext_id, monthly_cents, CAST(valid_from AS TEXT), CAST(valid_to AS TEXT), "
          "legal_basis FROM offsets WHERE case_version_id" + in_cv + " ORDER BY id",
          [&](stored_case_t &sc, soci::row const &a) {
              sc.data.offsets.push_back(offset_t{text(a, 1), money_t::cents(int64(a, 2)), period_of(a, 3, 4), text(a, 5)});
-         });
+         },
+         parts.offsets);
 
     // persons and payees as of the same time, one query each for the chunk
     auto all_of = [](std::vector<std::set<long long>> const &per_case) {
@@ -910,7 +920,7 @@ void case_store_t::for_each_case(long long tenant_id, case_filter_t const &filte
             while (st.fetch()) {
                 cases.push_back(case_header(r));
             }
-            load_chunk(m_db, cases, asof);
+            load_chunk(m_db, cases, asof, filter.parts);
         });
         if (page == 0) {
             return;

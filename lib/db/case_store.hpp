@@ -54,6 +54,26 @@ struct stored_case_t
     std::vector<domain::payee_t> payees;   ///< the payees the assignments name
 };
 
+/// Which child tables of a case a reader loads (for_each_case). A job that needs only part of a
+/// case says so and saves a query per chunk for each part it leaves out; the parts left out
+/// stay empty in the case it gets. Members, persons, assignments and payees are always read.
+struct case_parts_t
+{
+    bool approvals = true;
+    bool needs = true;
+    bool incomes = true;
+    bool housing = true;
+    bool assets = true;
+    bool claims = true;
+    bool offsets = true;
+
+    /// What a payment run needs: who the applicant is, the payees and the offset rules.
+    static case_parts_t for_payments()
+    {
+        return case_parts_t{false, false, false, false, false, false, true};
+    }
+};
+
 struct case_filter_t
 {
     std::string law;                          ///< empty: all
@@ -64,6 +84,8 @@ struct case_filter_t
     /// modulo shard_count is shard_index. Every case is in exactly one shard.
     int shard_count = 1;
     int shard_index = 0;
+    /// The parts for_each_case loads (default: the whole case).
+    case_parts_t parts;
 };
 
 class case_store_t
@@ -98,7 +120,7 @@ public:
     /// Aktenzeichen order, read in chunks of \p chunk cases so memory does not grow with N:
     /// keyset pagination on the Aktenzeichen, then one query per child table for the whole chunk
     /// (members, approvals, needs, incomes, housing, assets, assignments, claims, offsets,
-    /// persons and payees as of the same time), merged in memory. No cursor stays open while
+    /// persons and payees as of the same time; filter.parts may leave some out), merged in memory. No cursor stays open while
     /// \p fn runs, so \p fn may use the database.
     void for_each_case(long long tenant_id, case_filter_t const &filter,
                        std::function<void(stored_case_t &&)> const &fn, std::size_t chunk = 1000);

@@ -18,6 +18,7 @@
 #include "lib/security/protection.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 using namespace sozbatch;
@@ -180,6 +181,39 @@ TEST_P(bulk_test, ChunkedReadGivesWhatSingleLoadsGive)
     EXPECT_EQ(now->version, 2);
     EXPECT_EQ(now->data.incomes.at(0).gross, money_t::euros(333));
     EXPECT_NE(then->data.incomes.at(0).gross, money_t::euros(333));
+}
+
+TEST_P(bulk_test, PartsLeaveOutWhatTheJobDoesNotNeedAndKeepTheRest)
+{
+    db::case_store_t store{db()};
+    std::map<std::string, db::stored_case_t> whole;
+    store.for_each_case(m_tenant, {}, [&](db::stored_case_t &&c) { whole.emplace(c.data.file_ref, std::move(c)); }, 4);
+    db::case_filter_t payments;
+    payments.parts = db::case_parts_t::for_payments();
+    std::size_t seen = 0, with_offsets = 0, with_incomes = 0;
+    store.for_each_case(
+        m_tenant, payments,
+        [&](db::stored_case_t &&c) {
+            ++seen;
+            auto const &w = whole.at(c.data.file_ref);
+            with_incomes += w.data.incomes.empty() ? 0 : 1;
+            with_offsets += w.data.offsets.empty() ? 0 : 1;
+            // what a payment run needs, as in the whole case
+            EXPECT_EQ(c.case_version_id, w.case_version_id);
+            EXPECT_EQ(c.data.members.size(), w.data.members.size());
+            EXPECT_EQ(c.data.assignments.size(), w.data.assignments.size());
+            EXPECT_EQ(c.data.offsets.size(), w.data.offsets.size());
+            EXPECT_EQ(persons_text(c.persons), persons_text(w.persons));
+            EXPECT_EQ(payees_text(c.payees), payees_text(w.payees));
+            // the calculation's parts are not read
+            EXPECT_TRUE(c.data.approvals.empty() && c.data.needs.empty() && c.data.incomes.empty() &&
+                        c.data.housing.empty() && c.data.assets.empty() && c.data.claims.empty())
+                << c.data.file_ref;
+        },
+        4);
+    EXPECT_EQ(seen, whole.size());
+    EXPECT_GT(with_incomes, 0u);
+    EXPECT_GT(with_offsets, 0u);
 }
 
 TEST_P(bulk_test, ShardsTogetherAreTheWholeMonthEachCaseOnce)
