@@ -7,7 +7,10 @@
 #include "formats/case_import/reader.hpp"
 #include "jobs/job.hpp"
 #include "lib/core/error.hpp"
+#include "lib/calc/calculate.hpp"
 #include "lib/db/case_store.hpp"
+#include "lib/db/result_store.hpp"
+#include "lib/params/parameter_set.hpp"
 #include "lib/db/migrations.hpp"
 #include "lib/security/archive.hpp"
 #include "lib/security/audit.hpp"
@@ -258,6 +261,38 @@ TEST_P(security_test, OperatorOfGroupASeesNoCaseOfGroupB)
                               "JOIN work_groups w ON w.id = cv.work_group_id WHERE w.code = 'SG-NORD'"))
             << t;
     }
+    // calculation lines: the view calc_result_lines (migration 0018) runs with anna's rights, so
+    // she sees the lines of her group's results only (the month calculated by the owner)
+    {
+        month_t const month{2026, 12};
+        auto const params = params::parameter_set_t::load();
+        calc::month_params_t const mp{params, month};
+        calc::calculator_t calculator{mp};
+        db::result_store_t results{db()};
+        long long const run = results.begin_run(m_tenant, month, T0, T0, "setup", "kiel");
+        db::result_batch_t batch{db(), m_tenant, run, T0, 50};
+        store.for_each_case(m_tenant, {}, [&](db::stored_case_t &&c) {
+            calc::case_result_t r;
+            try {
+                calculator.calculate(c.data, c.persons, r);
+            } catch (sozbatch::error_t const &) {
+                return;
+            }
+            batch.add(c, r);
+        });
+        batch.flush();
+    }
+    auto lines_of = [&](std::string const &group) {
+        return count(db(), "SELECT COUNT(*) FROM calc_result_lines l JOIN calc_results r ON r.id = l.calc_result_id "
+                           "JOIN case_access a ON a.case_id = r.case_id JOIN work_groups w ON w.id = a.work_group_id "
+                           "WHERE w.code = '" + group + "'");
+    };
+    ASSERT_GT(lines_of("SG-NORD"), 0);
+    ASSERT_GT(lines_of("SG-SUED"), 0);
+    EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM calc_result_lines"), lines_of("SG-NORD"));
+    EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM calc_results"),
+              count(db(), "SELECT COUNT(*) FROM calc_results r JOIN case_access a ON a.case_id = r.case_id JOIN "
+                          "work_groups w ON w.id = a.work_group_id WHERE w.code = 'SG-NORD'"));
     // persons only through membership: nobody who is only a member of SG-SUED cases
     long long const sued_only_persons =
         count(db(), "SELECT COUNT(*) FROM persons p WHERE EXISTS (SELECT 1 FROM case_members m JOIN case_versions cv ON "
