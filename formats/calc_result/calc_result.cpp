@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formats/calc_result/calc_result.hpp"
 
+#include "lib/core/json.hpp"
+
 #include <iomanip>
 #include <sstream>
 
@@ -10,28 +12,7 @@ namespace {
 
 constexpr std::string_view FORMAT_NAME = "sozbatch-calc-result";
 
-void json_string(std::ostream &out, std::string_view s)
-{
-    out << '"';
-    for (char const ch : s) {
-        auto const c = static_cast<unsigned char>(ch);
-        switch (ch) {
-        case '"': out << "\\\""; break;
-        case '\\': out << "\\\\"; break;
-        case '\n': out << "\\n"; break;
-        case '\r': out << "\\r"; break;
-        case '\t': out << "\\t"; break;
-        default:
-            if (c < 0x20) {
-                static char const hex[] = "0123456789abcdef";
-                out << "\\u00" << hex[c >> 4] << hex[c & 0xF];
-            } else {
-                out << ch;
-            }
-        }
-    }
-    out << '"';
-}
+void json_string(std::ostream &out, std::string_view s) { out << sozbatch::json_string(s); }
 
 void json_money(std::ostream &out, money_t m) { json_string(out, m.to_sepa()); }
 

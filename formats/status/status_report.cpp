@@ -1,32 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formats/status/status_report.hpp"
 
-#include <cstdio>
+#include "lib/core/json.hpp"
+
 
 namespace sozbatch::formats {
 
-std::string json_string(std::string_view s)
-{
-    std::string out = "\"";
-    for (char const c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-                out += buf;
-            } else {
-                out += c;
-            }
-        }
-    }
-    return out + "\"";
-}
+std::string json_string(std::string_view s) { return sozbatch::json_string(s); }
 
 namespace {
 

@@ -2,6 +2,8 @@
 #include "lib/db/result_lines.hpp"
 
 #include "lib/core/error.hpp"
+#include "lib/core/json.hpp"
+#include "lib/core/text.hpp"
 #include "lib/db/row.hpp"
 
 #include <charconv>
@@ -18,30 +20,6 @@ void append_number(std::string &out, long long v)
     out.append(buf, end);
 }
 
-void append_string(std::string &out, std::string_view s)
-{
-    static char const hex[] = "0123456789abcdef";
-    out += '"';
-    for (char const ch : s) {
-        auto const c = static_cast<unsigned char>(ch);
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 15];
-            } else {
-                out += ch;
-            }
-        }
-    }
-    out += '"';
-}
 
 /// A strict reader of the documents above: arrays of arrays of integers and strings.
 class reader_t
@@ -135,7 +113,7 @@ public:
             case 'n': out += '\n'; break;
             case 'r': out += '\r'; break;
             case 't': out += '\t'; break;
-            case 'u': utf8(out, code_point()); break;
+            case 'u': append_utf8(out, code_point()); break;
             default: fail(std::string{"unknown escape \\"} + e);
             }
         }
@@ -184,24 +162,6 @@ private:
         return 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
     }
 
-    static void utf8(std::string &out, std::uint32_t cp)
-    {
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
-    }
 
     std::string_view m_doc;
     std::string const &m_what;
@@ -220,7 +180,7 @@ void append_lines_document(std::string &out, std::span<line_row_t const> lines)
         append_number(out, l.seq);
         for (auto const *s : {&l.person_ext_id, &l.segment_from, &l.segment_to, &l.kind, &l.cls, &l.legal_basis}) {
             out += ',';
-            append_string(out, *s);
+            append_json_string(out, *s);
         }
         for (long long const v : {l.basis_cents, l.factor_num, l.factor_den, l.monthly_cents, l.days, l.day_share,
                                   l.amount_cents}) {
@@ -228,9 +188,9 @@ void append_lines_document(std::string &out, std::span<line_row_t const> lines)
             append_number(out, v);
         }
         out += ',';
-        append_string(out, l.params);
+        append_json_string(out, l.params);
         out += ',';
-        append_string(out, l.note);
+        append_json_string(out, l.note);
         out += ']';
     }
     out += ']';
