@@ -70,7 +70,8 @@ struct case_parts_t
     /// What a payment run needs: who the applicant is, the payees and the offset rules.
     static case_parts_t for_payments()
     {
-        return case_parts_t{false, false, false, false, false, false, true};
+        return case_parts_t{.approvals = false, .needs = false, .incomes = false, .housing = false, .assets = false,
+                            .claims = false, .offsets = true};
     }
 };
 

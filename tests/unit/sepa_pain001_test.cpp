@@ -3,6 +3,7 @@
 #include "formats/sepa/sepa_text.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/sha256.hpp"
+#include "lib/core/text.hpp"
 
 #include <gtest/gtest.h>
 #include <libxml/parser.h>
@@ -458,21 +459,7 @@ struct regexp_t
 std::string utf8(char32_t c)
 {
     std::string s;
-    if (c < 0x80) {
-        s += static_cast<char>(c);
-    } else if (c < 0x800) {
-        s += static_cast<char>(0xC0 | (c >> 6));
-        s += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        s += static_cast<char>(0xE0 | (c >> 12));
-        s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        s += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        s += static_cast<char>(0xF0 | (c >> 18));
-        s += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        s += static_cast<char>(0x80 | (c & 0x3F));
-    }
+    append_utf8(s, c);
     return s;
 }
 
