@@ -178,7 +178,7 @@ exit_code_t pay_export_job_t::run(job_context_t &ctx)
     publish(staging, dir, rendered.files);
     fs::remove_all(staging);
     payments::fault_point("after-files-before-commit");
-    store.record_export(tenant, run->id, rendered.files, {}, ctx.now_iso());
+    store.record_export(tenant, run->id, rendered.files, ctx.now_iso());
     payments::fault_point("after-commit");
     run = store.find_run(tenant, m_run);
     auto const files = store.files(run->id);

@@ -11,13 +11,27 @@
 
 namespace sozbatch::db {
 
+std::string order_state_sql(std::string const &o, std::string const &r)
+{
+    return "CASE WHEN " + o + ".state IN ('prepared', 'released') AND " + r + ".state IN ('released', 'exported') THEN " +
+           r + ".state ELSE " + o + ".state END";
+}
+
+std::string order_paid_sql(std::string const &o, std::string const &r)
+{
+    return "(" + o + ".state IN ('exported', 'booked') OR (" + o + ".state IN ('prepared', 'released') AND " + r +
+           ".state = 'exported'))";
+}
+
 namespace {
 
-constexpr char const *ORDER_COLUMNS =
+// the columns of order_from_row; the query names payment_orders o and joins payment_runs r
+std::string const ORDER_COLUMNS =
     "o.id, o.order_no, o.case_id, o.file_ref, o.month, o.calc_result_id, o.difference_id, o.law, o.budget_line, "
     "o.channel, o.purpose, o.payee_ext_id, o.creditor_name, o.iban, o.bic, o.card_ref, o.remittance, "
-    "o.ultimate_creditor, o.debtor_iban, o.amount_cents, o.end_to_end_id, o.state, o.hold_reason, "
-    "o.payment_file_id, o.bank_reason";
+    "o.ultimate_creditor, o.debtor_iban, o.amount_cents, o.end_to_end_id, " + order_state_sql("o", "r") +
+    ", o.hold_reason, o.destination, o.bank_reason";
+std::string const ORDERS_FROM = " FROM payment_orders o JOIN payment_runs r ON r.id = o.payment_run_id ";
 
 payment_order_t order_from_row(soci::row const &r)
 {
@@ -45,7 +59,7 @@ payment_order_t order_from_row(soci::row const &r)
     o.end_to_end_id = text(r, 20);
     o.state = text(r, 21);
     o.hold_reason = text(r, 22);
-    o.payment_file_id = opt_int64(r, 23);
+    o.destination = text(r, 23);
     o.bank_reason = text(r, 24);
     return o;
 }
@@ -149,8 +163,7 @@ namespace {
 std::string const COVERED_SELECT =
     "SELECT o.case_id, o.purpose FROM payment_orders o JOIN payment_runs r ON r.id = o.payment_run_id WHERE " +
     unindexed("o.tenant_id") + " = :t AND o.month = :m AND " + unindexed("o.difference_id") +
-    " IS NULL AND ((r.state IN ('prepared', 'released') AND "
-    "o.state <> 'held') OR (r.state = 'exported' AND o.state IN ('exported', 'booked')))";
+    " IS NULL AND ((r.state IN ('prepared', 'released') AND o.state <> 'held') OR " + order_paid_sql("o", "r") + ")";
 
 } // namespace
 
@@ -196,7 +209,7 @@ std::vector<open_difference_t> read_open_differences(database_t &db, long long t
                                  "WHERE d.tenant_id = :t AND d.case_id IN (" + id_list(case_ids) + ") AND NOT EXISTS (SELECT 1 FROM "
                                  "payment_orders o JOIN payment_runs r ON r.id = o.payment_run_id WHERE "
                                  "o.difference_id = d.id AND ((r.state IN ('prepared', 'released') AND o.state <> "
-                                 "'held') OR (r.state = 'exported' AND o.state IN ('exported', 'booked')))) "
+                                 "'held') OR " + order_paid_sql("o", "r") + ")) "
                                  "ORDER BY c.file_ref, d.month, d.id",
              soci::use(tenant));
         for (auto const &r : rs) {
@@ -306,13 +319,13 @@ void payment_store_t::insert_orders(long long tenant, long long run_id, std::vec
                          {"tenant_id", "payment_run_id", "case_id", "month", "calc_result_id", "difference_id", "law",
                           "budget_line", "channel", "purpose", "payee_ext_id", "creditor_name", "iban", "bic",
                           "card_ref", "remittance", "amount_cents", "end_to_end_id", "state", "hold_reason", "order_no",
-                          "ultimate_creditor", "file_ref", "debtor_iban"}};
+                          "ultimate_creditor", "file_ref", "debtor_iban", "destination"}};
         for (auto const &o : orders) {
             rows.add(tenant).add(run_id).add(o.case_id).add(o.month).add(o.calc_result_id).add(o.difference_id)
                 .add(o.law).add(o.budget_line).add(o.channel).add(o.purpose).add(o.payee_ext_id).add(o.creditor_name)
                 .add(o.iban).add(o.bic).add(o.card_ref).add(o.remittance).add(o.amount.as_cents()).add(o.end_to_end_id)
                 .add(o.state).add(o.hold_reason).add(o.order_no).add(o.ultimate_creditor).add(o.file_ref)
-                .add(o.debtor_iban);
+                .add(o.debtor_iban).add(o.destination);
             if (rows.size() >= 10000) {
                 insert_rows(m_db, rows);
                 rows.clear();
@@ -346,8 +359,8 @@ std::vector<payment_order_t> payment_store_t::orders(long long run_id)
 {
     return guard(m_db, [&] {
         std::vector<payment_order_t> out;
-        soci::rowset<soci::row> rs = (m_db.sql().prepare << std::string{"SELECT "} + ORDER_COLUMNS +
-                                          " FROM payment_orders o WHERE o.payment_run_id = :r ORDER BY o.order_no",
+        soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT " + ORDER_COLUMNS + ORDERS_FROM +
+                                          "WHERE o.payment_run_id = :r ORDER BY o.order_no",
                                       soci::use(run_id));
         for (auto const &r : rs) {
             out.push_back(order_from_row(r));
@@ -378,8 +391,8 @@ std::vector<payment_order_t> payment_store_t::orders_page(long long run_id, long
     return guard(m_db, [&] {
         std::vector<payment_order_t> out;
         out.reserve(limit);
-        soci::rowset<soci::row> rs = (m_db.sql().prepare << std::string{"SELECT "} + ORDER_COLUMNS +
-                                          " FROM payment_orders o WHERE o.payment_run_id = :r AND o.order_no > :last "
+        soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT " + ORDER_COLUMNS + ORDERS_FROM +
+                                          "WHERE o.payment_run_id = :r AND o.order_no > :last "
                                           "ORDER BY o.order_no LIMIT " + std::to_string(std::max<std::size_t>(limit, 1)),
                                       soci::use(run_id), soci::use(after));
         for (auto const &r : rs) {
@@ -395,7 +408,8 @@ std::vector<payment_file_t> payment_store_t::files(long long run_id)
         std::vector<payment_file_t> out;
         soci::rowset<soci::row> rs =
             (m_db.sql().prepare << "SELECT id, file_name, msg_id, channel, debtor_iban, CAST(execution_date AS TEXT), "
-                                   "tx_count, ctrl_sum_cents, sha256 FROM payment_files WHERE payment_run_id = :r ORDER BY id",
+                                   "tx_count, ctrl_sum_cents, sha256, first_order_no, last_order_no FROM payment_files WHERE "
+                                   "payment_run_id = :r ORDER BY id",
              soci::use(run_id));
         for (auto const &r : rs) {
             payment_file_t f;
@@ -408,6 +422,8 @@ std::vector<payment_file_t> payment_store_t::files(long long run_id)
             f.tx_count = int64(r, 6);
             f.ctrl_sum = money_t::cents(int64(r, 7));
             f.sha256 = text(r, 8);
+            f.first_order_no = opt_int64(r, 9);
+            f.last_order_no = opt_int64(r, 10);
             out.push_back(std::move(f));
         }
         return out;
@@ -434,20 +450,7 @@ void payment_store_t::release(long long run_id, std::string const &by, std::stri
         m_db.sql() << "UPDATE payment_runs SET state = 'released', released_by = :b, released_at = :a WHERE id = :r "
                       "AND state = 'prepared' AND prepared_by <> :b2",
             soci::use(by), soci::use(at), soci::use(run_id), soci::use(by);
-        // the orders in slices of 10,000 order numbers: the write log's statement trigger (migration
-        // 0013) holds the old and new rows of one statement in memory, and PostgreSQL refuses to
-        // aggregate more than 1 GB of them (a run of a million orders in one UPDATE did)
-        long long min_no = 0, max_no = 0;
-        soci::indicator ind_min = soci::i_ok, ind_max = soci::i_ok;
-        m_db.sql() << "SELECT MIN(order_no), MAX(order_no) FROM payment_orders WHERE payment_run_id = :r",
-            soci::into(min_no, ind_min), soci::into(max_no, ind_max), soci::use(run_id);
-        constexpr long long SLICE = 10000;
-        for (long long from = min_no - 1; ind_max == soci::i_ok && from < max_no; from += SLICE) {
-            long long const to = from + SLICE;
-            m_db.sql() << "UPDATE payment_orders SET state = 'released' WHERE payment_run_id = :r AND order_no > :a AND "
-                          "order_no <= :b AND state = 'prepared'",
-                soci::use(run_id), soci::use(from), soci::use(to);
-        }
+        // the orders are released as of the run (migration 0019): no update, no write-log entry per order
         tr.commit();
     });
 }
@@ -461,8 +464,19 @@ void payment_store_t::refuse(long long run_id, std::string const &by, std::strin
     });
 }
 
+namespace {
+
+/// The orders of run \p run_id a file range names (migration 0019, the view payment_order_states):
+/// not held, not yet reported on by the bank, in [first, last], for the file's channel and, for a
+/// pain.001 file, its debtor account.
+constexpr char const *RANGE_WHERE =
+    "payment_run_id = :r AND order_no >= :a AND order_no <= :b AND state IN ('prepared', 'released') AND "
+    "destination = :c AND CASE WHEN destination = 'sepa' THEN debtor_iban ELSE '' END = :d";
+
+} // namespace
+
 void payment_store_t::record_export(long long tenant, long long run_id, std::vector<payment_file_t> const &files,
-                                    std::vector<long long> const &other_orders, std::string const &at)
+                                    std::string const &at)
 {
     guard(m_db, [&] {
         soci::transaction tr{m_db.sql()};
@@ -471,22 +485,54 @@ void payment_store_t::record_export(long long tenant, long long run_id, std::vec
         if (state != "released") {
             throw internal_error{"payment run " + std::to_string(run_id) + " is " + state + ", not released"};
         }
+        // ranges of the same channel and debtor account must not overlap (so no order is in two files)
+        std::map<std::pair<std::string, std::string>, long long> last_of;
+        long long in_files = 0;
         for (auto const &f : files) {
-            long long fid = 0;
             long long const sum = f.ctrl_sum.as_cents();
+            std::string const debtor = f.channel == "sepa" ? f.debtor_iban : std::string{};
+            nullable_int_t first, last;
+            if (!f.order_nos.empty()) {
+                long long const a = *f.order_nos.begin(), b = f.order_nos.back();
+                auto const key = std::pair{f.channel, debtor};
+                auto const prev = last_of.find(key);
+                if (prev != last_of.end() && prev->second >= a) {
+                    throw internal_error{f.file_name + " begins at order number " + std::to_string(a) +
+                                         ", inside the previous file of the same account"};
+                }
+                last_of[key] = b;
+                // the range names the file's orders when it names exactly as many with the same sum
+                long long n = 0, cents = 0;
+                m_db.sql() << std::string{"SELECT COUNT(*), COALESCE(SUM(amount_cents), 0) FROM payment_orders WHERE "} +
+                                  RANGE_WHERE,
+                    soci::into(n), soci::into(cents), soci::use(run_id), soci::use(a), soci::use(b),
+                    soci::use(f.channel), soci::use(debtor);
+                if (n == static_cast<long long>(f.order_nos.size()) && cents == sum) {
+                    first = nullable_int_t{a};
+                    last = nullable_int_t{b};
+                }
+            }
+            long long fid = 0;
             m_db.sql() << "INSERT INTO payment_files (tenant_id, payment_run_id, file_name, msg_id, channel, debtor_iban, "
-                          "execution_date, tx_count, ctrl_sum_cents, sha256, written_at) VALUES (:t, :r, :f, :m, :c, :d, "
-                          ":x, :n, :s, :h, :a) RETURNING id",
+                          "execution_date, tx_count, ctrl_sum_cents, sha256, written_at, first_order_no, last_order_no) "
+                          "VALUES (:t, :r, :f, :m, :c, :d, :x, :n, :s, :h, :a, :fa, :fb) RETURNING id",
                 soci::use(tenant), soci::use(run_id), soci::use(f.file_name), soci::use(f.msg_id), soci::use(f.channel),
                 soci::use(f.debtor_iban), soci::use(f.execution_date), soci::use(f.tx_count), soci::use(sum),
-                soci::use(f.sha256), soci::use(at), soci::into(fid);
-            // one UPDATE per slice of the file's orders; each must be a released order of the run
+                soci::use(f.sha256), soci::use(at), soci::use(first.value, first.ind), soci::use(last.value, last.ind),
+                soci::into(fid);
+            in_files += static_cast<long long>(f.order_nos.size());
+            if (first.ind == soci::i_ok || f.order_nos.empty()) {
+                continue;
+            }
+            // no range names the file's orders (orders prepared before migration 0019): each order
+            // gets the file's id and the state 'exported', one UPDATE per slice of the file's orders
             std::vector<long long> slice;
             slice.reserve(5000);
             auto mark = [&] {
                 soci::statement st = (m_db.sql().prepare << "UPDATE payment_orders SET state = 'exported', "
                                                             "payment_file_id = :f WHERE payment_run_id = :r AND "
-                                                            "state = 'released' AND order_no IN (" + id_list(slice) + ")",
+                                                            "state IN ('prepared', 'released') AND order_no IN (" +
+                                                                id_list(slice) + ")",
                                       soci::use(fid), soci::use(run_id));
                 st.execute(true);
                 if (st.get_affected_rows() != static_cast<long long>(slice.size())) {
@@ -513,9 +559,13 @@ void payment_store_t::record_export(long long tenant, long long run_id, std::vec
                 mark();
             }
         }
-        for (long long const id : other_orders) {
-            m_db.sql() << "UPDATE payment_orders SET state = 'exported' WHERE id = :i AND state = 'released'",
-                soci::use(id);
+        // every order of the run that is not held is in one file; none is left out
+        long long open = 0;
+        m_db.sql() << "SELECT COUNT(*) FROM payment_orders WHERE payment_run_id = :r AND state <> 'held'",
+            soci::into(open), soci::use(run_id);
+        if (open != in_files) {
+            throw internal_error{"payment run " + std::to_string(run_id) + " has " + std::to_string(open) +
+                                 " orders to pay, the files hold " + std::to_string(in_files)};
         }
         m_db.sql() << "UPDATE payment_runs SET state = 'exported', exported_at = :a WHERE id = :r", soci::use(at),
             soci::use(run_id);
@@ -537,12 +587,36 @@ std::vector<payment_order_t> payment_store_t::orders_of_msg(long long tenant, st
 {
     return guard(m_db, [&] {
         std::vector<payment_order_t> out;
-        soci::rowset<soci::row> rs = (m_db.sql().prepare << std::string{"SELECT "} + ORDER_COLUMNS +
-                                          " FROM payment_orders o JOIN payment_files f ON f.id = o.payment_file_id "
-                                          "WHERE f.tenant_id = :t AND f.msg_id = :m ORDER BY o.order_no",
-                                      soci::use(tenant), soci::use(msg_id));
-        for (auto const &r : rs) {
-            out.push_back(order_from_row(r));
+        long long fid = 0, run_id = 0, first = 0, last = 0;
+        std::string channel, debtor;
+        soci::indicator ind_first = soci::i_ok, ind_last = soci::i_ok;
+        m_db.sql() << "SELECT id, payment_run_id, channel, debtor_iban, first_order_no, last_order_no FROM "
+                      "payment_files WHERE tenant_id = :t AND msg_id = :m",
+            soci::into(fid), soci::into(run_id), soci::into(channel), soci::into(debtor), soci::into(first, ind_first),
+            soci::into(last, ind_last), soci::use(tenant), soci::use(msg_id);
+        if (!m_db.sql().got_data()) {
+            return out;
+        }
+        auto read = [&](soci::rowset<soci::row> const &rs) {
+            for (auto const &r : rs) {
+                out.push_back(order_from_row(r));
+            }
+        };
+        if (ind_first == soci::i_ok && ind_last == soci::i_ok) {
+            // the orders the file's range names (migration 0019), whatever the bank reported on them since
+            std::string const d = channel == "sepa" ? debtor : std::string{};
+            soci::rowset<soci::row> const rs =
+                (m_db.sql().prepare << "SELECT " + ORDER_COLUMNS + ORDERS_FROM +
+                                           "WHERE o.payment_run_id = :r AND o.order_no >= :a AND o.order_no <= :b AND "
+                                           "o.state <> 'held' AND o.destination = :c AND CASE WHEN o.destination = "
+                                           "'sepa' THEN o.debtor_iban ELSE '' END = :d ORDER BY o.order_no",
+                 soci::use(run_id), soci::use(first), soci::use(last), soci::use(channel), soci::use(d));
+            read(rs);
+        } else {
+            soci::rowset<soci::row> const rs = (m_db.sql().prepare << "SELECT " + ORDER_COLUMNS + ORDERS_FROM +
+                                                                          "WHERE o.payment_file_id = :f ORDER BY o.order_no",
+                                                soci::use(fid));
+            read(rs);
         }
         return out;
     });
@@ -552,8 +626,7 @@ std::optional<payment_order_t> payment_store_t::order_by_e2e(long long tenant, s
 {
     return guard(m_db, [&]() -> std::optional<payment_order_t> {
         soci::row r;
-        m_db.sql() << std::string{"SELECT "} + ORDER_COLUMNS +
-                          " FROM payment_orders o WHERE o.tenant_id = :t AND o.end_to_end_id = :e",
+        m_db.sql() << "SELECT " + ORDER_COLUMNS + ORDERS_FROM + "WHERE o.tenant_id = :t AND o.end_to_end_id = :e",
             soci::into(r), soci::use(tenant), soci::use(e2e);
         if (!m_db.sql().got_data()) {
             return std::nullopt;
@@ -583,8 +656,9 @@ void payment_store_t::record_bank_message(long long tenant, std::string const &s
                 soci::use(e.status), soci::use(e.reason_code), soci::use(cents);
             if (e.payment_order_id && (e.status == "rejected" || e.status == "returned")) {
                 // only an exported (or booked) order changes; a second report of the same return does not
-                m_db.sql() << "UPDATE payment_orders SET state = :s, bank_reason = :r WHERE id = :o AND state IN "
-                              "('exported', 'booked')",
+                m_db.sql() << "UPDATE payment_orders SET state = :s, bank_reason = :r WHERE id = :o AND (state IN "
+                              "('exported', 'booked') OR (state IN ('prepared', 'released') AND payment_run_id IN "
+                              "(SELECT id FROM payment_runs WHERE state = 'exported')))",
                     soci::use(e.status), soci::use(e.reason_code), soci::use(*e.payment_order_id);
             }
         }

@@ -43,11 +43,24 @@ struct payment_order_t
     std::string debtor_iban;
     money_t amount;
     std::string end_to_end_id;
-    std::string state;    ///< held, prepared, released, exported, booked, rejected, returned
+    /// held, prepared, released, exported, booked, rejected, returned: as read, the state as of the
+    /// run (order_state_sql); stored, 'prepared' or 'held' until the bank reports (migration 0019)
+    std::string state;
     std::string hold_reason;
-    std::optional<long long> payment_file_id;
     std::string bank_reason;
+    /// the kind of file the order goes into: sepa (a pain.001 transfer), cash (the cash list),
+    /// card (the card provider's file); set by pay prepare (payments::file_channel_of)
+    std::string destination;
 };
+
+/// SQL for the state of order \p o as of its run \p r (both table aliases of a query that joins
+/// payment_runs): a stored 'prepared' (or, before migration 0019, 'released') order of a released
+/// or exported run has its run's state; every other state is the order's own.
+std::string order_state_sql(std::string const &o, std::string const &r);
+
+/// SQL condition: order \p o of run \p r went out to the bank and was not rejected or returned
+/// (exported or booked, as of the run).
+std::string order_paid_sql(std::string const &o, std::string const &r);
 
 /// One payment run (a row of payment_runs).
 struct payment_run_t
@@ -81,6 +94,9 @@ struct payment_file_t
     long long tx_count = 0;
     money_t ctrl_sum;
     std::string sha256;
+    /// The first and last order number the file holds (migration 0019); empty for a file exported
+    /// before it, whose orders name it in payment_file_id.
+    std::optional<long long> first_order_no, last_order_no;
     /// The order numbers of the orders in the file, ascending (for record_export; the EndToEndIds
     /// are derived from them), about one byte per order (lib/core/increasing_list.hpp)
     increasing_list_t order_nos;
@@ -197,15 +213,21 @@ public:
     /// The run's exported files.
     std::vector<payment_file_t> files(long long run_id);
 
-    /// Releases a prepared run and its non-held orders. \throws access_error when \p by prepared the
-    /// run (four eyes), internal_error when the run is not prepared
+    /// Releases a prepared run: the run's state, not one update per order (its non-held orders are
+    /// released as of the run, migration 0019). \throws access_error when \p by prepared the run
+    /// (four eyes), internal_error when the run is not prepared
     void release(long long run_id, std::string const &by, std::string const &at);
     void refuse(long long run_id, std::string const &by, std::string const &at, std::string const &reason);
 
-    /// Records the published files and moves their orders (and the run) to exported, in ONE
-    /// transaction. \throws internal_error when an order is not released
+    /// Records the published files, each with the range of order numbers it holds, and moves the
+    /// run to exported, in ONE transaction; its orders are exported as of the run (migration 0019).
+    /// Before committing it counts, per file, the orders the range names and requires them to be
+    /// exactly the file's orders, and every non-held order of the run to be in one file. A file
+    /// whose orders a range cannot name (orders prepared before migration 0019, without a
+    /// destination) is recorded the old way: its orders get its id and the state 'exported'.
+    /// \throws internal_error when an order is not a released order of the run or not in one file
     void record_export(long long tenant, long long run_id, std::vector<payment_file_t> const &files,
-                       std::vector<long long> const &cash_and_card_orders, std::string const &at);
+                       std::string const &at);
 
     /// True when a bank message with this SHA-256 was imported already.
     bool bank_message_known(long long tenant, std::string const &sha256);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lib/db/report_store.hpp"
 #include "lib/db/bulk.hpp"
+#include "lib/db/payment_store.hpp"
 
 #include "lib/db/row.hpp"
 
@@ -63,9 +64,12 @@ std::vector<order_total_t> report_store_t::run_totals(long long tenant, long lon
 {
     return guard(m_db, [&] {
         std::vector<order_total_t> out;
-        std::string const sql = "SELECT o.law, o.channel, o.purpose, o.state, COUNT(*), CAST(SUM(o.amount_cents) AS "
-                                "BIGINT) FROM payment_orders o WHERE o.tenant_id = :t AND o.payment_run_id = :r" +
-                                visible_sql(work_groups.size()) + " GROUP BY o.law, o.channel, o.purpose, o.state";
+        // the orders' states as of the run (migration 0019)
+        std::string const state = order_state_sql("o", "r");
+        std::string const sql = "SELECT o.law, o.channel, o.purpose, " + state + ", COUNT(*), CAST(SUM(o.amount_cents) AS "
+                                "BIGINT) FROM payment_orders o JOIN payment_runs r ON r.id = o.payment_run_id WHERE "
+                                "o.tenant_id = :t AND o.payment_run_id = :r" + visible_sql(work_groups.size()) +
+                                " GROUP BY o.law, o.channel, o.purpose, " + state;
         for_each_row(
             m_db, sql,
             [&](soci::statement &st) {

@@ -5,6 +5,7 @@
 #include "lib/core/error.hpp"
 #include "lib/core/sha256.hpp"
 #include "lib/db/bulk.hpp"
+#include "lib/db/payment_store.hpp"
 #include "lib/db/result_lines.hpp"
 #include "lib/db/row.hpp"
 
@@ -67,7 +68,8 @@ std::string const HEADER_SELECT =
     "SELECT r.id, r.case_id, c.file_ref, r.month, r.version, r.case_version_id, r.law, wg.code, r.result_hash, "
     "r.needs_cents, r.in_kind_cents, r.income_counted_cents, r.income_applied_cents, r.entitlement_cents, "
     "r.offsets_cents, r.payout_cents, r.created_at, "
-    "(SELECT COUNT(*) FROM payment_orders o WHERE o.calc_result_id = r.id AND o.state IN ('exported', 'booked')) "
+    "(SELECT COUNT(*) FROM payment_orders o JOIN payment_runs pr ON pr.id = o.payment_run_id WHERE o.calc_result_id = "
+    "r.id AND " + order_paid_sql("o", "pr") + ") "
     "FROM calc_results r JOIN cases c ON c.id = r.case_id JOIN work_groups wg ON wg.id = r.work_group_id ";
 
 std::string const NEWEST = "r.version = (SELECT MAX(r2.version) FROM calc_results r2 WHERE r2.case_id = r.case_id AND r2.month = r.month)";

@@ -298,6 +298,7 @@ db::payment_order_t build_order(payment_config_t const &cfg, order_source_t cons
             hold(e.what());
         }
     }
+    o.destination = file_channel_of(o);
     if (!holds.empty()) {
         o.state = "held";
         std::string all;
@@ -345,6 +346,16 @@ std::string content_hash(order_stream_t const &orders)
 
 std::string content_hash(std::vector<db::payment_order_t> const &orders) { return content_hash(orders_in(orders)); }
 
+std::string file_channel_of(db::payment_order_t const &o)
+{
+    if (o.channel == "cash") {
+        return "cash";
+    }
+    // prepared with card.mode = file (a card load by transfer carries the collection account): the
+    // orders decide, as released, not the configuration of the day
+    return o.channel == "card" && o.iban.empty() ? "card" : "sepa";
+}
+
 namespace {
 
 /// Where a non-held order goes: a pain.001 file of its debtor account, the cash list or the card file.
@@ -352,12 +363,8 @@ enum class dest_t { transfer, cash, card_file };
 
 dest_t destination(db::payment_order_t const &o)
 {
-    if (o.channel == "cash") {
-        return dest_t::cash;
-    }
-    // prepared with card.mode = file (a card load by transfer carries the collection account): the
-    // orders decide, as released, not the configuration of the day
-    return o.channel == "card" && o.iban.empty() ? dest_t::card_file : dest_t::transfer;
+    std::string const c = file_channel_of(o);
+    return c == "cash" ? dest_t::cash : c == "card" ? dest_t::card_file : dest_t::transfer;
 }
 
 /// One pain.001 file of a debtor account as counted in the first pass.

@@ -71,6 +71,12 @@ std::string run_ref(std::string const &tenant_code, month_t month, long long seq
 db::payment_order_t build_order(payment_config_t const &cfg, order_source_t const &src, std::string const &run,
                                 long long order_no, std::vector<std::string> &notes);
 
+/// The kind of file order \p o goes into when its run is exported: "cash" (the cash list), "card"
+/// (the card provider's file: a card load without the collection account) or "sepa" (a pain.001
+/// transfer). Stored with the order (payment_orders.destination, migration 0019): a file's range
+/// of order numbers names its orders by it.
+std::string file_channel_of(db::payment_order_t const &o);
+
 /// Receives orders one at a time, in order-number order.
 using order_visitor_t = std::function<void(db::payment_order_t const &)>;
 /// A run's orders, readable as often as needed, each time completely and in order-number order:

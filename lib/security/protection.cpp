@@ -193,6 +193,9 @@ void install_postgresql(db::database_t &db, std::vector<table_info_t> const &tab
     // the policies of calc_results and calc_lines decide which lines an operator sees.
     s += "REVOKE ALL ON calc_result_lines FROM PUBLIC;\nGRANT SELECT ON calc_result_lines TO " + std::string{APP_ROLE} +
          ";\n";
+    // payment_order_states (migration 0019): the same, for the orders' states as of their runs.
+    s += "REVOKE ALL ON payment_order_states FROM PUBLIC;\nGRANT SELECT ON payment_order_states TO " +
+         std::string{APP_ROLE} + ";\n";
     // The operators' group memberships follow their sozbatch roles (see operators grant).
     exec(db, s);
 }

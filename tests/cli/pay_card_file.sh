@@ -80,9 +80,9 @@ for e in $(q "SELECT end_to_end_id FROM payment_orders WHERE channel = 'card'");
     [ "$(cat "$OUT"/payments/*.xml | grep -c "$e<")" = 0 ] || fail "card order $e is in a pain.001 file"
 done
 grep -q "BK-KI-" "$OUT"/payments/*.xml && fail "a card reference is in a pain.001 file"
-[ "$(q "SELECT COUNT(*) FROM payment_orders WHERE state = 'exported'")" = "$(q "SELECT COUNT(*) FROM payment_orders")" ] \
+[ "$(q "SELECT COUNT(*) FROM payment_order_states WHERE state = 'exported' AND payment_file_id IS NOT NULL")" = "$(q "SELECT COUNT(*) FROM payment_orders")" ] \
     || fail "not every order exported"
-[ "$(q "SELECT COUNT(*) FROM payment_orders o JOIN payment_files f ON f.id = o.payment_file_id WHERE o.channel = 'card' AND f.channel = 'card'")" = "$CARD_N" ] \
+[ "$(q "SELECT COUNT(*) FROM payment_orders o JOIN payment_order_states s ON s.payment_order_id = o.id JOIN payment_files f ON f.id = s.payment_file_id WHERE o.channel = 'card' AND f.channel = 'card'")" = "$CARD_N" ] \
     || fail "card orders not recorded in the card file"
 grep -q "Anna Maria Musterfrau" "$OUT/payments/$RUN-F01.xml" || fail "the normalised name is not in the pain.001"
 

@@ -111,7 +111,7 @@ for point in before-files after-first-file after-files-before-commit after-commi
     m=$(cat "$WORK/fout/payments/"*.xml | grep -o '<MsgId>[^<]*</MsgId>' | sort | uniq -d)
     [ -z "$m" ] || fail "fault $point: MsgId twice: $m"
     ls "$WORK/fout/payments/" | grep -q staging && fail "fault $point: staging directory left behind"
-    n=$(sqlite3 "$WORK/f.db" "SELECT COUNT(*) FROM payment_orders WHERE state='exported'")
+    n=$(sqlite3 "$WORK/f.db" "SELECT COUNT(*) FROM payment_order_states WHERE state='exported' AND payment_file_id IS NOT NULL")
     p=$(sqlite3 "$WORK/f.db" "SELECT COUNT(*) FROM payment_orders WHERE state<>'held'")
     [ "$n" = "$p" ] || fail "fault $point: $n of $p orders exported"
     f=$(sqlite3 "$WORK/f.db" "SELECT COUNT(*) FROM payment_files")
@@ -205,7 +205,7 @@ stdout_has bank_p002_again "nothing changed"
 [ "$before" = "$(snap)" ] || fail "importing the same pain.002 again changed the database"
 
 # bank feedback 2: a camt.054 return (MD07) for the first SEPA order of the run
-E2E=$(q "SELECT end_to_end_id FROM payment_orders WHERE channel='sepa' AND state='exported' ORDER BY order_no LIMIT 1")
+E2E=$(q "SELECT o.end_to_end_id FROM payment_orders o JOIN payment_order_states s ON s.payment_order_id = o.id WHERE o.channel='sepa' AND s.state='exported' ORDER BY o.order_no LIMIT 1")
 AMT=$(q "SELECT printf('%d.%02d', amount_cents/100, amount_cents%100) FROM payment_orders WHERE end_to_end_id='$E2E'")
 cat >"$WORK/camt.xml" <<XML
 <?xml version="1.0" encoding="UTF-8"?>

@@ -183,7 +183,7 @@ protected:
         auto const run = *store.find_run(m_tenant, RUN);
         auto const rendered = payments::render_files(m_cfg, run, store.orders(run_id), m_dir);
         EXPECT_EQ(rendered.files_hash, run.files_hash) << "the files differ from the prepared ones";
-        store.record_export(m_tenant, run_id, rendered.files, {}, T1);
+        store.record_export(m_tenant, run_id, rendered.files, T1);
         return rendered;
     }
 
@@ -230,14 +230,14 @@ TEST_P(payments_test, FourEyesReleaseNeedsASecondOperator)
     db::payment_store_t store{db()};
     EXPECT_THROW(store.release(id, "anna", T1), access_error);
     EXPECT_EQ(store.find_run(m_tenant, RUN)->state, "prepared");
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'released'"), 0);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states WHERE state = 'released'"), 0);
 
     store.release(id, "paul", T1);
     auto const run = *store.find_run(m_tenant, RUN);
     EXPECT_EQ(run.state, "released");
     EXPECT_EQ(run.released_by, "paul");
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'released'"), 4);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'held'"), 2);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states WHERE state = 'released'"), 4);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states WHERE state = 'held'"), 2);
     EXPECT_THROW(store.release(id, "paul", T1), internal_error); // released once only
 }
 
@@ -247,7 +247,7 @@ TEST_P(payments_test, ExportNeedsTheRelease)
     db::payment_store_t store{db()};
     auto const run = *store.find_run(m_tenant, RUN);
     auto const rendered = payments::render_files(m_cfg, run, store.orders(id), m_dir);
-    EXPECT_THROW(store.record_export(m_tenant, id, rendered.files, {}, T1), internal_error);
+    EXPECT_THROW(store.record_export(m_tenant, id, rendered.files, T1), internal_error);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_files"), 0);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'exported'"), 0);
 }
@@ -270,8 +270,26 @@ TEST_P(payments_test, EveryPayableOrderInExactlyOneExportedFile)
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_files"), 3);
     EXPECT_EQ(scalar("SELECT COUNT(DISTINCT msg_id) FROM payment_files"), 3);
     EXPECT_EQ(scalar("SELECT SUM(tx_count) FROM payment_files"), 4);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'exported' AND payment_file_id IS NOT NULL"), 4);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'held' AND payment_file_id IS NULL"), 2);
+    // the orders are exported as of the run, each in its file's range (migration 0019): the view
+    // shows every state and file, and neither release nor export updated an order
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states WHERE state = 'exported' AND payment_file_id IS NOT NULL"), 4);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states WHERE state = 'held' AND payment_file_id IS NULL"), 2);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states"), 6);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE payment_file_id IS NOT NULL OR state NOT IN ('prepared', "
+                     "'held')"),
+              0);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_files WHERE first_order_no IS NULL OR last_order_no IS NULL"), 0);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log WHERE table_name = 'payment_orders' AND operation <> 'INSERT'"), 0);
+    for (auto const &f : rendered.files) {
+        // the bank's MsgId finds exactly the file's orders, in order-number order
+        auto const of_msg = store.orders_of_msg(m_tenant, f.msg_id);
+        std::vector<long long> nos;
+        for (auto const &o : of_msg) {
+            nos.push_back(o.order_no);
+            EXPECT_EQ(o.state, "exported") << o.end_to_end_id;
+        }
+        EXPECT_EQ(nos, f.order_nos.to_vector()) << f.file_name;
+    }
 
     // on disk: each payable EndToEndId in exactly one file, the held ones in none
     std::map<std::string, long long> seen;
@@ -286,7 +304,7 @@ TEST_P(payments_test, EveryPayableOrderInExactlyOneExportedFile)
     }
 
     // a second export of the same run records nothing (no new MsgIds, no order twice)
-    EXPECT_THROW(store.record_export(m_tenant, id, rendered.files, {}, T1), internal_error);
+    EXPECT_THROW(store.record_export(m_tenant, id, rendered.files, T1), internal_error);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_files"), 3);
     // rendering the exported run again gives the same bytes under the same MsgIds
     auto const again = payments::compute_files_hash(m_cfg, *store.find_run(m_tenant, RUN), store.orders(id));
@@ -385,11 +403,21 @@ TEST_P(payments_test, RunReadInPagesGivesTheFilesOfTheRunInMemory)
 
     // the export records every payable order in its file, once
     store.release(id, "paul", T1);
-    store.record_export(m_tenant, id, streamed.files, {}, T1);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'exported' AND payment_file_id IS NOT NULL"), 9);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders o JOIN payment_files f ON f.id = o.payment_file_id WHERE "
+    store.record_export(m_tenant, id, streamed.files, T1);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states WHERE state = 'exported' AND payment_file_id IS NOT NULL"), 9);
+    // F04's range 5..10 holds 5 and 10 only: 6, 7 and 9 go to other files, 8 is held
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states o JOIN payment_files f ON f.id = o.payment_file_id WHERE "
+                     "f.file_name = 'KIEL-202612-R1-F04.xml'"),
+              2);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states o JOIN payment_files f ON f.id = o.payment_file_id WHERE "
                      "f.file_name = 'KIEL-202612-R1-F04.xml' AND o.order_no IN (5, 10)"),
               2);
+    for (auto const &f : streamed.files) {
+        EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states o JOIN payment_files f ON f.id = o.payment_file_id "
+                         "WHERE f.msg_id = '" + f.msg_id + "'"),
+                  static_cast<long long>(f.order_nos.size()))
+            << f.file_name;
+    }
 }
 
 // The delta preview merges the regular payments of two stored runs read a page at a time; a source
@@ -456,10 +484,10 @@ TEST_P(payments_test, RegularPaymentsOfARunReadInPagesMergeLikeTheMaps)
     EXPECT_THROW(jobs::compare_payments(unordered, jobs::payments_of(before), [](auto const &) {}), internal_error);
 }
 
-// The release moves the orders in slices of 10,000 order numbers (the write log's statement
-// trigger cannot hold a million rows of one UPDATE): every prepared order of a run across three
-// slices is released, the held ones stay held, and every change is in the write log.
-TEST_P(payments_test, ReleaseMovesEveryOrderOfARunAcrossSlices)
+// A release is one row whatever the size of the run (migration 0019): the run's state, not one
+// update and write-log entry per order. Its orders read as released through the store and the
+// view payment_order_states, the held ones stay held.
+TEST_P(payments_test, ReleaseWritesTheRunNotEveryOrder)
 {
     std::vector<db::payment_order_t> orders;
     std::vector<std::string> notes;
@@ -476,13 +504,73 @@ TEST_P(payments_test, ReleaseMovesEveryOrderOfARunAcrossSlices)
     security::set_audit_context(db(), "tester", T0);
     db::payment_store_t store{db()};
     long long const id = store.create_run(m_tenant, run, orders);
-    long long const logged = scalar("SELECT COUNT(*) FROM audit_log WHERE table_name = 'payment_orders'");
-    EXPECT_EQ(logged, n);
+    long long const logged = scalar("SELECT COUNT(*) FROM audit_log");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log WHERE table_name = 'payment_orders'"), n);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states WHERE state = 'prepared'"), n - 2);
     store.release(id, "paul", T1);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'released'"), n - 2);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'held'"), 2);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'prepared'"), 0);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log WHERE table_name = 'payment_orders'"), logged + n - 2);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states WHERE state = 'released'"), n - 2);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states WHERE state = 'held'"), 2);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states WHERE state = 'prepared'"), 0);
+    long long released = 0;
+    store.for_each_order(id, [&](db::payment_order_t const &o) { released += o.state == "released" ? 1 : 0; });
+    EXPECT_EQ(released, n - 2);
+    // one write-log entry: the run's update
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log"), logged + 1);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log WHERE table_name = 'payment_runs' AND operation = 'UPDATE'"), 1);
+}
+
+// Orders prepared before migration 0019 have no destination, and a run released before it has
+// its orders in state 'released': the export records them the old way (each order names its
+// file, state 'exported') and the bank's MsgId still finds them.
+TEST_P(payments_test, OrdersPreparedBeforeTheRangesAreExportedTheOldWay)
+{
+    auto const id = prepare("anna");
+    db::payment_store_t store{db()};
+    store.release(id, "paul", T1);
+    db().sql() << "UPDATE payment_orders SET destination = '', state = CASE WHEN state = 'held' THEN 'held' ELSE "
+                  "'released' END";
+    auto const rendered = export_run(id);
+    EXPECT_EQ(store.find_run(m_tenant, RUN)->state, "exported");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_files WHERE first_order_no IS NULL AND last_order_no IS NULL"), 3);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_orders WHERE state = 'exported' AND payment_file_id IS NOT NULL"), 4);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states WHERE state = 'exported' AND payment_file_id IS NOT NULL"), 4);
+    for (auto const &f : rendered.files) {
+        std::vector<long long> nos;
+        for (auto const &o : store.orders_of_msg(m_tenant, f.msg_id)) {
+            nos.push_back(o.order_no);
+        }
+        EXPECT_EQ(nos, f.order_nos.to_vector()) << f.file_name;
+    }
+    EXPECT_EQ(store.covered(m_tenant, "2026-12").count({m_case, "rent"}), 1u);
+}
+
+// The export refuses files that leave an order of the run out, or hold one twice, and records
+// nothing: the run stays released, no file row.
+TEST_P(payments_test, ExportRefusesFilesThatDoNotHoldEveryOrderOnce)
+{
+    auto const id = prepare("anna");
+    db::payment_store_t store{db()};
+    store.release(id, "paul", T1);
+    auto const run = *store.find_run(m_tenant, RUN);
+    auto rendered = payments::render_files(m_cfg, run, store.orders(id), m_dir);
+    ASSERT_EQ(rendered.files.size(), 3u);
+    ASSERT_EQ(rendered.files[0].order_nos.size(), 2u);
+
+    auto short_of_one = rendered.files;
+    increasing_list_t first_only;
+    first_only.push_back(*short_of_one[0].order_nos.begin());
+    short_of_one[0].order_nos = first_only;
+    short_of_one[0].tx_count = 1;
+    EXPECT_THROW(store.record_export(m_tenant, id, short_of_one, T1), internal_error);
+
+    auto twice = rendered.files;
+    twice[1].order_nos = rendered.files[0].order_nos; // F02 claims F01's orders
+    EXPECT_THROW(store.record_export(m_tenant, id, twice, T1), internal_error);
+
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_files"), 0);
+    EXPECT_EQ(store.find_run(m_tenant, RUN)->state, "released");
+    store.record_export(m_tenant, id, rendered.files, T1);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states WHERE state = 'exported'"), 4);
 }
 
 TEST_P(payments_test, ChangedOrderVoidsTheRelease)

@@ -290,6 +290,29 @@ TEST_P(security_test, OperatorOfGroupASeesNoCaseOfGroupB)
     ASSERT_GT(lines_of("SG-NORD"), 0);
     ASSERT_GT(lines_of("SG-SUED"), 0);
     EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM calc_result_lines"), lines_of("SG-NORD"));
+    // payment orders' states: the view payment_order_states (migration 0019) runs with anna's
+    // rights as well; a released run with one order per result, written by the owner
+    {
+        long long run_id = 0;
+        db().sql() << "INSERT INTO payment_runs (tenant_id, run_ref, month, state, execution_date, prepared_by, "
+                      "prepared_at, content_hash, files_hash, orders_count, total_cents, held_count) VALUES (:t, "
+                      "'KIEL-202612-R1', '2026-12', 'released', '2026-11-30', 'setup', :n, 'h', 'f', 0, 0, 0) RETURNING id",
+            soci::use(m_tenant), soci::use(std::string{T0}), soci::into(run_id);
+        db().sql() << "INSERT INTO payment_orders (tenant_id, payment_run_id, case_id, month, law, budget_line, channel, "
+                      "purpose, payee_ext_id, creditor_name, iban, bic, card_ref, remittance, amount_cents, end_to_end_id, "
+                      "state, hold_reason, order_no, destination) SELECT r.tenant_id, :r, r.case_id, '2026-12', r.law, "
+                      "'3120', 'sepa', 'benefit', 'Z', 'N', 'DE89370400440532013000', '', '', 'T', r.payout_cents, "
+                      "'KIEL-202612-R1-' || CAST(r.id AS TEXT), 'prepared', '', r.id, 'sepa' FROM calc_results r",
+            soci::use(run_id);
+    }
+    auto orders_of = [&](std::string const &group) {
+        return count(db(), "SELECT COUNT(*) FROM payment_order_states s JOIN case_access a ON a.case_id = s.case_id "
+                           "JOIN work_groups w ON w.id = a.work_group_id WHERE s.state = 'released' AND w.code = '" +
+                               group + "'");
+    };
+    ASSERT_GT(orders_of("SG-NORD"), 0);
+    ASSERT_GT(orders_of("SG-SUED"), 0);
+    EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM payment_order_states WHERE state = 'released'"), orders_of("SG-NORD"));
     EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM calc_results"),
               count(db(), "SELECT COUNT(*) FROM calc_results r JOIN case_access a ON a.case_id = r.case_id JOIN "
                           "work_groups w ON w.id = a.work_group_id WHERE w.code = 'SG-NORD'"));
