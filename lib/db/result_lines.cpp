@@ -170,6 +170,31 @@ private:
 
 } // namespace
 
+namespace {
+
+/// Reads "[[...], ...]" calling \p one for each inner array after its '['; \p one reads the
+/// elements, the closing ']' is checked here (\p elements says how many belong there).
+template <class F>
+void parse_rows(reader_t &in, char const *elements, F const &one)
+{
+    in.expect('[');
+    if (!in.accept(']')) {
+        do {
+            in.expect('[');
+            one();
+            if (!in.accept(']')) {
+                in.fail(std::string{elements} + "; ']' expected");
+            }
+        } while (in.accept(','));
+        in.expect(']');
+    }
+    if (!in.at_end()) {
+        in.fail("text after the document");
+    }
+}
+
+} // namespace
+
 void append_lines_document(std::string &out, std::span<line_row_t const> lines)
 {
     out += '[';
@@ -200,35 +225,91 @@ std::vector<line_row_t> parse_lines_document(std::string_view doc, std::string c
 {
     reader_t in{doc, what};
     std::vector<line_row_t> out;
-    in.expect('[');
-    if (!in.accept(']')) {
-        do {
-            line_row_t l;
-            in.expect('[');
-            l.seq = in.number();
-            for (auto *s : {&l.person_ext_id, &l.segment_from, &l.segment_to, &l.kind, &l.cls, &l.legal_basis}) {
-                in.expect(',');
-                *s = in.string();
-            }
-            for (auto *v : {&l.basis_cents, &l.factor_num, &l.factor_den, &l.monthly_cents, &l.days, &l.day_share,
-                            &l.amount_cents}) {
-                in.expect(',');
-                *v = in.number();
-            }
+    parse_rows(in, "a line has 16 elements", [&] {
+        line_row_t l;
+        l.seq = in.number();
+        for (auto *s : {&l.person_ext_id, &l.segment_from, &l.segment_to, &l.kind, &l.cls, &l.legal_basis}) {
             in.expect(',');
-            l.params = in.string();
+            *s = in.string();
+        }
+        for (auto *v : {&l.basis_cents, &l.factor_num, &l.factor_den, &l.monthly_cents, &l.days, &l.day_share,
+                        &l.amount_cents}) {
             in.expect(',');
-            l.note = in.string();
-            if (!in.accept(']')) {
-                in.fail("a line has 16 elements; ']' expected");
-            }
-            out.push_back(std::move(l));
-        } while (in.accept(','));
-        in.expect(']');
+            *v = in.number();
+        }
+        in.expect(',');
+        l.params = in.string();
+        in.expect(',');
+        l.note = in.string();
+        out.push_back(std::move(l));
+    });
+    return out;
+}
+
+
+void append_payouts_document(std::string &out, std::span<payout_row_t const> payouts)
+{
+    out += '[';
+    bool first = true;
+    for (auto const &p : payouts) {
+        out += first ? "[" : ",[";
+        first = false;
+        append_json_string(out, p.payee_ext_id);
+        out += ',';
+        append_json_string(out, p.purpose);
+        out += ',';
+        append_number(out, p.amount_cents);
+        out += ']';
     }
-    if (!in.at_end()) {
-        in.fail("text after the document");
+    out += ']';
+}
+
+std::vector<payout_row_t> parse_payouts_document(std::string_view doc, std::string const &what)
+{
+    reader_t in{doc, what};
+    std::vector<payout_row_t> out;
+    parse_rows(in, "a payout has 3 elements (payee, purpose, cents)", [&] {
+        payout_row_t p;
+        p.payee_ext_id = in.string();
+        in.expect(',');
+        p.purpose = in.string();
+        in.expect(',');
+        p.amount_cents = in.number();
+        out.push_back(std::move(p));
+    });
+    return out;
+}
+
+void append_flags_document(std::string &out, std::span<flag_row_t const> flags)
+{
+    out += '[';
+    bool first = true;
+    for (auto const &f : flags) {
+        out += first ? "[" : ",[";
+        first = false;
+        append_json_string(out, f.person_ext_id);
+        out += ',';
+        append_json_string(out, f.code);
+        out += ',';
+        append_json_string(out, f.text);
+        out += ']';
     }
+    out += ']';
+}
+
+std::vector<flag_row_t> parse_flags_document(std::string_view doc, std::string const &what)
+{
+    reader_t in{doc, what};
+    std::vector<flag_row_t> out;
+    parse_rows(in, "a flag has 3 elements (person, code, text)", [&] {
+        flag_row_t f;
+        f.person_ext_id = in.string();
+        in.expect(',');
+        f.code = in.string();
+        in.expect(',');
+        f.text = in.string();
+        out.push_back(std::move(f));
+    });
     return out;
 }
 

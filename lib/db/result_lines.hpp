@@ -17,6 +17,10 @@
 // with the old column names, together with the lines of results written before migration 0018,
 // which stay in calc_lines. The result's write-log entry holds the document, so every line is
 // still in the log.
+//
+// Since migration 0020 the result's payouts and flags are documents of the same kind in
+// calc_results.payouts and calc_results.flags (views calc_result_payouts, calc_result_flags;
+// results written before keep their rows in calc_payouts and calc_flags).
 #include "lib/db/database.hpp"
 
 #include <span>
@@ -55,6 +59,36 @@ void append_lines_document(std::string &out, std::span<line_row_t const> lines);
 /// Throws db_error naming \p what ("calc_results.lines of result 17") and the byte offset
 /// if the text is not such a document.
 std::vector<line_row_t> parse_lines_document(std::string_view doc, std::string const &what);
+
+/// What a result pays to whom, one element of calc_results.payouts (migration 0020):
+///   [[payee_ext_id, purpose, amount_cents], ...]  in the order the calculation made them
+/// (the old calc_payouts rows by id).
+struct payout_row_t
+{
+    std::string payee_ext_id;
+    std::string purpose; ///< benefit, rent, energy
+    long long amount_cents = 0;
+
+    bool operator==(payout_row_t const &) const = default;
+};
+
+/// A flag of a result for the caseworker, one element of calc_results.flags (migration 0020):
+///   [[person_ext_id, code, text], ...]
+struct flag_row_t
+{
+    std::string person_ext_id;
+    std::string code;
+    std::string text;
+
+    bool operator==(flag_row_t const &) const = default;
+};
+
+void append_payouts_document(std::string &out, std::span<payout_row_t const> payouts);
+/// \throws db_error naming \p what and the byte offset, as parse_lines_document()
+std::vector<payout_row_t> parse_payouts_document(std::string_view doc, std::string const &what);
+void append_flags_document(std::string &out, std::span<flag_row_t const> flags);
+/// \throws db_error naming \p what and the byte offset, as parse_lines_document()
+std::vector<flag_row_t> parse_flags_document(std::string_view doc, std::string const &what);
 
 /// The lines of stored result \p result_id, by seq: its document, or for a result written
 /// before migration 0018 (no document) its rows in calc_lines. Call inside guard().

@@ -193,6 +193,10 @@ void install_postgresql(db::database_t &db, std::vector<table_info_t> const &tab
     // the policies of calc_results and calc_lines decide which lines an operator sees.
     s += "REVOKE ALL ON calc_result_lines FROM PUBLIC;\nGRANT SELECT ON calc_result_lines TO " + std::string{APP_ROLE} +
          ";\n";
+    // calc_result_payouts, calc_result_flags (migration 0020): the same for payouts and flags.
+    for (std::string const v : {"calc_result_payouts", "calc_result_flags"}) {
+        s += "REVOKE ALL ON " + v + " FROM PUBLIC;\nGRANT SELECT ON " + v + " TO " + std::string{APP_ROLE} + ";\n";
+    }
     // payment_order_states (migration 0019): the same, for the orders' states as of their runs.
     s += "REVOKE ALL ON payment_order_states FROM PUBLIC;\nGRANT SELECT ON payment_order_states TO " +
          std::string{APP_ROLE} + ";\n";

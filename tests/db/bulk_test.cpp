@@ -294,7 +294,36 @@ TEST_P(bulk_test, BatchedSavingHasTheOutcomesOfSave)
     EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log WHERE table_name = 'calc_results' AND new_values LIKE "
                           "'%[[1,%'"),
               static_cast<long long>(done.size()));
-    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM calc_payouts"), static_cast<long long>(payouts));
+    // payouts and flags likewise (migration 0020): in the result's document, its log entry and the views
+    long long payout_cents = 0, flags = 0;
+    for (auto const &[c, r] : done) {
+        for (auto const &p : r.payouts) {
+            payout_cents += p.amount.as_cents();
+        }
+        flags += static_cast<long long>(r.flags.size());
+    }
+    ASSERT_GT(payouts, 0u);
+    ASSERT_GT(flags, 0);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM calc_payouts"), 0);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM calc_flags"), 0);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log WHERE table_name IN ('calc_payouts', 'calc_flags')"), 0);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM calc_result_payouts"), static_cast<long long>(payouts));
+    EXPECT_EQ(count(db(), "SELECT SUM(amount_cents) FROM calc_result_payouts"), payout_cents);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM calc_result_flags"), flags);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM calc_result_payouts p JOIN calc_results r ON r.id = p.calc_result_id "
+                          "WHERE p.seq = 1 AND r.payouts NOT LIKE '[[\"' || p.payee_ext_id || '\",%'"),
+              0);
+    for (auto const &[c, r] : done) {
+        auto const h = results.latest(m_tenant, c.data.file_ref, month);
+        ASSERT_TRUE(h.has_value());
+        auto const stored = results.payouts(h->id);
+        ASSERT_EQ(stored.size(), r.payouts.size()) << c.data.file_ref;
+        for (std::size_t i = 0; i < stored.size(); ++i) {
+            EXPECT_EQ(stored[i].payee_id, r.payouts[i].payee_id);
+            EXPECT_EQ(stored[i].purpose, r.payouts[i].purpose);
+            EXPECT_EQ(stored[i].amount, r.payouts[i].amount);
+        }
+    }
     for (auto const &[c, r] : done) {
         auto const h = results.latest(m_tenant, c.data.file_ref, month);
         ASSERT_TRUE(h.has_value());
@@ -336,7 +365,7 @@ TEST_P(bulk_test, BatchedSavingHasTheOutcomesOfSave)
 
 SOZBATCH_BOTH_BACKENDS(bulk_test);
 
-TEST_P(bulk_test, ResultsWrittenBeforeMigration18KeepTheirLinesInCalcLines)
+TEST_P(bulk_test, ResultsWrittenBeforeTheDocumentsKeepTheirRows)
 {
     // a result as migration 0017 left it: no document, its lines as rows of calc_lines
     db::result_store_t results{db()};
@@ -365,6 +394,33 @@ TEST_P(bulk_test, ResultsWrittenBeforeMigration18KeepTheirLinesInCalcLines)
     EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM calc_result_lines WHERE calc_result_id = " + std::to_string(id)), 2);
     EXPECT_EQ(count(db(), "SELECT SUM(amount_cents) FROM calc_result_lines WHERE calc_result_id = " + std::to_string(id)),
               300);
+    // its payouts and flags as migration 0019 left them: rows of calc_payouts and calc_flags (in id order)
+    db().sql() << "INSERT INTO calc_payouts (tenant_id, calc_result_id, payee_ext_id, purpose, amount_cents) VALUES (" +
+                      t + ", " + std::to_string(id) + ", 'Z-L', 'rent', 250)";
+    db().sql() << "INSERT INTO calc_payouts (tenant_id, calc_result_id, payee_ext_id, purpose, amount_cents) VALUES (" +
+                      t + ", " + std::to_string(id) + ", 'Z-A', 'benefit', 50)";
+    db().sql() << "INSERT INTO calc_flags (tenant_id, calc_result_id, person_ext_id, code, text) VALUES (" + t + ", " +
+                      std::to_string(id) + ", 'P1', 'alt', 'alter Hinweis')";
+    auto const payouts = results.payouts(id);
+    ASSERT_EQ(payouts.size(), 2u);
+    EXPECT_EQ(payouts[0].payee_id, "Z-L");
+    EXPECT_EQ(payouts[0].amount, money_t::cents(250));
+    EXPECT_EQ(payouts[1].payee_id, "Z-A");
+    EXPECT_EQ(count(db(), "SELECT SUM(amount_cents * seq) FROM calc_result_payouts WHERE calc_result_id = " +
+                              std::to_string(id)),
+              250 + 2 * 50);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM calc_result_flags WHERE calc_result_id = " + std::to_string(id) +
+                              " AND code = 'alt' AND seq = 1"),
+              1);
+    // a damaged payouts document is refused with the result's id
+    db().sql() << "UPDATE calc_results SET payouts = '[[\"Z-L\",\"rent\"]]' WHERE id = " + std::to_string(id);
+    try {
+        results.payouts(id);
+        ADD_FAILURE() << "a damaged payouts document was read";
+    } catch (db_error const &e) {
+        EXPECT_NE(std::string{e.what()}.find("calc_results.payouts of result " + std::to_string(id)), std::string::npos)
+            << e.what();
+    }
     // a damaged document is refused with the result's id, not read as no lines
     db().sql() << "UPDATE calc_results SET lines = '[[1,' WHERE id = " + std::to_string(id);
     try {

@@ -290,6 +290,16 @@ TEST_P(security_test, OperatorOfGroupASeesNoCaseOfGroupB)
     ASSERT_GT(lines_of("SG-NORD"), 0);
     ASSERT_GT(lines_of("SG-SUED"), 0);
     EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM calc_result_lines"), lines_of("SG-NORD"));
+    // payouts and flags (migration 0020): the same through their views
+    for (std::string const v : {"calc_result_payouts", "calc_result_flags"}) {
+        auto rows_of = [&](std::string const &group) {
+            return count(db(), "SELECT COUNT(*) FROM " + v + " x JOIN calc_results r ON r.id = x.calc_result_id JOIN "
+                               "case_access a ON a.case_id = r.case_id JOIN work_groups w ON w.id = a.work_group_id "
+                               "WHERE w.code = '" + group + "'");
+        };
+        EXPECT_GT(rows_of("SG-SUED"), 0) << v;
+        EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM " + v), rows_of("SG-NORD")) << v;
+    }
     // payment orders' states: the view payment_order_states (migration 0019) runs with anna's
     // rights as well; a released run with one order per result, written by the owner
     {

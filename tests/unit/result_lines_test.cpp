@@ -97,3 +97,40 @@ TEST(ResultLines, RefusesWhatIsNotSuchADocumentNamingResultAndByte)
     EXPECT_NE(refused("[[99999999999999999999]]").find("integer expected"), std::string::npos);
     EXPECT_EQ(refused(good), "accepted");
 }
+
+// The payouts and flags of a result (calc_results.payouts, calc_results.flags, migration 0020).
+TEST(ResultLines, PayoutsAndFlagsAreDocumentsOfTheSameKind)
+{
+    std::vector<db::payout_row_t> const payouts{{"Z-0001", "rent", 41250}, {"Z-\"2\"", "benefit", -1}};
+    std::string p;
+    db::append_payouts_document(p, payouts);
+    EXPECT_EQ(p, "[[\"Z-0001\",\"rent\",41250],[\"Z-\\\"2\\\"\",\"benefit\",-1]]");
+    EXPECT_EQ(db::parse_payouts_document(p, "p"), payouts);
+    EXPECT_EQ(db::parse_payouts_document(" [ ] ", "p"), std::vector<db::payout_row_t>{});
+
+    std::vector<db::flag_row_t> const flags{{"P1", "kdu-ueber-angemessen", "Kosten der Unterkunft über der Grenze\n"},
+                                            {"", "x", ""}};
+    std::string f;
+    db::append_flags_document(f, flags);
+    EXPECT_EQ(f, "[[\"P1\",\"kdu-ueber-angemessen\",\"Kosten der Unterkunft über der Grenze\\n\"],[\"\",\"x\",\"\"]]");
+    EXPECT_EQ(db::parse_flags_document(f, "f"), flags);
+
+    auto refused = [](auto parse, std::string const &doc) -> std::string {
+        try {
+            parse(doc, "calc_results.payouts of result 17");
+        } catch (db_error const &e) {
+            return e.what();
+        }
+        return "accepted";
+    };
+    auto const payouts_of = [](std::string const &d, std::string const &w) { return db::parse_payouts_document(d, w); };
+    auto const flags_of = [](std::string const &d, std::string const &w) { return db::parse_flags_document(d, w); };
+    EXPECT_NE(refused(payouts_of, "[[\"Z\",\"rent\",1,2]]").find("a payout has 3 elements"), std::string::npos);
+    EXPECT_NE(refused(payouts_of, "[[\"Z\",\"rent\",\"1\"]]").find("integer expected"), std::string::npos);
+    EXPECT_NE(refused(payouts_of, "[[\"Z\",\"rent\"]]").find("calc_results.payouts of result 17: ',' expected"),
+              std::string::npos);
+    EXPECT_NE(refused(flags_of, "[[\"P\",\"c\",\"t\",\"u\"]]").find("a flag has 3 elements"), std::string::npos);
+    EXPECT_NE(refused(flags_of, "[[\"P\",\"c\",3]]").find("'\"' expected"), std::string::npos);
+    EXPECT_EQ(refused(payouts_of, p), "accepted");
+    EXPECT_EQ(refused(flags_of, f), "accepted");
+}
