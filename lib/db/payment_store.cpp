@@ -466,12 +466,15 @@ void payment_store_t::refuse(long long run_id, std::string const &by, std::strin
 
 namespace {
 
-/// The orders of run \p run_id a file range names (migration 0019, the view payment_order_states):
-/// not held, not yet reported on by the bank, in [first, last], for the file's channel and, for a
-/// pain.001 file, its debtor account.
-constexpr char const *RANGE_WHERE =
-    "payment_run_id = :r AND order_no >= :a AND order_no <= :b AND state IN ('prepared', 'released') AND "
-    "destination = :c AND CASE WHEN destination = 'sepa' THEN debtor_iban ELSE '' END = :d";
+/// The orders (alias \p o) a file's range names (migration 0019; the same condition as the view
+/// payment_order_states): of run :r, not held, order number in [:a, :b], destination :c (the file's
+/// channel) and, for a pain.001 file, debtor account :d ('' for the lists).
+std::string in_file_range_sql(std::string const &o)
+{
+    return o + "payment_run_id = :r AND " + o + "order_no >= :a AND " + o + "order_no <= :b AND " + o +
+           "state <> 'held' AND " + o + "destination = :c AND CASE WHEN " + o + "destination = 'sepa' THEN " + o +
+           "debtor_iban ELSE '' END = :d";
+}
 
 } // namespace
 
@@ -503,8 +506,9 @@ void payment_store_t::record_export(long long tenant, long long run_id, std::vec
                 last_of[key] = b;
                 // the range names the file's orders when it names exactly as many with the same sum
                 long long n = 0, cents = 0;
-                m_db.sql() << std::string{"SELECT COUNT(*), COALESCE(SUM(amount_cents), 0) FROM payment_orders WHERE "} +
-                                  RANGE_WHERE,
+                // (not yet reported on by the bank: 'prepared', or 'released' by a release before 0019)
+                m_db.sql() << "SELECT COUNT(*), COALESCE(SUM(amount_cents), 0) FROM payment_orders WHERE " +
+                                  in_file_range_sql("") + " AND state IN ('prepared', 'released')",
                     soci::into(n), soci::into(cents), soci::use(run_id), soci::use(a), soci::use(b),
                     soci::use(f.channel), soci::use(debtor);
                 if (n == static_cast<long long>(f.order_nos.size()) && cents == sum) {
@@ -606,10 +610,8 @@ std::vector<payment_order_t> payment_store_t::orders_of_msg(long long tenant, st
             // the orders the file's range names (migration 0019), whatever the bank reported on them since
             std::string const d = channel == "sepa" ? debtor : std::string{};
             soci::rowset<soci::row> const rs =
-                (m_db.sql().prepare << "SELECT " + ORDER_COLUMNS + ORDERS_FROM +
-                                           "WHERE o.payment_run_id = :r AND o.order_no >= :a AND o.order_no <= :b AND "
-                                           "o.state <> 'held' AND o.destination = :c AND CASE WHEN o.destination = "
-                                           "'sepa' THEN o.debtor_iban ELSE '' END = :d ORDER BY o.order_no",
+                (m_db.sql().prepare << "SELECT " + ORDER_COLUMNS + ORDERS_FROM + "WHERE " + in_file_range_sql("o.") +
+                                           " ORDER BY o.order_no",
                  soci::use(run_id), soci::use(first), soci::use(last), soci::use(channel), soci::use(d));
             read(rs);
         } else {
