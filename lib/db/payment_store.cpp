@@ -19,8 +19,11 @@ std::string order_state_sql(std::string const &o, std::string const &r)
 
 std::string order_paid_sql(std::string const &o, std::string const &r)
 {
-    return "(" + o + ".state IN ('exported', 'booked') OR (" + o + ".state IN ('prepared', 'released') AND " + r +
-           ".state = 'exported'))";
+    std::string const run_exported =
+        r.empty() ? "EXISTS (SELECT 1 FROM payment_runs pr WHERE pr.id = " + o + ".payment_run_id AND pr.state = 'exported')"
+                  : r + ".state = 'exported'";
+    return "(" + o + ".state IN ('exported', 'booked') OR (" + o + ".state IN ('prepared', 'released') AND " +
+           run_exported + "))";
 }
 
 namespace {

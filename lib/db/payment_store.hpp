@@ -59,7 +59,9 @@ struct payment_order_t
 std::string order_state_sql(std::string const &o, std::string const &r);
 
 /// SQL condition: order \p o of run \p r went out to the bank and was not rejected or returned
-/// (exported or booked, as of the run).
+/// (exported or booked, as of the run). With \p r empty the query does not join payment_runs and
+/// the run is looked up per order (EXISTS): for a query driven by something else than the run,
+/// e.g. the orders of a result, so that the planner keeps using that index.
 std::string order_paid_sql(std::string const &o, std::string const &r);
 
 /// One payment run (a row of payment_runs).

@@ -195,30 +195,62 @@ void parse_rows(reader_t &in, char const *elements, F const &one)
 
 } // namespace
 
-void append_lines_document(std::string &out, std::span<line_row_t const> lines)
+namespace {
+
+/// Appends the elements of one row, separated by commas.
+class row_writer_t
+{
+public:
+    explicit row_writer_t(std::string &out) : m_out(out) {}
+    row_writer_t &operator()(std::string const &s)
+    {
+        separate();
+        append_json_string(m_out, s);
+        return *this;
+    }
+    row_writer_t &operator()(long long v)
+    {
+        separate();
+        append_number(m_out, v);
+        return *this;
+    }
+
+private:
+    void separate()
+    {
+        if (!m_first) {
+            m_out += ',';
+        }
+        m_first = false;
+    }
+    std::string &m_out;
+    bool m_first = true;
+};
+
+/// Appends "[[...], ...]": \p one writes the elements of each row through a row_writer_t.
+template <class Row, class F>
+void append_rows(std::string &out, std::span<Row const> rows, F const &one)
 {
     out += '[';
     bool first = true;
-    for (auto const &l : lines) {
+    for (auto const &r : rows) {
         out += first ? "[" : ",[";
         first = false;
-        append_number(out, l.seq);
-        for (auto const *s : {&l.person_ext_id, &l.segment_from, &l.segment_to, &l.kind, &l.cls, &l.legal_basis}) {
-            out += ',';
-            append_json_string(out, *s);
-        }
-        for (long long const v : {l.basis_cents, l.factor_num, l.factor_den, l.monthly_cents, l.days, l.day_share,
-                                  l.amount_cents}) {
-            out += ',';
-            append_number(out, v);
-        }
-        out += ',';
-        append_json_string(out, l.params);
-        out += ',';
-        append_json_string(out, l.note);
+        row_writer_t w{out};
+        one(w, r);
         out += ']';
     }
     out += ']';
+}
+
+} // namespace
+
+void append_lines_document(std::string &out, std::span<line_row_t const> lines)
+{
+    append_rows(out, lines, [](row_writer_t &w, line_row_t const &l) {
+        w(l.seq)(l.person_ext_id)(l.segment_from)(l.segment_to)(l.kind)(l.cls)(l.legal_basis)(l.basis_cents)(
+            l.factor_num)(l.factor_den)(l.monthly_cents)(l.days)(l.day_share)(l.amount_cents)(l.params)(l.note);
+    });
 }
 
 std::vector<line_row_t> parse_lines_document(std::string_view doc, std::string const &what)
@@ -249,19 +281,8 @@ std::vector<line_row_t> parse_lines_document(std::string_view doc, std::string c
 
 void append_payouts_document(std::string &out, std::span<payout_row_t const> payouts)
 {
-    out += '[';
-    bool first = true;
-    for (auto const &p : payouts) {
-        out += first ? "[" : ",[";
-        first = false;
-        append_json_string(out, p.payee_ext_id);
-        out += ',';
-        append_json_string(out, p.purpose);
-        out += ',';
-        append_number(out, p.amount_cents);
-        out += ']';
-    }
-    out += ']';
+    append_rows(out, payouts,
+                [](row_writer_t &w, payout_row_t const &p) { w(p.payee_ext_id)(p.purpose)(p.amount_cents); });
 }
 
 std::vector<payout_row_t> parse_payouts_document(std::string_view doc, std::string const &what)
@@ -282,19 +303,7 @@ std::vector<payout_row_t> parse_payouts_document(std::string_view doc, std::stri
 
 void append_flags_document(std::string &out, std::span<flag_row_t const> flags)
 {
-    out += '[';
-    bool first = true;
-    for (auto const &f : flags) {
-        out += first ? "[" : ",[";
-        first = false;
-        append_json_string(out, f.person_ext_id);
-        out += ',';
-        append_json_string(out, f.code);
-        out += ',';
-        append_json_string(out, f.text);
-        out += ']';
-    }
-    out += ']';
+    append_rows(out, flags, [](row_writer_t &w, flag_row_t const &f) { w(f.person_ext_id)(f.code)(f.text); });
 }
 
 std::vector<flag_row_t> parse_flags_document(std::string_view doc, std::string const &what)

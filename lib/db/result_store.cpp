@@ -5,6 +5,7 @@
 #include "lib/core/error.hpp"
 #include "lib/core/sha256.hpp"
 #include "lib/db/bulk.hpp"
+#include "lib/db/payment_store.hpp"
 #include "lib/db/result_lines.hpp"
 #include "lib/db/row.hpp"
 
@@ -71,9 +72,7 @@ std::string const HEADER_SELECT =
     "SELECT r.id, r.case_id, c.file_ref, r.month, r.version, r.case_version_id, r.law, wg.code, r.result_hash, "
     "r.needs_cents, r.in_kind_cents, r.income_counted_cents, r.income_applied_cents, r.entitlement_cents, "
     "r.offsets_cents, r.payout_cents, r.created_at, "
-    "(SELECT COUNT(*) FROM payment_orders o WHERE o.calc_result_id = r.id AND (o.state IN ('exported', 'booked') OR "
-    "(o.state IN ('prepared', 'released') AND EXISTS (SELECT 1 FROM payment_runs pr WHERE pr.id = o.payment_run_id AND "
-    "pr.state = 'exported')))) "
+    "(SELECT COUNT(*) FROM payment_orders o WHERE o.calc_result_id = r.id AND " + order_paid_sql("o", "") + ") "
     "FROM calc_results r JOIN cases c ON c.id = r.case_id JOIN work_groups wg ON wg.id = r.work_group_id ";
 
 std::string const NEWEST = "r.version = (SELECT MAX(r2.version) FROM calc_results r2 WHERE r2.case_id = r.case_id AND r2.month = r.month)";
