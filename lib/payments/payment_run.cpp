@@ -364,6 +364,12 @@ enum class dest_t { transfer, cash, card_file };
 dest_t destination(db::payment_order_t const &o)
 {
     std::string const c = file_channel_of(o);
+    // the export names a file's orders by their stored destination (migration 0019): it must be
+    // where the order goes (empty for orders prepared before the migration)
+    if (!o.destination.empty() && o.destination != c) {
+        throw internal_error{"order " + o.end_to_end_id + " is stored for the " + o.destination + " file but goes to the " +
+                             c + " file: it was changed after it was prepared"};
+    }
     return c == "cash" ? dest_t::cash : c == "card" ? dest_t::card_file : dest_t::transfer;
 }
 

@@ -573,6 +573,25 @@ TEST_P(payments_test, ExportRefusesFilesThatDoNotHoldEveryOrderOnce)
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_order_states WHERE state = 'exported'"), 4);
 }
 
+// The export names a file's orders by their stored destination: an order whose destination no
+// longer fits its channel and account is refused before any file is written.
+TEST_P(payments_test, ChangedDestinationIsRefusedByTheExport)
+{
+    auto const id = prepare("anna");
+    db::payment_store_t store{db()};
+    store.release(id, "paul", T1);
+    db().sql() << "UPDATE payment_orders SET destination = 'cash' WHERE order_no = 1";
+    auto const run = *store.find_run(m_tenant, RUN);
+    try {
+        payments::render_files(m_cfg, run, store.orders(id), m_dir + "/changed");
+        ADD_FAILURE() << "an order with a changed destination was rendered";
+    } catch (internal_error const &e) {
+        EXPECT_NE(std::string{e.what()}.find(std::string{RUN} + "-00001 is stored for the cash file"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_files"), 0);
+}
+
 TEST_P(payments_test, ChangedOrderVoidsTheRelease)
 {
     auto const id = prepare("anna");
