@@ -661,9 +661,8 @@ void payment_store_t::record_bank_message(long long tenant, std::string const &s
                 soci::use(e.status), soci::use(e.reason_code), soci::use(cents);
             if (e.payment_order_id && (e.status == "rejected" || e.status == "returned")) {
                 // only an exported (or booked) order changes; a second report of the same return does not
-                m_db.sql() << "UPDATE payment_orders SET state = :s, bank_reason = :r WHERE id = :o AND (state IN "
-                              "('exported', 'booked') OR (state IN ('prepared', 'released') AND payment_run_id IN "
-                              "(SELECT id FROM payment_runs WHERE state = 'exported')))",
+                m_db.sql() << "UPDATE payment_orders AS o SET state = :s, bank_reason = :r WHERE o.id = :o AND " +
+                                  order_paid_sql("o", ""),
                     soci::use(e.status), soci::use(e.reason_code), soci::use(*e.payment_order_id);
             }
         }
