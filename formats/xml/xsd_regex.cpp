@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "formats/xml/xsd_regex.hpp"
+
+#include "lib/core/error.hpp"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+namespace sozbatch::xml {
+
+namespace {
+
+constexpr char32_t MAX_CP = 0x10FFFF;
+constexpr std::size_t MAX_NFA_STATES = 200000;
+constexpr std::size_t MAX_DFA_STATES = 20000;
+
+using ranges_t = std::vector<std::pair<char32_t, char32_t>>;
+
+/// Decodes one UTF-8 character at \p i; advances \p i. \returns false on an invalid sequence
+bool decode(std::string_view s, std::size_t &i, char32_t &out) noexcept
+{
+    auto const b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
+        out = b0;
+        ++i;
+        return true;
+    }
+    int len = 0;
+    char32_t cp = 0;
+    char32_t min = 0;
+    if ((b0 & 0xE0) == 0xC0) {
+        len = 2, cp = b0 & 0x1F, min = 0x80;
+    } else if ((b0 & 0xF0) == 0xE0) {
+        len = 3, cp = b0 & 0x0F, min = 0x800;
+    } else if ((b0 & 0xF8) == 0xF0) {
+        len = 4, cp = b0 & 0x07, min = 0x10000;
+    } else {
+        return false;
+    }
+    if (i + static_cast<std::size_t>(len) > s.size()) {
+        return false;
+    }
+    for (int k = 1; k < len; ++k) {
+        auto const b = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+        if ((b & 0xC0) != 0x80) {
+            return false;
+        }
+        cp = (cp << 6) | (b & 0x3F);
+    }
+    if (cp < min || cp > MAX_CP || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        return false;
+    }
+    i += static_cast<std::size_t>(len);
+    out = cp;
+    return true;
+}
+
+struct node_t
+{
+    enum class kind_t { chars, seq, alt, repeat };
+    kind_t kind = kind_t::seq;
+    ranges_t ranges;          // chars
+    std::vector<node_t> kids; // seq, alt, repeat (one kid)
+    int min = 1;
+    int max = 1; // -1: unbounded
+};
+
+/// Recursive-descent parser of the XML Schema regular expression grammar (the supported part).
+class parser_t
+{
+public:
+    explicit parser_t(std::string_view pattern) : m_pattern{pattern}
+    {
+        std::size_t i = 0;
+        while (i < pattern.size()) {
+            char32_t c = 0;
+            if (!decode(pattern, i, c)) {
+                fail("is not valid UTF-8");
+            }
+            m_s.push_back(c);
+        }
+    }
+
+    node_t parse()
+    {
+        node_t n = regexp();
+        if (m_i != m_s.size()) {
+            fail("has an unexpected ')' at character " + std::to_string(m_i + 1));
+        }
+        return n;
+    }
+
+private:
+    [[noreturn]] void fail(std::string const &why) const
+    {
+        throw internal_error{"xs:pattern '" + std::string{m_pattern} + "' " + why};
+    }
+    bool at_end() const { return m_i >= m_s.size(); }
+    char32_t peek() const { return m_s[m_i]; }
+
+    node_t regexp()
+    {
+        node_t alt{node_t::kind_t::alt, {}, {}, 1, 1};
+        alt.kids.push_back(branch());
+        while (!at_end() && peek() == U'|') {
+            ++m_i;
+            alt.kids.push_back(branch());
+        }
+        return alt.kids.size() == 1 ? std::move(alt.kids.front()) : alt;
+    }
+
+    node_t branch()
+    {
+        node_t seq{node_t::kind_t::seq, {}, {}, 1, 1};
+        while (!at_end() && peek() != U'|' && peek() != U')') {
+            seq.kids.push_back(piece());
+        }
+        return seq;
+    }
+
+    int number()
+    {
+        if (at_end() || peek() < U'0' || peek() > U'9') {
+            fail("has a malformed quantifier");
+        }
+        long v = 0;
+        while (!at_end() && peek() >= U'0' && peek() <= U'9') {
+            v = v * 10 + static_cast<long>(peek() - U'0');
+            if (v > 10000) {
+                fail("has a quantifier above 10000");
+            }
+            ++m_i;
+        }
+        return static_cast<int>(v);
+    }
+
+    node_t piece()
+    {
+        node_t a = atom();
+        if (at_end()) {
+            return a;
+        }
+        int min = 1;
+        int max = 1;
+        switch (peek()) {
+        case U'?': min = 0, max = 1, ++m_i; break;
+        case U'*': min = 0, max = -1, ++m_i; break;
+        case U'+': min = 1, max = -1, ++m_i; break;
+        case U'{': {
+            ++m_i;
+            min = number();
+            max = min;
+            if (!at_end() && peek() == U',') {
+                ++m_i;
+                max = (!at_end() && peek() == U'}') ? -1 : number();
+            }
+            if (at_end() || peek() != U'}') {
+                fail("has a malformed quantifier");
+            }
+            ++m_i;
+            if (max != -1 && max < min) {
+                fail("has a quantifier {n,m} with m < n");
+            }
+            break;
+        }
+        default: return a;
+        }
+        node_t r{node_t::kind_t::repeat, {}, {}, min, max};
+        r.kids.push_back(std::move(a));
+        return r;
+    }
+
+    /// A single-character escape after '\'; refuses the multi-character and category escapes.
+    char32_t escape()
+    {
+        if (at_end()) {
+            fail("ends with '\\'");
+        }
+        char32_t const c = m_s[m_i++];
+        switch (c) {
+        case U'n': return U'\n';
+        case U'r': return U'\r';
+        case U't': return U'\t';
+        case U'\\': case U'|': case U'.': case U'-': case U'^': case U'?': case U'*': case U'+': case U'{':
+        case U'}': case U'(': case U')': case U'[': case U']':
+            return c;
+        default: break;
+        }
+        fail("uses the escape '\\" + std::string(1, c < 0x80 ? static_cast<char>(c) : '?') +
+             "', which this validator does not support");
+    }
+
+    node_t chars(ranges_t r) { return node_t{node_t::kind_t::chars, std::move(r), {}, 1, 1}; }
+
+    node_t atom()
+    {
+        char32_t const c = m_s[m_i++];
+        switch (c) {
+        case U'(': {
+            node_t inner = regexp();
+            if (at_end() || peek() != U')') {
+                fail("has an unclosed '('");
+            }
+            ++m_i;
+            return inner;
+        }
+        case U'[': return chars(char_class());
+        case U'.': return chars({{0, U'\n' - 1}, {U'\n' + 1, U'\r' - 1}, {U'\r' + 1, MAX_CP}});
+        case U'\\': {
+            char32_t const e = escape();
+            return chars({{e, e}});
+        }
+        case U'?': case U'*': case U'+': case U'{': case U'}': case U']':
+            fail("has a misplaced '" + std::string(1, static_cast<char>(c)) + "'");
+        default: return chars({{c, c}});
+        }
+    }
+
+    /// One character of a class (after '[' or a range's '-'), escapes resolved.
+    char32_t class_char()
+    {
+        if (at_end()) {
+            fail("has an unclosed '['");
+        }
+        char32_t const c = m_s[m_i++];
+        if (c == U'\\') {
+            return escape();
+        }
+        if (c == U'[') {
+            fail("has '[' inside a character class (class subtraction is not supported)");
+        }
+        return c;
+    }
+
+    ranges_t char_class()
+    {
+        bool negated = false;
+        if (!at_end() && peek() == U'^') {
+            negated = true;
+            ++m_i;
+        }
+        ranges_t r;
+        bool first = true;
+        for (;;) {
+            if (at_end()) {
+                fail("has an unclosed '['");
+            }
+            if (peek() == U']' && !first) {
+                ++m_i;
+                break;
+            }
+            if (peek() == U'-' && !first) {
+                // '-' is literal only as the last character of the class; "-[" is subtraction
+                if (m_i + 1 < m_s.size() && m_s[m_i + 1] == U']') {
+                    r.emplace_back(U'-', U'-');
+                    ++m_i;
+                    continue;
+                }
+                fail("has a '-' that is neither a range nor the last character of a class");
+            }
+            char32_t const lo = class_char();
+            first = false;
+            if (!at_end() && peek() == U'-' && m_i + 1 < m_s.size() && m_s[m_i + 1] != U']' &&
+                m_s[m_i + 1] != U'[') {
+                ++m_i;
+                char32_t const hi = class_char();
+                if (hi < lo) {
+                    fail("has a range whose end is below its start");
+                }
+                r.emplace_back(lo, hi);
+            } else {
+                r.emplace_back(lo, lo);
+            }
+        }
+        std::sort(r.begin(), r.end());
+        if (!negated) {
+            return r;
+        }
+        ranges_t out;
+        char32_t next = 0;
+        for (auto const &[lo, hi] : r) {
+            if (lo > next) {
+                out.emplace_back(next, lo - 1);
+            }
+            next = std::max(next, static_cast<char32_t>(hi + 1));
+        }
+        if (next <= MAX_CP) {
+            out.emplace_back(next, MAX_CP);
+        }
+        return out;
+    }
+
+    std::string_view m_pattern;
+    std::u32string m_s;
+    std::size_t m_i = 0;
+};
+
+/// Thompson automaton: epsilon edges and character-range edges.
+struct nfa_t
+{
+    struct edge_t
+    {
+        char32_t lo;
+        char32_t hi;
+        int to;
+    };
+    std::vector<std::vector<int>> eps;
+    std::vector<std::vector<edge_t>> edges;
+    std::string const *pattern = nullptr;
+
+    int add()
+    {
+        if (eps.size() >= MAX_NFA_STATES) {
+            throw internal_error{"xs:pattern '" + *pattern + "' needs too many automaton states"};
+        }
+        eps.emplace_back();
+        edges.emplace_back();
+        return static_cast<int>(eps.size()) - 1;
+    }
+
+    /// Emits \p n starting at state \p from. \returns its end state
+    int emit(node_t const &n, int from)
+    {
+        switch (n.kind) {
+        case node_t::kind_t::chars: {
+            int const to = add();
+            for (auto const &[lo, hi] : n.ranges) {
+                edges[static_cast<std::size_t>(from)].push_back({lo, hi, to});
+            }
+            return to;
+        }
+        case node_t::kind_t::seq: {
+            int at = from;
+            for (auto const &k : n.kids) {
+                at = emit(k, at);
+            }
+            return at;
+        }
+        case node_t::kind_t::alt: {
+            int const end = add();
+            for (auto const &k : n.kids) {
+                int const start = add();
+                eps[static_cast<std::size_t>(from)].push_back(start);
+                eps[static_cast<std::size_t>(emit(k, start))].push_back(end);
+            }
+            return end;
+        }
+        case node_t::kind_t::repeat: {
+            node_t const &k = n.kids.front();
+            int at = from;
+            for (int i = 0; i < n.min; ++i) {
+                at = emit(k, at);
+            }
+            if (n.max == -1) {
+                int const loop = add();
+                eps[static_cast<std::size_t>(at)].push_back(loop);
+                int const body = add();
+                eps[static_cast<std::size_t>(loop)].push_back(body);
+                eps[static_cast<std::size_t>(emit(k, body))].push_back(loop);
+                return loop;
+            }
+            int const end = add();
+            for (int i = n.min; i < n.max; ++i) {
+                eps[static_cast<std::size_t>(at)].push_back(end);
+                at = emit(k, at);
+            }
+            eps[static_cast<std::size_t>(at)].push_back(end);
+            return end;
+        }
+        }
+        return from;
+    }
+
+    void close(std::vector<int> &set) const
+    {
+        std::vector<char> seen(eps.size(), 0);
+        std::vector<int> todo = set;
+        for (int s : set) {
+            seen[static_cast<std::size_t>(s)] = 1;
+        }
+        while (!todo.empty()) {
+            int const s = todo.back();
+            todo.pop_back();
+            for (int t : eps[static_cast<std::size_t>(s)]) {
+                if (seen[static_cast<std::size_t>(t)] == 0) {
+                    seen[static_cast<std::size_t>(t)] = 1;
+                    set.push_back(t);
+                    todo.push_back(t);
+                }
+            }
+        }
+        std::sort(set.begin(), set.end());
+    }
+};
+
+} // namespace
+
+xsd_regex_t::xsd_regex_t(std::string_view pattern) : m_pattern{pattern}
+{
+    node_t const ast = parser_t{pattern}.parse();
+    nfa_t nfa;
+    nfa.pattern = &m_pattern;
+    int const start = nfa.add();
+    int const final_state = nfa.emit(ast, start);
+
+    // the alphabet's classes: code points that no range boundary separates behave alike
+    m_bounds = {0, MAX_CP + 1};
+    for (auto const &out : nfa.edges) {
+        for (auto const &e : out) {
+            m_bounds.push_back(e.lo);
+            m_bounds.push_back(e.hi + 1);
+        }
+    }
+    std::sort(m_bounds.begin(), m_bounds.end());
+    m_bounds.erase(std::unique(m_bounds.begin(), m_bounds.end()), m_bounds.end());
+    m_classes = static_cast<std::int32_t>(m_bounds.size()) - 1;
+    for (char32_t c = 0; c < 128; ++c) {
+        m_ascii[c] = static_cast<std::int32_t>(std::upper_bound(m_bounds.begin(), m_bounds.end(), c) - m_bounds.begin()) - 1;
+    }
+
+    // subset construction
+    std::map<std::vector<int>, std::int32_t> ids;
+    std::vector<std::vector<int>> sets;
+    std::vector<int> first{start};
+    nfa.close(first);
+    ids.emplace(first, 0);
+    sets.push_back(first);
+    auto const nclasses = static_cast<std::size_t>(m_classes);
+    for (std::size_t d = 0; d < sets.size(); ++d) {
+        std::vector<std::vector<int>> moves(nclasses);
+        for (int s : sets[d]) {
+            for (auto const &e : nfa.edges[static_cast<std::size_t>(s)]) {
+                auto const from = static_cast<std::size_t>(
+                    std::lower_bound(m_bounds.begin(), m_bounds.end(), e.lo) - m_bounds.begin());
+                auto const to = static_cast<std::size_t>(
+                    std::lower_bound(m_bounds.begin(), m_bounds.end(), e.hi + 1) - m_bounds.begin());
+                for (std::size_t c = from; c < to; ++c) {
+                    moves[c].push_back(e.to);
+                }
+            }
+        }
+        m_next.resize((d + 1) * nclasses, -1);
+        for (std::size_t c = 0; c < nclasses; ++c) {
+            auto &target = moves[c];
+            if (target.empty()) {
+                continue;
+            }
+            std::sort(target.begin(), target.end());
+            target.erase(std::unique(target.begin(), target.end()), target.end());
+            nfa.close(target);
+            auto [it, added] = ids.emplace(target, static_cast<std::int32_t>(sets.size()));
+            if (added) {
+                if (sets.size() >= MAX_DFA_STATES) {
+                    throw internal_error{"xs:pattern '" + m_pattern + "' needs too many automaton states"};
+                }
+                sets.push_back(target);
+            }
+            m_next[d * nclasses + c] = it->second;
+        }
+    }
+    m_accept.resize(sets.size(), 0);
+    // ASCII transitions without the class look-up
+    m_ascii_next.resize(sets.size() * 128);
+    for (std::size_t d = 0; d < sets.size(); ++d) {
+        for (std::size_t c = 0; c < 128; ++c) {
+            m_ascii_next[d * 128 + c] = m_next[d * nclasses + static_cast<std::size_t>(m_ascii[c])];
+        }
+    }
+    for (std::size_t d = 0; d < sets.size(); ++d) {
+        m_accept[d] = std::binary_search(sets[d].begin(), sets[d].end(), final_state) ? 1 : 0;
+    }
+}
+
+int xsd_regex_t::class_of(char32_t c) const noexcept
+{
+    if (c < 128) {
+        return m_ascii[c];
+    }
+    return static_cast<int>(std::upper_bound(m_bounds.begin(), m_bounds.end(), c) - m_bounds.begin()) - 1;
+}
+
+bool xsd_regex_t::matches(std::string_view utf8) const noexcept
+{
+    std::int32_t state = 0;
+    auto const nclasses = static_cast<std::size_t>(m_classes);
+    std::size_t i = 0;
+    while (i < utf8.size()) {
+        auto const b = static_cast<unsigned char>(utf8[i]);
+        if (b < 0x80) {
+            state = m_ascii_next[static_cast<std::size_t>(state) * 128 + b];
+            ++i;
+            if (state < 0) {
+                return false;
+            }
+            continue;
+        }
+        char32_t c = 0;
+        if (!decode(utf8, i, c)) {
+            return false;
+        }
+        state = m_next[static_cast<std::size_t>(state) * nclasses + static_cast<std::size_t>(class_of(c))];
+        if (state < 0) {
+            return false;
+        }
+    }
+    return m_accept[static_cast<std::size_t>(state)] != 0;
+}
+
+} // namespace sozbatch::xml

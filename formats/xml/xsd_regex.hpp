@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// \file
+/// \brief Regular expressions of XML Schema (`xs:pattern`) compiled to a deterministic automaton.
+///
+/// Used by the compiled schema validator (compiled_schema.hpp) that checks every pain.001 file
+/// before it is published. libxml2 runs a pattern as a non-deterministic automaton and tests every
+/// range of a character class for every character; this one decides each character with one
+/// table look-up (ASCII) or one binary search (other code points) and one transition.
+///
+/// Supported: the whole-value match of XML Schema 1.0 (a pattern is implicitly anchored at both
+/// ends); alternation `|` (also empty branches), groups `( )`, the quantifiers `? * + {n} {n,}
+/// {n,m}`, the wildcard `.` (any character but LF and CR), single-character escapes (`\n \r \t`
+/// and a backslash before any of `\ | . - ^ ? * + { } ( ) [ ]`), character classes `[...]` and
+/// `[^...]` with ranges.
+/// Not supported, refused with an error naming the pattern: multi-character escapes (`\d \s \w
+/// \i \c` and their complements), category escapes (`\p{..}`, `\P{..}`), class subtraction
+/// (`[a-z-[aeiou]]`). The unit test `XsdRegex.AgreesWithLibxml2` compares it with libxml2's
+/// regular expressions on every string up to four characters over an alphabet per pattern.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sozbatch::xml {
+
+class xsd_regex_t
+{
+public:
+    /// \throws internal_error naming the pattern when it is malformed or uses an unsupported construct
+    explicit xsd_regex_t(std::string_view pattern);
+
+    /// True when the whole of \p utf8 (UTF-8; invalid sequences never match) is in the language.
+    bool matches(std::string_view utf8) const noexcept;
+
+    std::string const &pattern() const noexcept { return m_pattern; }
+    std::size_t state_count() const noexcept { return m_accept.size(); }
+
+private:
+    int class_of(char32_t c) const noexcept;
+
+    std::string m_pattern;
+    std::vector<char32_t> m_bounds;            ///< class i holds [m_bounds[i], m_bounds[i + 1])
+    std::array<std::int32_t, 128> m_ascii{};   ///< class of each ASCII character
+    std::int32_t m_classes = 0;
+    std::vector<std::int32_t> m_next;          ///< state * m_classes + class -> state, -1 = no match
+    std::vector<std::int32_t> m_ascii_next;    ///< state * 128 + ASCII character -> state
+    std::vector<std::uint8_t> m_accept;
+};
+
+} // namespace sozbatch::xml
