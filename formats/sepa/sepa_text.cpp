@@ -362,7 +362,24 @@ std::string check_dk_text(std::string_view utf8, std::size_t max_chars)
     std::size_t chars = 0;
     std::string_view first_outside;
     try {
+        // ASCII by table (most characters), the rest decoded
+        static auto const ascii_ok = [] {
+            std::array<bool, 128> t{};
+            for (char32_t c = 0; c < 128; ++c) {
+                t[c] = is_dk_text_char(c);
+            }
+            return t;
+        }();
         for (std::size_t i = 0; i < utf8.size();) {
+            auto const byte = static_cast<unsigned char>(utf8[i]);
+            if (byte < 0x80) {
+                ++chars;
+                if (first_outside.empty() && !ascii_ok[byte]) {
+                    first_outside = utf8.substr(i, 1);
+                }
+                ++i;
+                continue;
+            }
             std::size_t const start = i;
             char32_t const c = next_code_point(utf8, i);
             ++chars;

@@ -241,6 +241,8 @@ struct compiled_schema_t::simple_type_t
     std::vector<std::string> enumeration;      ///< empty: no enumeration facet
     std::optional<std::string> min_inclusive; ///< as written in the schema (a valid decimal)
     std::optional<std::string> max_inclusive;
+    std::optional<decimal_t> min_value;       ///< parsed, viewing this object's own strings
+    std::optional<decimal_t> max_value;
     std::optional<std::size_t> total_digits;
     std::optional<std::size_t> fraction_digits;
 };
@@ -248,6 +250,7 @@ struct compiled_schema_t::simple_type_t
 struct compiled_schema_t::particle_t
 {
     std::string name;
+    std::size_t id = 0; ///< 0 .. impl_t::particles - 1
     simple_type_t const *simple = nullptr;
     complex_type_t const *complex = nullptr;
     int min = 1;
@@ -276,6 +279,7 @@ struct compiled_schema_t::impl_t
     std::deque<simple_type_t> simple_types;
     std::deque<complex_type_t> complex_types;
     std::map<std::string, particle_t, std::less<>> globals; ///< global elements
+    std::size_t particles = 0;                              ///< number of particles (ids)
 };
 
 namespace {
@@ -500,6 +504,7 @@ private:
     {
         only_props(n, {"name", "type", "minOccurs", "maxOccurs"});
         particle_t p;
+        p.id = m_impl.particles++;
         p.name = prop(n, "name");
         if (p.name.empty()) {
             fail(n, "an xs:element without a name (xs:element ref is not supported)");
@@ -659,7 +664,10 @@ private:
         if (!enumeration.empty()) {
             t.enumeration = std::move(enumeration);
         }
-        return &m_impl.simple_types.emplace_back(std::move(t));
+        simple_t &placed = m_impl.simple_types.emplace_back(std::move(t)); // never moves again
+        placed.min_value = placed.min_inclusive ? decimal_t::parse(*placed.min_inclusive) : std::nullopt;
+        placed.max_value = placed.max_inclusive ? decimal_t::parse(*placed.max_inclusive) : std::nullopt;
+        return &placed;
     }
 
     compiled_schema_t::impl_t &m_impl;
@@ -708,9 +716,29 @@ struct schema_validator_t::frame_t
     int count = 0;       ///< occurrences of that particle so far
 };
 
-schema_validator_t::schema_validator_t(compiled_schema_t const &schema) : m_schema{schema}
+schema_validator_t::schema_validator_t(compiled_schema_t const &schema)
+: m_schema{schema}, m_interned(schema.m_impl->particles, nullptr)
 {
     m_stack.reserve(16);
+}
+
+bool schema_validator_t::name_is(compiled_schema_t::particle_t const &p, std::string_view local_name,
+                                 xmlChar const *interned)
+{
+    if (interned == nullptr) {
+        return p.name == local_name;
+    }
+    // the parser's dictionary gives one pointer per name: once a particle's pointer is known, a
+    // pointer comparison decides
+    xmlChar const *&seen = m_interned[p.id];
+    if (seen == interned) {
+        return true;
+    }
+    if (seen != nullptr || p.name != local_name) {
+        return false;
+    }
+    seen = interned;
+    return true;
 }
 
 schema_validator_t::~schema_validator_t() = default;
@@ -728,6 +756,12 @@ bool schema_validator_t::refuse(std::string reason) { return fail({}, std::move(
 
 bool schema_validator_t::start_element(std::string_view ns, std::string_view local_name, attribute_t const *attributes,
                                        std::size_t n_attributes)
+{
+    return start(ns, local_name, nullptr, attributes, n_attributes);
+}
+
+bool schema_validator_t::start(std::string_view ns, std::string_view local_name, xmlChar const *interned,
+                               attribute_t const *attributes, std::size_t n_attributes)
 {
     if (!ok()) {
         return false;
@@ -750,17 +784,18 @@ bool schema_validator_t::start_element(std::string_view ns, std::string_view loc
                                          "': Element content is not allowed, because the content type is a simple type.");
         }
         auto const &ps = parent.complex->particles;
-        bool const same_ns = ns == m_schema.target_namespace();
+        // the same view as the schema's own string when sax_start_element recognised the pointer
+        bool const same_ns = ns.data() == m_schema.target_namespace().data() || ns == m_schema.target_namespace();
         if (parent.complex->choice) {
             if (parent.count == 0) {
                 for (std::size_t i = 0; i < ps.size() && same_ns; ++i) {
-                    if (ps[i].name == local_name) {
+                    if (name_is(ps[i], local_name, interned)) {
                         parent.pos = i;
                         particle = &ps[i];
                         break;
                     }
                 }
-            } else if (same_ns && ps[parent.pos].name == local_name &&
+            } else if (same_ns && name_is(ps[parent.pos], local_name, interned) &&
                        (ps[parent.pos].max == -1 || parent.count < ps[parent.pos].max)) {
                 particle = &ps[parent.pos];
             }
@@ -770,7 +805,7 @@ bool schema_validator_t::start_element(std::string_view ns, std::string_view loc
         } else {
             while (same_ns && parent.pos < ps.size()) {
                 auto const &p = ps[parent.pos];
-                if (p.name == local_name && (p.max == -1 || parent.count < p.max)) {
+                if (name_is(p, local_name, interned) && (p.max == -1 || parent.count < p.max)) {
                     ++parent.count;
                     particle = &p;
                     break;
@@ -844,7 +879,7 @@ bool schema_validator_t::sax_start_element(xmlChar const *local_name, xmlChar co
     }
     auto const n = static_cast<std::size_t>(std::max(n_attributes, 0));
     if (n == 0) {
-        return start_element(ns, to_sv(local_name), nullptr, 0);
+        return start(ns, to_sv(local_name), local_name, nullptr, 0);
     }
     std::array<attribute_t, 4> small;
     std::vector<attribute_t> large;
@@ -858,7 +893,7 @@ bool schema_validator_t::sax_start_element(xmlChar const *local_name, xmlChar co
         out[i] = attribute_t{to_sv(a[0]), to_sv(a[2]),
                              std::string_view{reinterpret_cast<char const *>(a[3]), static_cast<std::size_t>(a[4] - a[3])}};
     }
-    return start_element(ns, to_sv(local_name), out, n);
+    return start(ns, to_sv(local_name), local_name, out, n);
 }
 
 bool schema_validator_t::characters(std::string_view text)
@@ -960,8 +995,18 @@ bool schema_validator_t::check_value(std::string_view element, compiled_schema_t
         }
         break;
     }
+    // the first pattern is run here already when a length is to be checked: it counts the characters
+    std::optional<bool> first_pattern;
     if (t.length || t.min_length || t.max_length) {
-        std::size_t const n = code_points(v);
+        std::size_t n = 0;
+        if (!t.patterns.empty()) {
+            first_pattern = t.patterns.front()->matches(v, &n);
+            if (!*first_pattern) {
+                n = code_points(v);
+            }
+        } else {
+            n = code_points(v);
+        }
         if (t.length && n != *t.length) {
             return fail(element, label() + "[facet 'length'] The value '" + shown() + "' has a length of '" +
                                      std::to_string(n) + "'; this differs from the allowed length of '" +
@@ -983,11 +1028,11 @@ bool schema_validator_t::check_value(std::string_view element, compiled_schema_t
                                  quoted_list(t.enumeration) + "}.");
     }
     if (number) {
-        if (t.min_inclusive && decimal_t::compare(*number, *decimal_t::parse(*t.min_inclusive)) < 0) {
+        if (t.min_value && decimal_t::compare(*number, *t.min_value) < 0) {
             return fail(element, label() + "[facet 'minInclusive'] The value '" + shown() +
                                      "' is less than the minimum value allowed ('" + *t.min_inclusive + "').");
         }
-        if (t.max_inclusive && decimal_t::compare(*number, *decimal_t::parse(*t.max_inclusive)) > 0) {
+        if (t.max_value && decimal_t::compare(*number, *t.max_value) > 0) {
             return fail(element, label() + "[facet 'maxInclusive'] The value '" + shown() +
                                      "' is greater than the maximum value allowed ('" + *t.max_inclusive + "').");
         }
@@ -1002,7 +1047,8 @@ bool schema_validator_t::check_value(std::string_view element, compiled_schema_t
         }
     }
     for (xsd_regex_t const *p : t.patterns) {
-        if (!p->matches(v)) {
+        bool const matched = p == t.patterns.front() && first_pattern ? *first_pattern : p->matches(v);
+        if (!matched) {
             return fail(element, label() + "[facet 'pattern'] The value '" + shown() + "' is not accepted by the pattern '" +
                                      p->pattern() + "'.");
         }

@@ -99,12 +99,16 @@ public:
 
 private:
     struct frame_t;
+    bool start(std::string_view ns, std::string_view local_name, xmlChar const *interned, attribute_t const *attributes,
+               std::size_t n_attributes);
+    bool name_is(compiled_schema_t::particle_t const &p, std::string_view local_name, xmlChar const *interned);
     bool fail(std::string_view element, std::string message);
     bool check_value(std::string_view element, compiled_schema_t::simple_type_t const &type, std::string_view value,
                      std::string_view attribute = {});
 
     compiled_schema_t const &m_schema;
     std::vector<frame_t> m_stack;
+    std::vector<xmlChar const *> m_interned; ///< per particle id: the parser's pointer for its name
     std::string m_text;
     bool m_root_done = false;
     xmlChar const *m_target_ns_seen = nullptr; ///< the parser's pointer for the target namespace

@@ -480,13 +480,15 @@ int xsd_regex_t::class_of(char32_t c) const noexcept
     return static_cast<int>(std::upper_bound(m_bounds.begin(), m_bounds.end(), c) - m_bounds.begin()) - 1;
 }
 
-bool xsd_regex_t::matches(std::string_view utf8) const noexcept
+bool xsd_regex_t::matches(std::string_view utf8, std::size_t *characters) const noexcept
 {
     std::int32_t state = 0;
+    std::size_t count = 0;
     auto const nclasses = static_cast<std::size_t>(m_classes);
     std::size_t i = 0;
     while (i < utf8.size()) {
         auto const b = static_cast<unsigned char>(utf8[i]);
+        ++count;
         if (b < 0x80) {
             state = m_ascii_next[static_cast<std::size_t>(state) * 128 + b];
             ++i;
@@ -503,6 +505,9 @@ bool xsd_regex_t::matches(std::string_view utf8) const noexcept
         if (state < 0) {
             return false;
         }
+    }
+    if (characters != nullptr) {
+        *characters = count;
     }
     return m_accept[static_cast<std::size_t>(state)] != 0;
 }

@@ -33,7 +33,11 @@ public:
     explicit xsd_regex_t(std::string_view pattern);
 
     /// True when the whole of \p utf8 (UTF-8; invalid sequences never match) is in the language.
-    bool matches(std::string_view utf8) const noexcept;
+    bool matches(std::string_view utf8) const noexcept { return matches(utf8, nullptr); }
+
+    /// The same, and the number of characters (code points) of \p utf8 in \p characters when the
+    /// whole value was read (always when it matches; otherwise it may stop early and leave it unset).
+    bool matches(std::string_view utf8, std::size_t *characters) const noexcept;
 
     std::string const &pattern() const noexcept { return m_pattern; }
     std::size_t state_count() const noexcept { return m_accept.size(); }
