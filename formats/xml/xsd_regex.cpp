@@ -485,22 +485,32 @@ bool xsd_regex_t::matches(std::string_view utf8, std::size_t *characters) const 
     std::int32_t state = 0;
     std::size_t count = 0;
     auto const nclasses = static_cast<std::size_t>(m_classes);
+    std::int32_t const *const ascii_next = m_ascii_next.data();
     std::size_t i = 0;
-    while (i < utf8.size()) {
-        auto const b = static_cast<unsigned char>(utf8[i]);
-        ++count;
-        if (b < 0x80) {
-            state = m_ascii_next[static_cast<std::size_t>(state) * 128 + b];
-            ++i;
+    std::size_t const n = utf8.size();
+    char const *const s = utf8.data();
+    while (i < n) {
+        // the common case: a run of ASCII characters, one table look-up each
+        auto b = static_cast<unsigned char>(s[i]);
+        while (b < 0x80) {
+            state = ascii_next[static_cast<std::size_t>(state) * 128 + b];
+            ++count;
             if (state < 0) {
                 return false;
             }
-            continue;
+            if (++i == n) {
+                break;
+            }
+            b = static_cast<unsigned char>(s[i]);
+        }
+        if (i == n) {
+            break;
         }
         char32_t c = 0;
         if (!decode(utf8, i, c)) {
             return false;
         }
+        ++count;
         state = m_next[static_cast<std::size_t>(state) * nclasses + static_cast<std::size_t>(class_of(c))];
         if (state < 0) {
             return false;

@@ -3,6 +3,7 @@
 
 #include "lib/core/error.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <map>
@@ -16,9 +17,9 @@ bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // IBAN lengths by country (SWIFT IBAN registry), the SEPA area and a few others.
-std::map<std::string, std::size_t> const &iban_lengths()
+std::map<std::string, std::size_t, std::less<>> const &iban_lengths()
 {
-    static std::map<std::string, std::size_t> const m{
+    static std::map<std::string, std::size_t, std::less<>> const m{
         {"AD", 24}, {"AT", 20}, {"BE", 16}, {"BG", 22}, {"CH", 21}, {"CY", 28}, {"CZ", 24}, {"DE", 22},
         {"DK", 18}, {"EE", 20}, {"ES", 24}, {"FI", 18}, {"FO", 18}, {"FR", 27}, {"GB", 22}, {"GI", 23},
         {"GL", 18}, {"GR", 27}, {"HR", 21}, {"HU", 28}, {"IE", 22}, {"IS", 26}, {"IT", 27}, {"LI", 21},
@@ -54,6 +55,10 @@ T parse_with(std::string_view text, char const *what, std::string (*check)(std::
 
 std::string normalise_identifier(std::string_view text)
 {
+    // the usual case, already upper case without blanks: one copy
+    if (std::none_of(text.begin(), text.end(), [](char c) { return c == ' ' || (c >= 'a' && c <= 'z'); })) {
+        return std::string{text};
+    }
     std::string out;
     out.reserve(text.size());
     for (char const c : text) {
@@ -76,7 +81,7 @@ std::string iban_t::check(std::string_view text)
     if (!is_upper(v[0]) || !is_upper(v[1]) || !is_digit(v[2]) || !is_digit(v[3])) {
         return "must start with a country code and two check digits";
     }
-    auto const it = iban_lengths().find(v.substr(0, 2));
+    auto const it = iban_lengths().find(std::string_view{v}.substr(0, 2));
     if (it == iban_lengths().end()) {
         return "unknown country code " + v.substr(0, 2);
     }
@@ -84,8 +89,9 @@ std::string iban_t::check(std::string_view text)
         return "length " + std::to_string(v.size()) + ", " + v.substr(0, 2) + " needs " + std::to_string(it->second);
     }
     unsigned rem = 0;
-    std::string const rearranged = v.substr(4) + v.substr(0, 4);
-    for (char const c : rearranged) {
+    // mod 97 of the number formed by moving the first four characters to the end
+    for (std::size_t k = 0; k < v.size(); ++k) {
+        char const c = v[(k + 4) % v.size()];
         if (is_digit(c)) {
             rem = (rem * 10 + static_cast<unsigned>(c - '0')) % 97;
         } else if (is_upper(c)) {
