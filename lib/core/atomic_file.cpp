@@ -34,6 +34,10 @@ void fsync_directory_of(std::string const &path)
 
 constexpr std::size_t BUFFER_SIZE = 1 << 16;
 
+/// Written data is handed to the disk (asynchronous writeback) in steps of this size, so that the
+/// fsync of commit() finds little left to write.
+constexpr std::uint64_t WRITEBACK_STEP = std::uint64_t{1} << 20;
+
 void write_all(int fd, std::string_view data, std::string const &path)
 {
     std::size_t off = 0;
@@ -72,6 +76,8 @@ void atomic_file_t::write(std::string_view data)
     }
     if (data.size() >= BUFFER_SIZE) {
         write_all(m_fd, data, m_tmp); // large blocks go to the kernel without a copy into the buffer
+        m_in_file += data.size();
+        start_writeback();
         return;
     }
     m_buffer.append(data);
@@ -80,7 +86,21 @@ void atomic_file_t::write(std::string_view data)
 void atomic_file_t::flush()
 {
     write_all(m_fd, m_buffer, m_tmp);
+    m_in_file += m_buffer.size();
     m_buffer.clear();
+    start_writeback();
+}
+
+void atomic_file_t::start_writeback() noexcept
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+    // Linux: start writing the pages out without waiting (errors are left to the fsync of commit())
+    if (m_in_file - m_writeback_from >= WRITEBACK_STEP) {
+        ::sync_file_range(m_fd, static_cast<off_t>(m_writeback_from), static_cast<off_t>(m_in_file - m_writeback_from),
+                          SYNC_FILE_RANGE_WRITE);
+        m_writeback_from = m_in_file;
+    }
+#endif
 }
 
 std::string atomic_file_t::commit()

@@ -29,7 +29,9 @@ public:
     std::string const &final_path() const noexcept { return m_final; }
     std::uint64_t bytes_written() const noexcept { return m_bytes; }
 
-    /// Flushes the buffer so checks can read the temporary file.
+    /// Flushes the buffer so checks can read the temporary file. Every MiB written to the file is
+    /// handed to the disk at once (Linux `sync_file_range`, asynchronous), so that the fsync of
+    /// commit() has little left to wait for.
     void flush();
 
     /// Flushes, fsyncs, renames to the final name and fsyncs the directory.
@@ -44,7 +46,11 @@ private:
     std::string m_tmp;
     int m_fd = -1;
     std::string m_buffer;
+    void start_writeback() noexcept;
+
     std::uint64_t m_bytes = 0;
+    std::uint64_t m_in_file = 0;        ///< bytes handed to the kernel
+    std::uint64_t m_writeback_from = 0; ///< writeback started for the bytes before this offset
     sha256_t m_hash;
     bool m_done = false;
 };
