@@ -3,9 +3,10 @@
 // the writer's check thread costs, and what it would cost with other schemas.
 //
 //   pain001_check_bench FILE            the writer's own check: verify_pain001_file (embedded
-//                                       schema, recount of NbOfTxs/CtrlSum)
-//   pain001_check_bench FILE XSD        one SAX pass with the schema XSD plugged in, as the check
-//                                       does (no recount), e.g. a variant of the schema
+//                                       schema compiled by formats/xml, recount of NbOfTxs/CtrlSum)
+//   pain001_check_bench FILE XSD        one SAX pass with libxml2's validator for XSD plugged in
+//                                       (as the check did until 2026-11-27; no recount), e.g. the
+//                                       same schema or a variant of it, for comparison
 //   pain001_check_bench FILE -          the same SAX pass without any schema (parsing only)
 //
 // The first form reads FILE as verify_pain001_file does; the others read it into memory first and
