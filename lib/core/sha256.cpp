@@ -12,6 +12,7 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #define SOZBATCH_SHA256_X86 1
+#include <cpuid.h>
 #include <immintrin.h>
 #else
 #define SOZBATCH_SHA256_X86 0
@@ -36,8 +37,17 @@ bool detect_sha_ni()
         return false;
     }
 #if SOZBATCH_SHA256_X86
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("ssse3");
+    // CPUID directly (older Clang does not know "sha" for __builtin_cpu_supports): leaf 1 ECX bit 9
+    // SSSE3, bit 19 SSE4.1; leaf 7 sub-leaf 0 EBX bit 29 SHA
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (__get_cpuid(1, &a, &b, &c, &d) == 0) {
+        return false;
+    }
+    bool const ssse3_sse41 = (c & (1U << 9)) != 0 && (c & (1U << 19)) != 0;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d) == 0) {
+        return false;
+    }
+    return ssse3_sse41 && (b & (1U << 29)) != 0;
 #else
     return false;
 #endif
