@@ -449,20 +449,8 @@ public:
         m_st.path = path;
         m_st.stack.reserve(16);
         m_st.validator.emplace(compiled_pain001_schema());
-        xmlSAXHandler sax{};
-        sax.initialized = XML_SAX2_MAGIC;
-        sax.startElementNs = &on_start;
-        sax.endElementNs = &on_end;
-        sax.characters = &on_characters;
-        sax.cdataBlock = &on_characters;
-        sax.internalSubset = &on_doctype;
-        sax.serror = &on_error;
-        // the parser keeps its own copy of the handler
-        m_st.ctxt = xmlCreatePushParserCtxt(&sax, &m_st, nullptr, 0, path.c_str());
-        if (m_st.ctxt == nullptr) {
-            throw internal_error{"libxml2: cannot create a push parser"};
-        }
-        xmlCtxtUseOptions(m_st.ctxt, XML_PARSE_NONET);
+        m_st.ctxt = xml::new_push_parser({&on_start, &on_end, &on_characters, &on_doctype, &on_error}, &m_st,
+                                         path.c_str());
         try {
             m_st.names.emplace(m_st.ctxt->dict);
         } catch (...) {

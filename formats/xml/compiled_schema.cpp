@@ -1116,22 +1116,29 @@ void doc_error(void *ud, xmlErrorPtr err)
 
 } // namespace
 
+xmlParserCtxtPtr new_push_parser(sax_callbacks_t const &callbacks, void *user_data, char const *name)
+{
+    xmlSAXHandler sax{};
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = callbacks.start;
+    sax.endElementNs = callbacks.end;
+    sax.characters = callbacks.characters;
+    sax.cdataBlock = callbacks.characters;
+    sax.internalSubset = callbacks.doctype;
+    sax.serror = callbacks.error;
+    // the parser keeps its own copy of the handler and frees it with the context
+    xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(&sax, user_data, nullptr, 0, name);
+    if (ctxt == nullptr) {
+        throw internal_error{"libxml2: cannot create a push parser"};
+    }
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET);
+    return ctxt;
+}
+
 validation_finding_t validate_document(compiled_schema_t const &schema, std::string_view xml)
 {
     document_pass_t pass{schema_validator_t{schema}, nullptr, {}};
-    xmlSAXHandler sax{};
-    sax.initialized = XML_SAX2_MAGIC;
-    sax.startElementNs = &doc_start;
-    sax.endElementNs = &doc_end;
-    sax.characters = &doc_characters;
-    sax.cdataBlock = &doc_characters;
-    sax.internalSubset = &doc_subset;
-    sax.serror = &doc_error;
-    pass.ctxt = xmlCreatePushParserCtxt(&sax, &pass, nullptr, 0, "document");
-    if (pass.ctxt == nullptr) {
-        throw internal_error{"libxml2: cannot create a push parser"};
-    }
-    xmlCtxtUseOptions(pass.ctxt, XML_PARSE_NONET);
+    pass.ctxt = new_push_parser({&doc_start, &doc_end, &doc_characters, &doc_subset, &doc_error}, &pass, "document");
     xmlParseChunk(pass.ctxt, xml.data(), static_cast<int>(xml.size()), 1);
     bool const well_formed = pass.ctxt->wellFormed != 0;
     long const line = xmlSAX2GetLineNumber(pass.ctxt);

@@ -25,7 +25,7 @@
 
 #include "formats/xml/xsd_regex.hpp"
 
-#include <libxml/xmlstring.h>
+#include <libxml/parser.h>
 
 #include <cstdint>
 #include <memory>
@@ -123,6 +123,20 @@ struct validation_finding_t
     long line = 0;
     std::string element;
 };
+
+/// The SAX2 callbacks of a validating pass over a document.
+struct sax_callbacks_t
+{
+    startElementNsSAX2Func start = nullptr;
+    endElementNsSAX2Func end = nullptr;
+    charactersSAXFunc characters = nullptr; ///< also for CDATA sections
+    internalSubsetSAXFunc doctype = nullptr;
+    xmlStructuredErrorFunc error = nullptr;
+};
+
+/// A libxml2 push parser (no network access) that calls \p callbacks with \p user_data; \p name
+/// appears in libxml2's messages. Free it with xmlFreeParserCtxt. \throws internal_error
+xmlParserCtxtPtr new_push_parser(sax_callbacks_t const &callbacks, void *user_data, char const *name);
 
 /// Parses \p xml with libxml2 (SAX2, no network, no entities) and validates it against \p schema.
 validation_finding_t validate_document(compiled_schema_t const &schema, std::string_view xml);
