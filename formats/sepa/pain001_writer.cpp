@@ -282,7 +282,6 @@ struct verify_state_t
     std::optional<xml::schema_validator_t> validator;
     std::vector<xmlChar const *> stack; // dictionary-owned local names
     bool capture = false;
-    std::string text;
 
     std::string error;
     long error_line = 0;
@@ -313,11 +312,16 @@ struct verify_state_t
     }
 };
 
-/// Hands a finding of the schema validator to the state (and stops the parser). \returns false then
-bool schema_ok(verify_state_t &st, bool valid)
+[[gnu::cold, gnu::noinline]] void schema_failed(verify_state_t &st)
 {
-    if (!valid) {
-        st.fail(st.validator->element(), st.validator->error());
+    st.fail(st.validator->element(), st.validator->error());
+}
+
+/// Hands a finding of the schema validator to the state (and stops the parser). \returns false then
+inline bool schema_ok(verify_state_t &st, bool valid)
+{
+    if (!valid) [[unlikely]] {
+        schema_failed(st);
     }
     return valid;
 }
@@ -339,19 +343,15 @@ void on_start(void *ud, xmlChar const *localname, xmlChar const *, xmlChar const
     }
     st.capture = localname == n.instd_amt || localname == n.nb_of_txs || localname == n.ctrl_sum ||
                  localname == n.pmt_inf_id;
-    st.text.clear();
 }
 
 void on_characters(void *ud, xmlChar const *ch, int len)
 {
     auto &st = *static_cast<verify_state_t *>(ud);
-    if (!st.error.empty() ||
-        !schema_ok(st, st.validator->characters(
-                           std::string_view{reinterpret_cast<char const *>(ch), static_cast<std::size_t>(len)}))) {
-        return;
-    }
-    if (st.capture) {
-        st.text.append(reinterpret_cast<char const *>(ch), static_cast<std::size_t>(len));
+    // the text of the recounted elements (all of simple type) is kept by the validator
+    if (st.error.empty()) {
+        schema_ok(st, st.validator->characters(
+                          std::string_view{reinterpret_cast<char const *>(ch), static_cast<std::size_t>(len)}));
     }
 }
 
@@ -363,19 +363,20 @@ void on_end(void *ud, xmlChar const *localname, xmlChar const *, xmlChar const *
     }
     auto const &n = *st.names;
     xmlChar const *parent = st.stack.size() >= 2 ? st.stack[st.stack.size() - 2] : nullptr;
+    std::string_view const text = st.validator->last_text();
     auto amount = [&](char const *what) {
         try {
-            return money_t::parse(st.text);
+            return money_t::parse(text);
         } catch (validation_error const &) {
-            st.fail(what, std::string{what} + " '" + st.text + "' is not an amount");
+            st.fail(what, std::string{what} + " '" + std::string{text} + "' is not an amount");
             return money_t{};
         }
     };
     auto count = [&]() -> std::int64_t {
         try {
-            return std::stoll(st.text);
+            return std::stoll(std::string{text});
         } catch (std::exception const &) {
-            st.fail("NbOfTxs", "NbOfTxs '" + st.text + "' is not a number");
+            st.fail("NbOfTxs", "NbOfTxs '" + std::string{text} + "' is not a number");
             return -1;
         }
     };
@@ -392,7 +393,7 @@ void on_end(void *ud, xmlChar const *localname, xmlChar const *, xmlChar const *
         } else if (parent == n.pmt_inf && localname == n.ctrl_sum) {
             st.pmt_declared_sum = amount("CtrlSum");
         } else if (parent == n.pmt_inf && localname == n.pmt_inf_id) {
-            st.pmt_id = st.text;
+            st.pmt_id = std::string{text};
         }
         st.capture = false;
     } else if (localname == n.pmt_inf) {

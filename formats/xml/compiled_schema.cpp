@@ -927,10 +927,9 @@ bool schema_validator_t::end_element()
         m_root_done = true;
     }
     if (f.simple != nullptr) {
-        bool const valid = check_value(f.name, *f.simple, m_text);
-        m_text.clear();
-        return valid;
+        return check_value(f.name, *f.simple, m_text); // m_text stays readable (last_text) until the next start
     }
+    m_text.clear();
     auto const &ps = f.complex->particles;
     bool complete = true;
     if (f.complex->choice) {

@@ -85,6 +85,9 @@ public:
                        std::size_t n_attributes);
     bool characters(std::string_view text);
     bool end_element();
+    /// After end_element() of an element of simple type: its text, until the next start_element()
+    /// or end_element().
+    std::string_view last_text() const noexcept { return m_text; }
     /// A construct the subset refuses outright (a DOCTYPE). \returns false
     bool refuse(std::string reason);
     /// After the last event: the root element must have been seen and closed.
