@@ -331,7 +331,7 @@ void on_start(void *ud, xmlChar const *localname, xmlChar const *, xmlChar const
 {
     auto &st = *static_cast<verify_state_t *>(ud);
     if (!st.error.empty() ||
-        !schema_ok(st, st.validator->sax_start_element(localname, uri, n_attributes, attributes))) {
+        !schema_ok(st, st.validator->start_element(localname, uri, n_attributes, attributes))) {
         return;
     }
     auto const &n = *st.names;

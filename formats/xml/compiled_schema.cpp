@@ -725,9 +725,6 @@ schema_validator_t::schema_validator_t(compiled_schema_t const &schema)
 bool schema_validator_t::name_is(compiled_schema_t::particle_t const &p, std::string_view local_name,
                                  xmlChar const *interned)
 {
-    if (interned == nullptr) {
-        return p.name == local_name;
-    }
     // the parser's dictionary gives one pointer per name: once a particle's pointer is known, a
     // pointer comparison decides
     xmlChar const *&seen = m_interned[p.id];
@@ -754,12 +751,6 @@ bool schema_validator_t::fail(std::string_view element, std::string message)
 
 bool schema_validator_t::refuse(std::string reason) { return fail({}, std::move(reason)); }
 
-bool schema_validator_t::start_element(std::string_view ns, std::string_view local_name, attribute_t const *attributes,
-                                       std::size_t n_attributes)
-{
-    return start(ns, local_name, nullptr, attributes, n_attributes);
-}
-
 bool schema_validator_t::start(std::string_view ns, std::string_view local_name, xmlChar const *interned,
                                attribute_t const *attributes, std::size_t n_attributes)
 {
@@ -784,7 +775,7 @@ bool schema_validator_t::start(std::string_view ns, std::string_view local_name,
                                          "': Element content is not allowed, because the content type is a simple type.");
         }
         auto const &ps = parent.complex->particles;
-        // the same view as the schema's own string when sax_start_element recognised the pointer
+        // the same view as the schema's own string when start_element recognised the pointer
         bool const same_ns = ns.data() == m_schema.target_namespace().data() || ns == m_schema.target_namespace();
         if (parent.complex->choice) {
             if (parent.count == 0) {
@@ -864,8 +855,8 @@ bool schema_validator_t::start(std::string_view ns, std::string_view local_name,
     return true;
 }
 
-bool schema_validator_t::sax_start_element(xmlChar const *local_name, xmlChar const *uri, int n_attributes,
-                                           xmlChar const **attributes)
+bool schema_validator_t::start_element(xmlChar const *local_name, xmlChar const *uri, int n_attributes,
+                                       xmlChar const **attributes)
 {
     // the parser interns names: the same namespace comes as the same pointer, compared once
     std::string_view ns;
@@ -1076,7 +1067,7 @@ void doc_start(void *ud, xmlChar const *localname, xmlChar const *, xmlChar cons
                int, xmlChar const **attrs)
 {
     auto &p = *static_cast<document_pass_t *>(ud);
-    p.validator.sax_start_element(localname, uri, n, attrs);
+    p.validator.start_element(localname, uri, n, attrs);
     p.note();
 }
 

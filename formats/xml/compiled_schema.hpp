@@ -73,16 +73,10 @@ public:
     schema_validator_t(schema_validator_t const &) = delete;
     schema_validator_t &operator=(schema_validator_t const &) = delete;
 
-    /// An attribute as libxml2's startElementNs hands it over.
-    struct attribute_t
-    {
-        std::string_view local_name;
-        std::string_view ns; ///< empty when unqualified
-        std::string_view value;
-    };
-
-    bool start_element(std::string_view ns, std::string_view local_name, attribute_t const *attributes,
-                       std::size_t n_attributes);
+    /// An element starts: the arguments of libxml2's SAX2 startElementNs callback. The names come
+    /// from the parser's dictionary (one pointer per name), so once a name is known, the validator
+    /// compares pointers.
+    bool start_element(xmlChar const *local_name, xmlChar const *uri, int n_attributes, xmlChar const **attributes);
     bool characters(std::string_view text);
     bool end_element();
     /// After end_element() of an element of simple type: its text, until the next start_element()
@@ -93,15 +87,18 @@ public:
     /// After the last event: the root element must have been seen and closed.
     bool end_document();
 
-    /// The same, with the arguments of libxml2's SAX2 startElementNs callback.
-    bool sax_start_element(xmlChar const *local_name, xmlChar const *uri, int n_attributes, xmlChar const **attributes);
-
     bool ok() const noexcept { return m_error.empty(); }
     std::string const &error() const noexcept { return m_error; }
     std::string const &element() const noexcept { return m_element; }
 
 private:
     struct frame_t;
+    struct attribute_t
+    {
+        std::string_view local_name;
+        std::string_view ns; ///< empty when unqualified
+        std::string_view value;
+    };
     bool start(std::string_view ns, std::string_view local_name, xmlChar const *interned, attribute_t const *attributes,
                std::size_t n_attributes);
     bool name_is(compiled_schema_t::particle_t const &p, std::string_view local_name, xmlChar const *interned);

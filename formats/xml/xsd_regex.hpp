@@ -40,7 +40,6 @@ public:
     bool matches(std::string_view utf8, std::size_t *characters) const noexcept;
 
     std::string const &pattern() const noexcept { return m_pattern; }
-    std::size_t state_count() const noexcept { return m_accept.size(); }
 
 private:
     int class_of(char32_t c) const noexcept;
