@@ -459,6 +459,15 @@ xsd_regex_t::xsd_regex_t(std::string_view pattern) : m_pattern{pattern}
             m_next[d * nclasses + c] = it->second;
         }
     }
+    // an explicit dead state instead of -1, so the ASCII loop needs no test per character
+    m_dead = static_cast<std::int32_t>(sets.size());
+    m_next.resize((sets.size() + 1) * nclasses, -1);
+    for (auto &t : m_next) {
+        if (t < 0) {
+            t = m_dead;
+        }
+    }
+    sets.emplace_back(); // the dead state's (empty) set of NFA states
     m_accept.resize(sets.size(), 0);
     // ASCII transitions without the class look-up
     m_ascii_next.resize(sets.size() * 128);
@@ -490,18 +499,20 @@ bool xsd_regex_t::matches(std::string_view utf8, std::size_t *characters) const 
     std::size_t const n = utf8.size();
     char const *const s = utf8.data();
     while (i < n) {
-        // the common case: a run of ASCII characters, one table look-up each
+        // the common case: a run of ASCII characters, one table look-up each; the dead state
+        // (DEAD, no way out) is only looked at after the run
         auto b = static_cast<unsigned char>(s[i]);
+        std::size_t const run_start = i;
         while (b < 0x80) {
             state = ascii_next[static_cast<std::size_t>(state) * 128 + b];
-            ++count;
-            if (state < 0) {
-                return false;
-            }
             if (++i == n) {
                 break;
             }
             b = static_cast<unsigned char>(s[i]);
+        }
+        count += i - run_start;
+        if (state == m_dead) {
+            return false;
         }
         if (i == n) {
             break;
@@ -512,7 +523,7 @@ bool xsd_regex_t::matches(std::string_view utf8, std::size_t *characters) const 
         }
         ++count;
         state = m_next[static_cast<std::size_t>(state) * nclasses + static_cast<std::size_t>(class_of(c))];
-        if (state < 0) {
+        if (state == m_dead) {
             return false;
         }
     }

@@ -48,7 +48,8 @@ private:
     std::vector<char32_t> m_bounds;            ///< class i holds [m_bounds[i], m_bounds[i + 1])
     std::array<std::int32_t, 128> m_ascii{};   ///< class of each ASCII character
     std::int32_t m_classes = 0;
-    std::vector<std::int32_t> m_next;          ///< state * m_classes + class -> state, -1 = no match
+    std::vector<std::int32_t> m_next;          ///< state * m_classes + class -> state
+    std::int32_t m_dead = 0;                   ///< the state without a way to a match
     std::vector<std::int32_t> m_ascii_next;    ///< state * 128 + ASCII character -> state
     std::vector<std::uint8_t> m_accept;
 };
