@@ -4,6 +4,7 @@
 #include "formats/sepa/sepa_text.hpp"
 #include "formats/sepa/xml_reader.hpp"
 #include "formats/xml/compiled_schema.hpp"
+#include "formats/xml/xml_error.hpp"
 #include "lib/core/atomic_file.hpp"
 #include "lib/core/embedded.hpp"
 #include "lib/core/error.hpp"
@@ -420,25 +421,10 @@ void on_error(void *ud, xmlErrorPtr err)
     if (err == nullptr || err->level == XML_ERR_WARNING || !st.error.empty()) {
         return;
     }
-    std::string msg = err->message != nullptr ? err->message : "XML error";
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) {
-        msg.pop_back();
-    }
-    std::string element = st.stack.empty() ? std::string{} : reinterpret_cast<char const *>(st.stack.back());
-    // Schema errors read "Element '{namespace}Name': ..."; that name is the precise one.
-    if (auto const at = msg.find("Element '"); at != std::string::npos) {
-        auto begin = at + 9;
-        auto const end = msg.find('\'', begin);
-        if (end != std::string::npos) {
-            if (auto const brace = msg.find('}', begin); brace != std::string::npos && brace < end) {
-                begin = brace + 1;
-            }
-            element = msg.substr(begin, end - begin);
-        }
-    }
-    st.error = std::move(msg);
+    // only the parser's errors come here (the schema's findings come from the validator)
+    st.error = xml::libxml2_message(err->message);
     st.error_line = err->line > 0 ? err->line : st.line();
-    st.error_element = std::move(element);
+    st.error_element = st.stack.empty() ? std::string{} : reinterpret_cast<char const *>(st.stack.back());
 }
 
 /// One verification pass over a pain.001 byte stream, fed in chunks.

@@ -85,39 +85,10 @@ struct decoded_t
 /// and advances \p i past it. \throws validation_error on invalid UTF-8
 char32_t next_code_point(std::string_view s, std::size_t &i)
 {
-    auto const b0 = static_cast<unsigned char>(s[i]);
-    if (b0 < 0x80) {
-        ++i;
-        return b0;
-    }
-    std::size_t len = 0;
     char32_t cp = 0;
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-        len = 2;
-        cp = b0 & 0x1Fu;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        len = 3;
-        cp = b0 & 0x0Fu;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        len = 4;
-        cp = b0 & 0x07u;
-    } else {
+    if (!decode_utf8(s, i, cp)) {
         bad_utf8(i);
     }
-    if (i + len > s.size()) {
-        bad_utf8(i);
-    }
-    for (std::size_t k = 1; k < len; ++k) {
-        auto const b = static_cast<unsigned char>(s[i + k]);
-        if ((b & 0xC0u) != 0x80u) {
-            bad_utf8(i + k);
-        }
-        cp = (cp << 6) | (b & 0x3Fu);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-        bad_utf8(i);
-    }
-    i += len;
     return cp;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formats/sepa/xml_reader.hpp"
 
+#include "formats/xml/xml_error.hpp"
 #include "lib/core/embedded.hpp"
 
 #include <libxml/xmlreader.h>
@@ -59,15 +60,6 @@ std::string take(xmlChar *s)
     return out;
 }
 
-std::string trim_message(char const *msg)
-{
-    std::string s = msg == nullptr ? "unknown XML error" : msg;
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
-        s.pop_back();
-    }
-    return s;
-}
-
 } // namespace
 
 struct xml_reader_access_t
@@ -78,7 +70,7 @@ struct xml_reader_access_t
         if (err == nullptr || !self->m_error.empty() || err->level == XML_ERR_WARNING) {
             return;
         }
-        self->m_error = trim_message(err->message);
+        self->m_error = xml::libxml2_message(err->message);
         self->m_error_line = err->line;
         // Schema errors read "Element '{namespace}Name': ..."; take the element name from there.
         std::string const &m = self->m_error;

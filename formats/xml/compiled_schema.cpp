@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formats/xml/compiled_schema.hpp"
 
+#include "formats/xml/xml_error.hpp"
 #include "lib/core/error.hpp"
+#include "lib/core/text.hpp"
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
@@ -35,15 +37,6 @@ std::string_view trim(std::string_view s) noexcept
 }
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
-std::size_t code_points(std::string_view s) noexcept
-{
-    std::size_t n = 0;
-    for (char const c : s) {
-        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-    }
-    return n;
-}
 
 /// An xs:decimal value: sign, integer digits without leading zeros, fraction digits without
 /// trailing zeros (zero is "" / "" and never negative).
@@ -992,10 +985,10 @@ bool schema_validator_t::check_value(std::string_view element, compiled_schema_t
         if (!t.patterns.empty()) {
             first_pattern = t.patterns.front()->matches(v, &n);
             if (!*first_pattern) {
-                n = code_points(v);
+                n = utf8_length(v);
             }
         } else {
-            n = code_points(v);
+            n = utf8_length(v);
         }
         if (t.length && n != *t.length) {
             return fail(element, label() + "[facet 'length'] The value '" + shown() + "' has a length of '" +
@@ -1096,11 +1089,7 @@ void doc_error(void *ud, xmlErrorPtr err)
 {
     auto &p = *static_cast<document_pass_t *>(ud);
     if (err != nullptr && err->level != XML_ERR_WARNING && p.finding.message.empty()) {
-        std::string m = err->message != nullptr ? err->message : "XML error";
-        while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) {
-            m.pop_back();
-        }
-        p.finding = {m, err->line, {}};
+        p.finding = {libxml2_message(err->message), err->line, {}};
     }
 }
 

@@ -2,6 +2,7 @@
 #include "formats/xml/xsd_regex.hpp"
 
 #include "lib/core/error.hpp"
+#include "lib/core/text.hpp"
 
 #include <algorithm>
 #include <map>
@@ -16,45 +17,6 @@ constexpr std::size_t MAX_NFA_STATES = 200000;
 constexpr std::size_t MAX_DFA_STATES = 20000;
 
 using ranges_t = std::vector<std::pair<char32_t, char32_t>>;
-
-/// Decodes one UTF-8 character at \p i; advances \p i. \returns false on an invalid sequence
-bool decode(std::string_view s, std::size_t &i, char32_t &out) noexcept
-{
-    auto const b0 = static_cast<unsigned char>(s[i]);
-    if (b0 < 0x80) {
-        out = b0;
-        ++i;
-        return true;
-    }
-    int len = 0;
-    char32_t cp = 0;
-    char32_t min = 0;
-    if ((b0 & 0xE0) == 0xC0) {
-        len = 2, cp = b0 & 0x1F, min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-        len = 3, cp = b0 & 0x0F, min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-        len = 4, cp = b0 & 0x07, min = 0x10000;
-    } else {
-        return false;
-    }
-    if (i + static_cast<std::size_t>(len) > s.size()) {
-        return false;
-    }
-    for (int k = 1; k < len; ++k) {
-        auto const b = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-        if ((b & 0xC0) != 0x80) {
-            return false;
-        }
-        cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min || cp > MAX_CP || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        return false;
-    }
-    i += static_cast<std::size_t>(len);
-    out = cp;
-    return true;
-}
 
 struct node_t
 {
@@ -75,7 +37,7 @@ public:
         std::size_t i = 0;
         while (i < pattern.size()) {
             char32_t c = 0;
-            if (!decode(pattern, i, c)) {
+            if (!decode_utf8(pattern, i, c)) {
                 fail("is not valid UTF-8");
             }
             m_s.push_back(c);
@@ -518,7 +480,7 @@ bool xsd_regex_t::matches(std::string_view utf8, std::size_t *characters) const 
             break;
         }
         char32_t c = 0;
-        if (!decode(utf8, i, c)) {
+        if (!decode_utf8(utf8, i, c)) {
             return false;
         }
         ++count;

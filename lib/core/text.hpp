@@ -1,20 +1,65 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 /// \file
-/// \brief Column padding for tables on stdout, counting UTF-8 characters, not bytes; UTF-8 encoding.
+/// \brief Column padding for tables on stdout, counting UTF-8 characters, not bytes; UTF-8 encoding
+/// and strict decoding.
 
 #include <string>
+#include <string_view>
 
 namespace sozbatch {
 
 /// Number of UTF-8 characters (continuation bytes do not count).
-inline std::size_t utf8_length(std::string const &s)
+inline std::size_t utf8_length(std::string_view s)
 {
     std::size_t n = 0;
     for (unsigned char const c : s) {
         n += (c & 0xC0) != 0x80;
     }
     return n;
+}
+
+/// Decodes the character at \p i of strict UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
+/// \returns true with the code point in \p cp and \p i past it; false with \p i at the offending byte
+inline bool decode_utf8(std::string_view s, std::size_t &i, char32_t &cp) noexcept
+{
+    auto const b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
+        cp = b0;
+        ++i;
+        return true;
+    }
+    std::size_t len = 0;
+    char32_t v = 0;
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+        len = 2;
+        v = b0 & 0x1Fu;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        len = 3;
+        v = b0 & 0x0Fu;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        len = 4;
+        v = b0 & 0x07u;
+    } else {
+        return false;
+    }
+    if (i + len > s.size()) {
+        return false;
+    }
+    for (std::size_t k = 1; k < len; ++k) {
+        auto const b = static_cast<unsigned char>(s[i + k]);
+        if ((b & 0xC0u) != 0x80u) {
+            i += k;
+            return false;
+        }
+        v = (v << 6) | (b & 0x3Fu);
+    }
+    if ((len == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) || (len == 4 && (v < 0x10000 || v > 0x10FFFF))) {
+        return false;
+    }
+    i += len;
+    cp = v;
+    return true;
 }
 
 /// Appends the UTF-8 encoding of code point \p cp (at most U+10FFFF) to \p out.
