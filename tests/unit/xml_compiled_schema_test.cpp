@@ -229,6 +229,17 @@ TEST(CompiledSchema, NamesTheElementTheLineAndTheRule)
     EXPECT_NE(f.message.find("[facet 'pattern']"), std::string::npos) << f.message;
 }
 
+// Found by the differential fuzz target: libxml2's memory parser stops at a NUL byte and so accepts
+// a document followed by NUL bytes; the check's push parser refuses them (NUL is no XML character).
+TEST(CompiledSchema, RefusesNulBytesAfterTheDocument)
+{
+    compiled_schema_t const schema{read_all(OWN_XSD), OWN_XSD};
+    std::string const xml = read_all(GOLDEN + "pain001_sample_compact.xml");
+    EXPECT_EQ(validate_document(schema, xml).message, "");
+    std::string with_nul = xml + std::string(2, '\0') + "\n";
+    EXPECT_NE(validate_document(schema, with_nul).message, "");
+}
+
 namespace {
 
 std::vector<xmlNodePtr> elements_of(xmlNodePtr n)

@@ -3,7 +3,10 @@
 // against the sozbatch pain.001 schema twice, by the compiled validator of the self-check
 // (formats/xml/compiled_schema.hpp) and by libxml2's own XML Schema validator; a difference in
 // the verdict is a bug and aborts. Excluded, because the compiled validator refuses them on
-// purpose: documents with a DOCTYPE and documents using the xsi: namespace.
+// purpose: documents with a DOCTYPE and documents using the xsi: namespace. Also excluded: NUL
+// bytes, where the two parsers differ, not the validators (libxml2's memory parser stops reading
+// at a NUL and accepts a document followed by one; the check's push parser refuses the bytes as
+// "Extra content at the end of the document", which is right: NUL is no XML character).
 #include "formats/xml/compiled_schema.hpp"
 
 #include <libxml/parser.h>
@@ -73,7 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const *data, std::size_t size
     static schemas_t const schemas;
     std::string_view const xml{reinterpret_cast<char const *>(data), size};
     if (xml.find("<!DOCTYPE") != std::string_view::npos || xml.find("XMLSchema-instance") != std::string_view::npos ||
-        size > 200000) {
+        xml.find('\0') != std::string_view::npos || size > 200000) {
         return 0;
     }
     bool const ours = sozbatch::xml::validate_document(schemas.ours, xml).message.empty();
