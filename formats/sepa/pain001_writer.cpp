@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -83,25 +84,88 @@ std::string check_code(std::string const &code)
     return {};
 }
 
+/// The emitter's output: one reused block of bytes. put() checks the room; after reserve(n) the
+/// next n bytes may go in with put_unchecked() (a transfer reserves its upper bound once).
+class out_buffer_t
+{
+public:
+    explicit out_buffer_t(std::size_t capacity) : m_data(new char[capacity]), m_capacity(capacity) {}
+
+    std::string_view view() const noexcept { return {m_data.get(), m_size}; }
+    std::size_t size() const noexcept { return m_size; }
+    bool empty() const noexcept { return m_size == 0; }
+    void clear() noexcept { m_size = 0; }
+
+    void reserve(std::size_t n)
+    {
+        if (m_capacity - m_size < n) [[unlikely]] {
+            grow(n);
+        }
+    }
+    void put(std::string_view s)
+    {
+        reserve(s.size());
+        put_unchecked(s);
+    }
+    void put(char c)
+    {
+        reserve(1);
+        m_data[m_size++] = c;
+    }
+    void put_unchecked(std::string_view s) noexcept
+    {
+        std::memcpy(m_data.get() + m_size, s.data(), s.size());
+        m_size += s.size();
+    }
+    void put_unchecked(char c) noexcept { m_data[m_size++] = c; }
+
+private:
+    [[gnu::noinline]] void grow(std::size_t n)
+    {
+        std::size_t const capacity = std::max(m_capacity * 2, m_size + n);
+        std::unique_ptr<char[]> data{new char[capacity]};
+        std::memcpy(data.get(), m_data.get(), m_size);
+        m_data = std::move(data);
+        m_capacity = capacity;
+    }
+
+    std::unique_ptr<char[]> m_data;
+    std::size_t m_capacity;
+    std::size_t m_size = 0;
+};
+
+/// XML-special characters of text: what xmlEncodeSpecialChars replaces (`&` `<` `>` `"` and CR).
+constexpr std::array<bool, 256> TEXT_SPECIAL = [] {
+    std::array<bool, 256> t{};
+    t['&'] = t['<'] = t['>'] = t['"'] = t['\r'] = true;
+    return t;
+}();
+
 /// The XML serialiser: appends to one reused buffer and produces exactly the bytes libxml2's
 /// xmlTextWriter produced for the same calls (the writer used it until 2026-11; files stay
 /// byte-identical): the declaration `<?xml version="1.0" encoding="UTF-8"?>` and a newline,
 /// elements without blanks between them and a final newline; or, with indent, each element on its
 /// own line indented by two blanks per level. Text is escaped like xmlEncodeSpecialChars
 /// (`&` `<` `>` `"` and CR); the per-field checks admit only `&` of these.
+///
+/// Besides the element calls, the compact form can be written as literal markup (`markup`, the
+/// tags of a whole transfer without indentation) with escaped text in between (`escaped`), after
+/// one `reserve` of the transfer's upper bound; add_transfer does so, and the unit tests hold both
+/// ways to the same bytes.
 class xml_emitter_t
 {
 public:
-    explicit xml_emitter_t(bool indent) : m_indent(indent) { m_buf.reserve(FLUSH_BYTES + (FLUSH_BYTES >> 2)); }
+    explicit xml_emitter_t(bool indent) : m_buf(FLUSH_BYTES + (FLUSH_BYTES >> 2)), m_indent(indent) {}
 
-    std::string &buffer() noexcept { return m_buf; }
+    out_buffer_t &buffer() noexcept { return m_buf; }
+    bool indented() const noexcept { return m_indent; }
 
-    void declaration() { m_buf += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"; }
+    void declaration() { m_buf.put("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"); }
 
     void start(std::string_view name)
     {
         if (m_start_open) {
-            m_buf += m_indent ? ">\n" : ">";
+            m_buf.put(m_indent ? ">\n" : ">");
             m_start_open = false;
         }
         if (m_depth == m_stack.size()) {
@@ -109,50 +173,45 @@ public:
         }
         m_stack[m_depth++] = name;
         indent();
-        m_buf += '<';
-        m_buf += name;
+        m_buf.put('<');
+        m_buf.put(name);
         m_start_open = true;
     }
 
     /// Appends ` name="value"` to the open start tag; \p name_value is written as given (constants only).
     void attribute(std::string_view name_value)
     {
-        m_buf += ' ';
-        m_buf += name_value;
+        m_buf.put(' ');
+        m_buf.put(name_value);
     }
 
     void text(std::string_view s)
     {
         if (m_start_open) {
-            m_buf += '>';
+            m_buf.put('>');
             m_start_open = false;
         }
         m_doindent = false;
-        escape(s);
+        m_buf.reserve(s.size() * 5);
+        escaped(s);
     }
 
     /// Text of an amount in cents: `1234.56` (cents >= 0).
     void amount(std::int64_t cents)
     {
         if (m_start_open) {
-            m_buf += '>';
+            m_buf.put('>');
             m_start_open = false;
         }
         m_doindent = false;
-        std::array<char, 24> digits{};
-        auto const [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size(), cents / 100);
-        (void)ec;
-        m_buf.append(digits.data(), end);
-        auto const c = static_cast<unsigned>(cents % 100);
-        m_buf += '.';
-        m_buf += static_cast<char>('0' + c / 10);
-        m_buf += static_cast<char>('0' + c % 10);
+        m_buf.reserve(MAX_AMOUNT_TEXT);
+        amount_text(cents);
     }
 
     void end()
     {
         if (m_start_open) {
-            m_buf += "/>";
+            m_buf.put("/>");
             m_start_open = false;
             m_doindent = true;
         } else {
@@ -160,12 +219,12 @@ public:
                 indent();
             }
             m_doindent = true;
-            m_buf += "</";
-            m_buf += m_stack[m_depth - 1];
-            m_buf += '>';
+            m_buf.put("</");
+            m_buf.put(m_stack[m_depth - 1]);
+            m_buf.put('>');
         }
         if (m_indent) {
-            m_buf += '\n';
+            m_buf.put('\n');
         }
         --m_depth;
     }
@@ -177,7 +236,7 @@ public:
             end();
         }
         if (!m_indent) {
-            m_buf += '\n';
+            m_buf.put('\n');
         }
     }
 
@@ -188,37 +247,61 @@ public:
         end();
     }
 
-private:
-    void indent()
-    {
-        if (m_indent) {
-            for (std::size_t i = 1; i < m_depth; ++i) {
-                m_buf += "  ";
-            }
-        }
-    }
+    // --- the compact form as markup: only between complete elements, without indent ---
 
-    void escape(std::string_view s)
+    static constexpr std::size_t MAX_AMOUNT_TEXT = 24;
+
+    /// Room for \p n more bytes of markup and text (text counts five times: escaped).
+    void reserve(std::size_t n) { m_buf.reserve(n); }
+    /// \pre reserve() covered it
+    void markup(std::string_view tags) noexcept { m_buf.put_unchecked(tags); }
+    /// \p s escaped. \pre reserve() covered 5 * s.size()
+    void escaped(std::string_view s) noexcept
     {
         std::size_t run = 0;
         for (std::size_t i = 0; i < s.size(); ++i) {
-            char const *rep = nullptr;
+            if (!TEXT_SPECIAL[static_cast<unsigned char>(s[i])]) [[likely]] {
+                continue;
+            }
+            std::string_view rep;
             switch (s[i]) {
             case '&': rep = "&amp;"; break;
             case '<': rep = "&lt;"; break;
             case '>': rep = "&gt;"; break;
             case '"': rep = "&quot;"; break;
-            case '\r': rep = "&#13;"; break;
-            default: continue;
+            default: rep = "&#13;"; break;
             }
-            m_buf.append(s.data() + run, i - run);
-            m_buf += rep;
+            m_buf.put_unchecked(s.substr(run, i - run));
+            m_buf.put_unchecked(rep);
             run = i + 1;
         }
-        m_buf.append(s.data() + run, s.size() - run);
+        m_buf.put_unchecked(s.substr(run));
+    }
+    /// `1234.56` (cents >= 0). \pre reserve() covered MAX_AMOUNT_TEXT
+    void amount_text(std::int64_t cents) noexcept
+    {
+        std::array<char, MAX_AMOUNT_TEXT> digits{};
+        auto const [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size() - 3, cents / 100);
+        (void)ec;
+        auto const c = static_cast<unsigned>(cents % 100);
+        char *p = end;
+        *p++ = '.';
+        *p++ = static_cast<char>('0' + c / 10);
+        *p++ = static_cast<char>('0' + c % 10);
+        m_buf.put_unchecked(std::string_view{digits.data(), static_cast<std::size_t>(p - digits.data())});
     }
 
-    std::string m_buf;
+private:
+    void indent()
+    {
+        if (m_indent) {
+            for (std::size_t i = 1; i < m_depth; ++i) {
+                m_buf.put("  ");
+            }
+        }
+    }
+
+    out_buffer_t m_buf;
     bool const m_indent;
     bool m_start_open = false; // the innermost start tag still lacks its '>'
     bool m_doindent = true;    // xmlTextWriter's rule: an end tag after child elements is indented
@@ -427,61 +510,38 @@ void on_error(void *ud, xmlErrorPtr err)
     st.error_element = st.stack.empty() ? std::string{} : reinterpret_cast<char const *>(st.stack.back());
 }
 
-/// One verification pass over a pain.001 byte stream, fed in chunks.
+/// One verification pass over a pain.001 byte stream, read from a byte source by libxml2's pull parser.
 class pain001_verifier_t
 {
 public:
-    explicit pain001_verifier_t(std::string const &path)
+    pain001_verifier_t(std::string const &path, xml::byte_source_t &source)
+        : m_parser({&on_start, &on_end, &on_characters, &on_doctype, &on_error}, &m_st, source)
     {
         m_st.path = path;
         m_st.stack.reserve(16);
         m_st.validator.emplace(compiled_pain001_schema());
-        m_st.ctxt = xml::new_push_parser({&on_start, &on_end, &on_characters, &on_doctype, &on_error}, &m_st,
-                                         path.c_str());
-        try {
-            m_st.names.emplace(m_st.ctxt->dict);
-        } catch (...) {
-            release();
-            throw;
-        }
+        m_st.ctxt = m_parser.context();
+        m_st.names.emplace(m_st.ctxt->dict);
     }
 
-    ~pain001_verifier_t() { release(); }
-    pain001_verifier_t(pain001_verifier_t const &) = delete;
-    pain001_verifier_t &operator=(pain001_verifier_t const &) = delete;
-
-    /// False once a finding was made (further input is ignored).
-    bool ok() const noexcept { return m_st.error.empty(); }
-
-    void feed(char const *data, std::size_t n)
+    /// Reads and checks the whole document; after the first finding the rest is not read.
+    /// \throws input_error naming file, line and element on any finding; what the source threw
+    void run()
     {
-        if (!ok() || n == 0) {
-            return;
-        }
-        if (xmlParseChunk(m_st.ctxt, data, static_cast<int>(n), 0) != 0 && m_st.error.empty()) {
-            m_st.error = "the file is not well-formed XML";
+        bool const well_formed = m_parser.parse();
+        if (m_st.error.empty() && m_parser.nul_byte()) {
+            m_st.error = "NUL byte at offset " + std::to_string(*m_parser.nul_byte()) + " (not an XML character)";
             m_st.error_line = m_st.line();
         }
-    }
-
-    /// Ends the document. \throws input_error naming file, line and element on any finding
-    void finish()
-    {
-        if (ok()) {
-            xmlParseChunk(m_st.ctxt, nullptr, 0, 1);
-        }
-        bool const well_formed = m_st.ctxt->wellFormed != 0;
-        if (ok() && well_formed) {
+        if (m_st.error.empty() && well_formed) {
             schema_ok(m_st, m_st.validator->end_document());
         }
-        long const last_line = m_st.line();
-        release();
         std::string const &path = m_st.path;
         if (!m_st.error.empty()) {
             throw input_error{input_location_t{path, m_st.error_line, {}, m_st.error_element}, m_st.error};
         }
         if (!well_formed) {
-            throw input_error{input_location_t{path, last_line, {}, {}}, "the file is not well-formed XML"};
+            throw input_error{input_location_t{path, m_st.line(), {}, {}}, "the file is not well-formed XML"};
         }
         if (m_st.grp_n != m_st.grp_declared_n || m_st.grp_sum != m_st.grp_declared_sum) {
             throw input_error{input_location_t{path, 0, {}, "GrpHdr"},
@@ -492,36 +552,68 @@ public:
     }
 
 private:
-    void release() noexcept
-    {
-        if (m_st.ctxt != nullptr) {
-            xmlFreeParserCtxt(m_st.ctxt);
-            m_st.ctxt = nullptr;
-        }
-    }
-
-    verify_state_t m_st;
+    verify_state_t m_st; // before the parser, whose callbacks use it
+    xml::pull_parser_t m_parser;
 };
 
-/// Reads \p n bytes at \p offset (short only at the end of the file). \returns the bytes read, -1 on error
-ssize_t read_at(int fd, char *buf, std::size_t n, std::uint64_t offset)
+/// A file read in large blocks (libxml2 asks for 4,000 bytes at a time), as far as \p available
+/// says it exists: available(pos) returns how many bytes of the file may be read once more than
+/// \p pos exist or the file is complete, and may block until then (or throw to abandon the check).
+template <typename Available>
+class file_source_t final : public xml::byte_source_t
 {
-    std::size_t got = 0;
-    while (got < n) {
-        ssize_t const r = ::pread(fd, buf + got, n - got, static_cast<off_t>(offset + got));
-        if (r < 0) {
-            if (errno == EINTR) {
+public:
+    file_source_t(int fd, std::string const &path, Available available)
+        : m_fd(fd), m_path(path), m_available(std::move(available)), m_buffer(std::size_t{1} << 20)
+    {
+    }
+
+    std::size_t read(char *buf, std::size_t n) override
+    {
+        if (m_begin == m_end && !fill()) {
+            return 0;
+        }
+        n = std::min(n, m_end - m_begin);
+        std::memcpy(buf, m_buffer.data() + m_begin, n);
+        m_begin += n;
+        return n;
+    }
+
+private:
+    bool fill()
+    {
+        std::uint64_t const available = m_available(m_pos);
+        if (available <= m_pos) {
+            return false;
+        }
+        std::size_t const want = static_cast<std::size_t>(std::min<std::uint64_t>(m_buffer.size(), available - m_pos));
+        std::size_t got = 0;
+        while (got < want) {
+            ssize_t const r = ::pread(m_fd, m_buffer.data() + got, want - got, static_cast<off_t>(m_pos + got));
+            if (r < 0 && errno == EINTR) {
                 continue;
             }
-            return -1;
+            if (r <= 0) {
+                throw input_error{input_location_t{m_path, 0, {}, {}},
+                                  r < 0 ? std::string{"cannot read the file: "} + std::strerror(errno)
+                                        : std::string{"the file is shorter than written"}};
+            }
+            got += static_cast<std::size_t>(r);
         }
-        if (r == 0) {
-            break;
-        }
-        got += static_cast<std::size_t>(r);
+        m_pos += got;
+        m_begin = 0;
+        m_end = got;
+        return true;
     }
-    return static_cast<ssize_t>(got);
-}
+
+    int m_fd;
+    std::string const &m_path;
+    Available m_available;
+    std::vector<char> m_buffer;
+    std::size_t m_begin = 0;
+    std::size_t m_end = 0;
+    std::uint64_t m_pos = 0; ///< file offset of m_buffer's end
+};
 
 /// The self-check of a file being written, on a second thread: it reads the temporary file back
 /// (pread) as far as the writer has written it and feeds the bytes to pain001_verifier_t, so
@@ -615,44 +707,30 @@ private:
         }
     }
 
+    struct cancelled_t
+    {
+    };
+
+    /// For the file source: waits until more than \p pos bytes are written or the file is complete.
+    std::uint64_t wait_beyond(std::uint64_t pos)
+    {
+        std::unique_lock lock{m_mutex};
+        m_cv.wait(lock, [&] { return m_cancelled || m_complete || m_available > pos; });
+        if (m_cancelled || m_stop) {
+            throw cancelled_t{};
+        }
+        return m_available;
+    }
+
     void run() noexcept
     {
         try {
-            pain001_verifier_t verifier{m_path};
-            std::vector<char> buffer(FLUSH_BYTES);
-            std::uint64_t pos = 0;
-            for (;;) {
-                std::uint64_t available = 0;
-                bool complete = false;
-                {
-                    std::unique_lock lock{m_mutex};
-                    m_cv.wait(lock, [&] { return m_cancelled || m_complete || m_available > pos; });
-                    if (m_cancelled) {
-                        return;
-                    }
-                    available = m_available;
-                    complete = m_complete;
-                }
-                while (pos < available && verifier.ok()) {
-                    if (m_stop) {
-                        return;
-                    }
-                    std::size_t const want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), available - pos));
-                    ssize_t const got = read_at(m_fd, buffer.data(), want, pos);
-                    if (got <= 0) {
-                        throw input_error{input_location_t{m_path, 0, {}, {}},
-                                          got < 0 ? std::string{"cannot read the file: "} + std::strerror(errno)
-                                                  : std::string{"the file is shorter than written"}};
-                    }
-                    verifier.feed(buffer.data(), static_cast<std::size_t>(got));
-                    pos += static_cast<std::uint64_t>(got);
-                }
-                if (!verifier.ok() || (complete && pos >= available)) {
-                    break;
-                }
-            }
-            // After a finding the rest is not read; the writer learns of it at finish().
-            verifier.finish();
+            auto wait = [this](std::uint64_t pos) { return wait_beyond(pos); };
+            file_source_t<decltype(wait)> source{m_fd, m_path, wait};
+            pain001_verifier_t verifier{m_path, source};
+            verifier.run(); // after a finding the rest is not read; the writer learns of it at finish()
+        } catch (cancelled_t const &) {
+            return;
         } catch (...) {
             m_error = std::current_exception();
         }
@@ -679,22 +757,13 @@ void verify_pain001_file(std::string const &path)
         throw input_error{input_location_t{path, 0, {}, {}}, "cannot open the file"};
     }
     std::unique_ptr<int const, void (*)(int const *)> const closer{&fd, [](int const *f) { ::close(*f); }};
-    pain001_verifier_t verifier{path};
-    std::vector<char> buffer(1 << 16);
-    while (verifier.ok()) {
-        ssize_t const n = ::read(fd, buffer.data(), buffer.size());
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            throw input_error{input_location_t{path, 0, {}, {}}, "cannot read the file"};
-        }
-        if (n == 0) {
-            break;
-        }
-        verifier.feed(buffer.data(), static_cast<std::size_t>(n));
+    struct stat st{};
+    if (::fstat(fd, &st) != 0) {
+        throw input_error{input_location_t{path, 0, {}, {}}, "cannot read the file"};
     }
-    verifier.finish();
+    auto size = [n = static_cast<std::uint64_t>(st.st_size)](std::uint64_t) { return n; };
+    file_source_t<decltype(size)> source{fd, path, size};
+    pain001_verifier_t{path, source}.run();
 }
 
 bool creditor_bic_required(iban_t const &iban) { return !is_eea_country(std::string_view{iban.str()}.substr(0, 2)); }
@@ -724,9 +793,9 @@ struct pain001_writer_t::impl_t
     /// Hands the serialised bytes to the file (which hashes them) and tells the check how far it may read.
     void write_out()
     {
-        std::string &buf = xml->buffer();
+        out_buffer_t &buf = xml->buffer();
         if (!buf.empty()) {
-            file->write(buf);
+            file->write(buf.view());
             file->flush();
             buf.clear();
             check->advance(file->bytes_written());
@@ -772,6 +841,59 @@ struct pain001_writer_t::impl_t
         }
     }
 };
+
+namespace {
+
+/// One transfer in the compact form, as the element calls of add_transfer write it without indent
+/// (the unit tests compare both): the markup as literals, the texts escaped, one reservation.
+void write_transfer_compact(xml_emitter_t &x, transfer_t const &t)
+{
+    std::size_t text = t.end_to_end_id.size() + t.creditor_name.size() + t.creditor_iban.str().size() +
+                       t.remittance.size();
+    if (t.creditor_bic) {
+        text += t.creditor_bic->str().size();
+    }
+    if (t.ultimate_creditor) {
+        text += t.ultimate_creditor->size();
+    }
+    if (t.purpose) {
+        text += t.purpose->size();
+    }
+    x.reserve(512 + 5 * text + xml_emitter_t::MAX_AMOUNT_TEXT); // 512: more than all the tags below
+    x.markup("<CdtTrfTxInf><PmtId><EndToEndId>");
+    x.escaped(t.end_to_end_id);
+    x.markup("</EndToEndId></PmtId><Amt><InstdAmt Ccy=\"EUR\">");
+    x.amount_text(t.amount.as_cents());
+    x.markup("</InstdAmt></Amt>");
+    if (t.creditor_bic) {
+        x.markup("<CdtrAgt><FinInstnId><BICFI>");
+        x.escaped(t.creditor_bic->str());
+        x.markup("</BICFI></FinInstnId></CdtrAgt>");
+    }
+    x.markup("<Cdtr><Nm>");
+    x.escaped(t.creditor_name);
+    x.markup("</Nm></Cdtr><CdtrAcct><Id><IBAN>");
+    x.escaped(t.creditor_iban.str());
+    x.markup("</IBAN></Id></CdtrAcct>");
+    if (t.ultimate_creditor) {
+        x.markup("<UltmtCdtr><Nm>");
+        x.escaped(*t.ultimate_creditor);
+        x.markup("</Nm></UltmtCdtr>");
+    }
+    if (t.purpose) {
+        x.markup("<Purp><Cd>");
+        x.escaped(*t.purpose);
+        x.markup("</Cd></Purp>");
+    }
+    if (!t.remittance.empty()) {
+        x.markup("<RmtInf><Ustrd>");
+        x.escaped(t.remittance);
+        x.markup("</Ustrd></RmtInf>");
+    }
+    x.markup("</CdtTrfTxInf>");
+}
+
+} // namespace
 
 pain001_writer_t::pain001_writer_t(std::string final_path, pain001_header_t const &header)
 : m_impl(std::make_unique<impl_t>())
@@ -941,6 +1063,13 @@ void pain001_writer_t::add_transfer(transfer_t const &t)
             throw validation_error{"transfer '" + t.end_to_end_id + "' in " + m.final_path + ": " + why};
         }
         auto &x = *m.xml;
+        if (!x.indented()) {
+            write_transfer_compact(x, t);
+            ++m.pmt_count;
+            m.pmt_sum += t.amount;
+            m.write_out_if_full();
+            return;
+        }
         x.start("CdtTrfTxInf");
         x.start("PmtId");
         x.element("EndToEndId", t.end_to_end_id);

@@ -333,19 +333,27 @@ std::string check_dk_text(std::string_view utf8, std::size_t max_chars)
     std::size_t chars = 0;
     std::string_view first_outside;
     try {
-        // ASCII by table (most characters), the rest decoded
+        // ASCII by table (most characters): runs of allowed ASCII in a tight loop, the rest decoded
         static auto const ascii_ok = [] {
-            std::array<bool, 128> t{};
+            std::array<bool, 256> t{}; // false for every byte >= 0x80: decoded below
             for (char32_t c = 0; c < 128; ++c) {
-                t[c] = is_dk_text_char(c);
+                t[c] = is_basic_ascii(c) || c == U'&';
             }
             return t;
         }();
         for (std::size_t i = 0; i < utf8.size();) {
+            std::size_t const run = i;
+            while (i < utf8.size() && ascii_ok[static_cast<unsigned char>(utf8[i])]) {
+                ++i;
+            }
+            chars += i - run;
+            if (i == utf8.size()) {
+                break;
+            }
             auto const byte = static_cast<unsigned char>(utf8[i]);
             if (byte < 0x80) {
                 ++chars;
-                if (first_outside.empty() && !ascii_ok[byte]) {
+                if (first_outside.empty()) {
                     first_outside = utf8.substr(i, 1);
                 }
                 ++i;

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <set>
@@ -1095,7 +1096,8 @@ void doc_error(void *ud, xmlErrorPtr err)
 
 } // namespace
 
-xmlParserCtxtPtr new_push_parser(sax_callbacks_t const &callbacks, void *user_data, char const *name)
+pull_parser_t::pull_parser_t(sax_callbacks_t const &callbacks, void *user_data, byte_source_t &source)
+    : m_source(source)
 {
     xmlSAXHandler sax{};
     sax.initialized = XML_SAX2_MAGIC;
@@ -1106,22 +1108,85 @@ xmlParserCtxtPtr new_push_parser(sax_callbacks_t const &callbacks, void *user_da
     sax.internalSubset = callbacks.doctype;
     sax.serror = callbacks.error;
     // the parser keeps its own copy of the handler and frees it with the context
-    xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(&sax, user_data, nullptr, 0, name);
-    if (ctxt == nullptr) {
-        throw internal_error{"libxml2: cannot create a push parser"};
+    m_ctxt = xmlCreateIOParserCtxt(&sax, user_data, &read_callback, nullptr, this, XML_CHAR_ENCODING_NONE);
+    if (m_ctxt == nullptr) {
+        throw internal_error{"libxml2: cannot create a parser"};
     }
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET);
-    return ctxt;
+    xmlCtxtUseOptions(m_ctxt, XML_PARSE_NONET);
 }
+
+pull_parser_t::~pull_parser_t() { xmlFreeParserCtxt(m_ctxt); }
+
+int pull_parser_t::read_callback(void *context, char *buf, int len)
+{
+    auto &self = *static_cast<pull_parser_t *>(context);
+    if (self.m_ended || len <= 0) {
+        return 0;
+    }
+    try {
+        std::size_t n = self.m_source.read(buf, static_cast<std::size_t>(len));
+        if (n == 0) {
+            self.m_ended = true;
+            return 0;
+        }
+        if (void const *nul = std::memchr(buf, 0, n); nul != nullptr) [[unlikely]] {
+            n = static_cast<std::size_t>(static_cast<char const *>(nul) - buf);
+            self.m_nul = self.m_offset + n;
+            self.m_ended = true;
+        }
+        self.m_offset += n;
+        return static_cast<int>(n);
+    } catch (...) {
+        // not xmlStopParser here: it frees the input buffer this callback is filling
+        self.m_source_error = std::current_exception();
+        self.m_ended = true;
+        return -1;
+    }
+}
+
+bool pull_parser_t::parse()
+{
+    xmlParseDocument(m_ctxt);
+    if (m_source_error) {
+        std::rethrow_exception(m_source_error);
+    }
+    return m_ctxt->wellFormed != 0 && !m_nul;
+}
+
+long pull_parser_t::line() const noexcept { return xmlSAX2GetLineNumber(m_ctxt); }
+
+namespace {
+
+/// A document in memory.
+class memory_source_t final : public byte_source_t
+{
+public:
+    explicit memory_source_t(std::string_view bytes) : m_rest(bytes) {}
+    std::size_t read(char *buf, std::size_t n) override
+    {
+        n = std::min(n, m_rest.size());
+        std::memcpy(buf, m_rest.data(), n);
+        m_rest.remove_prefix(n);
+        return n;
+    }
+
+private:
+    std::string_view m_rest;
+};
+
+} // namespace
 
 validation_finding_t validate_document(compiled_schema_t const &schema, std::string_view xml)
 {
+    memory_source_t source{xml};
     document_pass_t pass{schema_validator_t{schema}, nullptr, {}};
-    pass.ctxt = new_push_parser({&doc_start, &doc_end, &doc_characters, &doc_subset, &doc_error}, &pass, "document");
-    xmlParseChunk(pass.ctxt, xml.data(), static_cast<int>(xml.size()), 1);
-    bool const well_formed = pass.ctxt->wellFormed != 0;
-    long const line = xmlSAX2GetLineNumber(pass.ctxt);
-    xmlFreeParserCtxt(pass.ctxt); // frees its own copy of the handler
+    pull_parser_t parser{{&doc_start, &doc_end, &doc_characters, &doc_subset, &doc_error}, &pass, source};
+    pass.ctxt = parser.context();
+    bool const well_formed = parser.parse();
+    long const line = parser.line();
+    if (pass.finding.message.empty() && parser.nul_byte()) {
+        pass.finding = {"NUL byte at offset " + std::to_string(*parser.nul_byte()) + " (not an XML character)", line, {}};
+    }
     if (pass.finding.message.empty() && !well_formed) {
         pass.finding = {"the document is not well-formed XML", line, {}};
     }

@@ -5,8 +5,8 @@
 // the verdict is a bug and aborts. Excluded, because the compiled validator refuses them on
 // purpose: documents with a DOCTYPE and documents using the xsi: namespace. Also excluded: NUL
 // bytes, where the two parsers differ, not the validators (libxml2's memory parser stops reading
-// at a NUL and accepts a document followed by one; the check's push parser refuses the bytes as
-// "Extra content at the end of the document", which is right: NUL is no XML character).
+// at a NUL and accepts a document followed by one; the check refuses any NUL byte, which is right:
+// NUL is no XML character).
 #include "formats/xml/compiled_schema.hpp"
 
 #include <libxml/parser.h>
