@@ -433,7 +433,7 @@ TEST_F(Pain001Test, CompactTransfersAreTheIndentedOnesWithoutIndentation)
                 t.remittance.clear();
             }
             if (i & 16) {
-                t.creditor_name = "A&B";
+                t.creditor_name = (i & 32) != 0 ? "Müller & Söhne & Töchter && Enkel GbR & Co" : "A&B";
             }
             total += t.amount;
             transfers.push_back(std::move(t));
@@ -471,7 +471,8 @@ TEST_F(Pain001Test, CompactTransfersAreTheIndentedOnesWithoutIndentation)
     std::string const compact = write(false);
     std::string const stripped = strip(indented);
     ASSERT_NE(stripped, indented);
-    ASSERT_NE(compact.find("A&amp;B"), std::string::npos);
+    ASSERT_NE(compact.find("<Nm>A&amp;B</Nm>"), std::string::npos);
+    ASSERT_NE(compact.find("<Nm>Müller &amp; Söhne &amp; Töchter &amp;&amp; Enkel GbR &amp; Co</Nm>"), std::string::npos);
     EXPECT_EQ(strip(compact), stripped);
 }
 
