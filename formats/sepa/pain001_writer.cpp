@@ -4,6 +4,7 @@
 #include "formats/sepa/sepa_text.hpp"
 #include "formats/sepa/xml_reader.hpp"
 #include "formats/xml/compiled_schema.hpp"
+#include "formats/xml/sax_scanner.hpp"
 #include "formats/xml/xml_error.hpp"
 #include "lib/core/atomic_file.hpp"
 #include "lib/core/embedded.hpp"
@@ -358,8 +359,8 @@ xml::compiled_schema_t const &compiled_pain001_schema()
     return schema;
 }
 
-/// The element names the recount looks at, as interned in the parser's dictionary: the parser hands
-/// every local name over as a pointer into that dictionary, so equal names are equal pointers.
+/// The element names the recount looks at, as interned by the scanner: it hands every local name
+/// over as an interned pointer, so equal names are equal pointers.
 struct verify_names_t
 {
     xmlChar const *pmt_inf = nullptr;
@@ -369,15 +370,9 @@ struct verify_names_t
     xmlChar const *instd_amt = nullptr;
     xmlChar const *pmt_inf_id = nullptr;
 
-    explicit verify_names_t(xmlDictPtr dict)
+    explicit verify_names_t(xml::sax_scanner_t &scanner)
     {
-        auto intern = [dict](char const *name) {
-            xmlChar const *p = xmlDictLookup(dict, reinterpret_cast<xmlChar const *>(name), -1);
-            if (p == nullptr) {
-                throw internal_error{"libxml2: cannot intern an element name"};
-            }
-            return p;
-        };
+        auto intern = [&scanner](char const *name) { return scanner.intern(name); };
         pmt_inf = intern("PmtInf");
         grp_hdr = intern("GrpHdr");
         nb_of_txs = intern("NbOfTxs");
@@ -390,7 +385,7 @@ struct verify_names_t
 struct verify_state_t
 {
     std::string path;
-    xmlParserCtxtPtr ctxt = nullptr;
+    xml::sax_scanner_t *scanner = nullptr;
     std::optional<verify_names_t> names;
     std::optional<xml::schema_validator_t> validator;
     std::vector<xmlChar const *> stack; // dictionary-owned local names
@@ -410,7 +405,7 @@ struct verify_state_t
     money_t pmt_sum;
     std::string pmt_id;
 
-    long line() const { return ctxt != nullptr ? xmlSAX2GetLineNumber(ctxt) : 0; }
+    long line() const { return scanner != nullptr ? scanner->line() : 0; }
 
     void fail(std::string element, std::string reason)
     {
@@ -419,8 +414,8 @@ struct verify_state_t
             error_line = line();
             error_element = std::move(element);
         }
-        if (ctxt != nullptr) {
-            xmlStopParser(ctxt);
+        if (scanner != nullptr) {
+            scanner->stop();
         }
     }
 };
@@ -539,38 +534,35 @@ void on_error(void *ud, xmlErrorPtr err)
     st.error_element = st.stack.empty() ? std::string{} : reinterpret_cast<char const *>(st.stack.back());
 }
 
-/// One verification pass over a pain.001 byte stream, read from a byte source by libxml2's pull parser.
+/// One verification pass over a pain.001 byte stream, read from a byte source by the scanner.
 class pain001_verifier_t
 {
 public:
     pain001_verifier_t(std::string const &path, xml::byte_source_t &source)
-        : m_parser({&on_start, &on_end, &on_characters, &on_doctype, &on_error}, &m_st, source)
+        : m_scanner({&on_start, &on_end, &on_characters, &on_doctype, &on_error}, &m_st, source)
     {
         m_st.path = path;
         m_st.stack.reserve(16);
         m_st.validator.emplace(compiled_pain001_schema());
-        m_st.ctxt = m_parser.context();
-        m_st.names.emplace(m_st.ctxt->dict);
+        m_st.scanner = &m_scanner;
+        m_st.names.emplace(m_scanner);
     }
 
     /// Reads and checks the whole document; after the first finding the rest is not read.
     /// \throws input_error naming file, line and element on any finding; what the source threw
     void run()
     {
-        bool const well_formed = m_parser.parse();
-        if (m_st.error.empty() && m_parser.nul_byte()) {
-            m_st.error = "NUL byte at offset " + std::to_string(*m_parser.nul_byte()) + " (not an XML character)";
-            m_st.error_line = m_st.line();
+        bool const well_formed = m_scanner.parse();
+        if (m_st.error.empty() && !well_formed) {
+            m_st.error = m_scanner.error().empty() ? std::string{"the file is not well-formed XML"} : m_scanner.error();
+            m_st.error_line = m_scanner.error_line();
         }
-        if (m_st.error.empty() && well_formed) {
+        if (m_st.error.empty()) {
             schema_ok(m_st, m_st.validator->end_document());
         }
         std::string const &path = m_st.path;
         if (!m_st.error.empty()) {
             throw input_error{input_location_t{path, m_st.error_line, {}, m_st.error_element}, m_st.error};
-        }
-        if (!well_formed) {
-            throw input_error{input_location_t{path, m_st.line(), {}, {}}, "the file is not well-formed XML"};
         }
         if (m_st.grp_n != m_st.grp_declared_n || m_st.grp_sum != m_st.grp_declared_sum) {
             throw input_error{input_location_t{path, 0, {}, "GrpHdr"},
@@ -581,11 +573,12 @@ public:
     }
 
 private:
-    verify_state_t m_st; // before the parser, whose callbacks use it
-    xml::pull_parser_t m_parser;
+    verify_state_t m_st; // before the scanner, whose callbacks use it
+    xml::sax_scanner_t m_scanner;
 };
 
-/// A file read in large blocks (libxml2 asks for 4,000 bytes at a time), as far as \p available
+/// A file read in large blocks (into the reader's buffer when it asks for at least 64 KiB, else
+/// through our own), as far as \p available
 /// says it exists: available(pos) returns how many bytes of the file may be read once more than
 /// \p pos exist or the file is complete, and may block until then (or throw to abandon the check).
 template <typename Available>
@@ -599,6 +592,10 @@ public:
 
     std::size_t read(char *buf, std::size_t n) override
     {
+        if (m_begin == m_end && n >= DIRECT_READ) {
+            // the scanner asks for large blocks: read into its buffer, without a copy of ours
+            return read_direct(buf, n);
+        }
         if (m_begin == m_end && !fill()) {
             return 0;
         }
@@ -609,16 +606,25 @@ public:
     }
 
 private:
-    bool fill()
+    static constexpr std::size_t DIRECT_READ = std::size_t{1} << 16;
+
+    std::size_t read_direct(char *buf, std::size_t n)
     {
         std::uint64_t const available = m_available(m_pos);
         if (available <= m_pos) {
-            return false;
+            return 0;
         }
-        std::size_t const want = static_cast<std::size_t>(std::min<std::uint64_t>(m_buffer.size(), available - m_pos));
+        std::size_t const want = static_cast<std::size_t>(std::min<std::uint64_t>(n, available - m_pos));
+        read_exactly(buf, want);
+        return want;
+    }
+
+    /// Reads \p want bytes at m_pos into \p buf and advances m_pos.
+    void read_exactly(char *buf, std::size_t want)
+    {
         std::size_t got = 0;
         while (got < want) {
-            ssize_t const r = ::pread(m_fd, m_buffer.data() + got, want - got, static_cast<off_t>(m_pos + got));
+            ssize_t const r = ::pread(m_fd, buf + got, want - got, static_cast<off_t>(m_pos + got));
             if (r < 0 && errno == EINTR) {
                 continue;
             }
@@ -630,8 +636,18 @@ private:
             got += static_cast<std::size_t>(r);
         }
         m_pos += got;
+    }
+
+    bool fill()
+    {
+        std::uint64_t const available = m_available(m_pos);
+        if (available <= m_pos) {
+            return false;
+        }
+        std::size_t const want = static_cast<std::size_t>(std::min<std::uint64_t>(m_buffer.size(), available - m_pos));
+        read_exactly(m_buffer.data(), want);
         m_begin = 0;
-        m_end = got;
+        m_end = want;
         return true;
     }
 
@@ -653,7 +669,7 @@ class pain001_concurrent_check_t
 public:
     explicit pain001_concurrent_check_t(std::string path) : m_path(std::move(path))
     {
-        xmlInitParser();                  // libxml2's global set-up, before a second thread uses it
+        xmlInitParser();                  // libxml2's global set-up, before a second thread uses it (URIs)
         (void)compiled_pain001_schema(); // compiled here, so a broken schema is reported at once
         m_fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
         if (m_fd < 0) {

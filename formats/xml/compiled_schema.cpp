@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formats/xml/compiled_schema.hpp"
 
+#include "formats/xml/sax_scanner.hpp"
 #include "formats/xml/xml_error.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/text.hpp"
@@ -1045,14 +1046,14 @@ namespace {
 struct document_pass_t
 {
     schema_validator_t validator;
-    xmlParserCtxtPtr ctxt = nullptr;
+    sax_scanner_t *scanner = nullptr;
     validation_finding_t finding;
 
     void note()
     {
         if (!validator.ok() && finding.message.empty()) {
-            finding = {validator.error(), xmlSAX2GetLineNumber(ctxt), validator.element()};
-            xmlStopParser(ctxt);
+            finding = {validator.error(), scanner->line(), validator.element()};
+            scanner->stop();
         }
     }
 };
@@ -1096,65 +1097,6 @@ void doc_error(void *ud, xmlErrorPtr err)
 
 } // namespace
 
-pull_parser_t::pull_parser_t(sax_callbacks_t const &callbacks, void *user_data, byte_source_t &source)
-    : m_source(source)
-{
-    xmlSAXHandler sax{};
-    sax.initialized = XML_SAX2_MAGIC;
-    sax.startElementNs = callbacks.start;
-    sax.endElementNs = callbacks.end;
-    sax.characters = callbacks.characters;
-    sax.cdataBlock = callbacks.characters;
-    sax.internalSubset = callbacks.doctype;
-    sax.serror = callbacks.error;
-    // the parser keeps its own copy of the handler and frees it with the context
-    m_ctxt = xmlCreateIOParserCtxt(&sax, user_data, &read_callback, nullptr, this, XML_CHAR_ENCODING_NONE);
-    if (m_ctxt == nullptr) {
-        throw internal_error{"libxml2: cannot create a parser"};
-    }
-    xmlCtxtUseOptions(m_ctxt, XML_PARSE_NONET);
-}
-
-pull_parser_t::~pull_parser_t() { xmlFreeParserCtxt(m_ctxt); }
-
-int pull_parser_t::read_callback(void *context, char *buf, int len)
-{
-    auto &self = *static_cast<pull_parser_t *>(context);
-    if (self.m_ended || len <= 0) {
-        return 0;
-    }
-    try {
-        std::size_t n = self.m_source.read(buf, static_cast<std::size_t>(len));
-        if (n == 0) {
-            self.m_ended = true;
-            return 0;
-        }
-        if (void const *nul = std::memchr(buf, 0, n); nul != nullptr) [[unlikely]] {
-            n = static_cast<std::size_t>(static_cast<char const *>(nul) - buf);
-            self.m_nul = self.m_offset + n;
-            self.m_ended = true;
-        }
-        self.m_offset += n;
-        return static_cast<int>(n);
-    } catch (...) {
-        // not xmlStopParser here: it frees the input buffer this callback is filling
-        self.m_source_error = std::current_exception();
-        self.m_ended = true;
-        return -1;
-    }
-}
-
-bool pull_parser_t::parse()
-{
-    xmlParseDocument(m_ctxt);
-    if (m_source_error) {
-        std::rethrow_exception(m_source_error);
-    }
-    return m_ctxt->wellFormed != 0 && !m_nul;
-}
-
-long pull_parser_t::line() const noexcept { return xmlSAX2GetLineNumber(m_ctxt); }
-
 namespace {
 
 /// A document in memory.
@@ -1180,15 +1122,13 @@ validation_finding_t validate_document(compiled_schema_t const &schema, std::str
 {
     memory_source_t source{xml};
     document_pass_t pass{schema_validator_t{schema}, nullptr, {}};
-    pull_parser_t parser{{&doc_start, &doc_end, &doc_characters, &doc_subset, &doc_error}, &pass, source};
-    pass.ctxt = parser.context();
-    bool const well_formed = parser.parse();
-    long const line = parser.line();
-    if (pass.finding.message.empty() && parser.nul_byte()) {
-        pass.finding = {"NUL byte at offset " + std::to_string(*parser.nul_byte()) + " (not an XML character)", line, {}};
-    }
+    sax_scanner_t scanner{{&doc_start, &doc_end, &doc_characters, &doc_subset, &doc_error}, &pass, source};
+    pass.scanner = &scanner;
+    bool const well_formed = scanner.parse();
+    long const line = scanner.line();
     if (pass.finding.message.empty() && !well_formed) {
-        pass.finding = {"the document is not well-formed XML", line, {}};
+        pass.finding = {scanner.error().empty() ? std::string{"the document is not well-formed XML"} : scanner.error(),
+                        scanner.error_line(), {}};
     }
     if (pass.finding.message.empty() && !pass.validator.end_document()) {
         pass.finding = {pass.validator.error(), line, pass.validator.element()};

@@ -8,7 +8,8 @@
 /// schema is still the XSD file `schemas/pain.001.001.09-sozbatch.xsd`: it is read at start, every
 /// construct it uses is compiled into tables, and any construct outside the subset below is refused
 /// with an error instead of being ignored. Values are checked against all facets; content models
-/// element by element; the events come from libxml2's SAX2 parser.
+/// element by element; the events come with the arguments of libxml2's SAX2 callbacks, from the
+/// check's own scanner (formats/xml/sax_scanner.hpp).
 ///
 /// The subset: one target namespace with elementFormDefault="qualified"; global `xs:element`,
 /// named and anonymous `xs:simpleType` and `xs:complexType`; a complex type is an `xs:sequence` or
@@ -28,7 +29,6 @@
 #include <libxml/parser.h>
 
 #include <cstdint>
-#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,8 +74,8 @@ public:
     schema_validator_t(schema_validator_t const &) = delete;
     schema_validator_t &operator=(schema_validator_t const &) = delete;
 
-    /// An element starts: the arguments of libxml2's SAX2 startElementNs callback. The names come
-    /// from the parser's dictionary (one pointer per name), so once a name is known, the validator
+    /// An element starts: the arguments of libxml2's SAX2 startElementNs callback. The names are
+    /// interned by the parser (one pointer per name), so once a name is known, the validator
     /// compares pointers.
     bool start_element(xmlChar const *local_name, xmlChar const *uri, int n_attributes, xmlChar const **attributes);
     bool characters(std::string_view text);
@@ -125,66 +125,7 @@ struct validation_finding_t
     std::string element;
 };
 
-/// The SAX2 callbacks of a validating pass over a document.
-struct sax_callbacks_t
-{
-    startElementNsSAX2Func start = nullptr;
-    endElementNsSAX2Func end = nullptr;
-    charactersSAXFunc characters = nullptr; ///< also for CDATA sections
-    internalSubsetSAXFunc doctype = nullptr;
-    xmlStructuredErrorFunc error = nullptr;
-};
-
-/// The bytes of a document for pull_parser_t, read on demand.
-class byte_source_t
-{
-public:
-    virtual ~byte_source_t() = default;
-    /// Puts up to \p n bytes into \p buf; may block until they exist (a file still being written).
-    /// \returns how many, 0 at the end of the document. \throws on a read error (or to abandon the parse)
-    virtual std::size_t read(char *buf, std::size_t n) = 0;
-};
-
-/// libxml2's pull parser (SAX2, no network access, no entities) over a byte_source_t. libxml2's push
-/// parser, fed chunk by chunk, looks ahead for the end of every tag and text before parsing it and
-/// needs about a sixth more instructions for the same document (docs/benchmarks.md); the pull parser
-/// asks the source for more bytes only when it needs them, so it can still read a file while another
-/// thread writes it. A NUL byte ends the document as not well-formed: it is not an XML character, and
-/// libxml2's pull parser would otherwise take it for the end of the input.
-class pull_parser_t
-{
-public:
-    /// \throws internal_error when libxml2 cannot create the parser
-    pull_parser_t(sax_callbacks_t const &callbacks, void *user_data, byte_source_t &source);
-    ~pull_parser_t();
-    pull_parser_t(pull_parser_t const &) = delete;
-    pull_parser_t &operator=(pull_parser_t const &) = delete;
-
-    /// For xmlStopParser and the line number in callbacks.
-    xmlParserCtxtPtr context() const noexcept { return m_ctxt; }
-
-    /// Parses to the end of the document, or until a callback stops the parser.
-    /// \returns whether what was read is well-formed XML (false after a NUL byte)
-    /// \throws what the source threw
-    bool parse();
-
-    /// The offset of the NUL byte that ended the document, if one did.
-    std::optional<std::uint64_t> nul_byte() const noexcept { return m_nul; }
-
-    long line() const noexcept;
-
-private:
-    static int read_callback(void *context, char *buf, int len);
-
-    byte_source_t &m_source;
-    xmlParserCtxtPtr m_ctxt = nullptr;
-    std::uint64_t m_offset = 0;
-    bool m_ended = false;
-    std::optional<std::uint64_t> m_nul;
-    std::exception_ptr m_source_error;
-};
-
-/// Parses \p xml with libxml2 (SAX2, no network, no entities) and validates it against \p schema.
+/// Parses \p xml with the check's scanner (formats/xml/sax_scanner.hpp) and validates it against \p schema.
 validation_finding_t validate_document(compiled_schema_t const &schema, std::string_view xml);
 
 } // namespace sozbatch::xml

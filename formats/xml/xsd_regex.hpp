@@ -50,7 +50,7 @@ private:
     std::int32_t m_classes = 0;
     std::vector<std::int32_t> m_next;          ///< state * m_classes + class -> state
     std::int32_t m_dead = 0;                   ///< the state without a way to a match
-    std::vector<std::int32_t> m_ascii_next;    ///< state * 128 + ASCII character -> state
+    std::vector<std::int32_t> m_ascii_next;    ///< state * 128 + ASCII character -> next state * 128
     std::vector<std::uint8_t> m_accept;
 };
 
