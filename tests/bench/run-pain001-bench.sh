@@ -30,9 +30,20 @@ trap 'rm -rf "$out" $remove_peer' EXIT
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "node $(node --version), sepa $(node -p "require('$peer/node_modules/sepa/package.json').version")"
+ratios=()
 for i in $(seq 1 "$runs"); do
     echo "--- run $i, N=$n"
-    /usr/bin/time -f "sozbatch: wall=%es user=%Us sys=%Ss maxrss=%MKiB" "$bench" "$n" "$out/sozbatch.xml"
-    NODE_PATH="$peer/node_modules" /usr/bin/time -f "sepa.js:  wall=%es user=%Us sys=%Ss maxrss=%MKiB" \
+    /usr/bin/time -o "$out/ours.time" -f "sozbatch: wall=%e user=%U sys=%S maxrss=%MKiB" "$bench" "$n" "$out/sozbatch.xml"
+    NODE_PATH="$peer/node_modules" /usr/bin/time -o "$out/peer.time" -f "sepa.js:  wall=%e user=%U sys=%S maxrss=%MKiB" \
         node "$here/sepa_peer/gen.js" "$n" "$out/sepajs.xml"
+    cat "$out/ours.time" "$out/peer.time"
+    ours=$(sed -n 's/^sozbatch: wall=\([0-9.]*\) .*/\1/p' "$out/ours.time")
+    theirs=$(sed -n 's/^sepa.js:  wall=\([0-9.]*\) .*/\1/p' "$out/peer.time")
+    ratios+=("$(awk -v a="$theirs" -v b="$ours" 'BEGIN { printf "%.1f", a / b }')")
+    echo "ratio (sepa.js wall / sozbatch wall): ${ratios[-1]}x"
 done
+# each run's ratio of the wall times (GNU time's 0.01 s resolution), then the smallest, the median
+# and the largest
+printf '%s\n' "${ratios[@]}" | sort -n | awk '{ r[NR] = $1 } END {
+    m = (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+    printf "ratios over %d runs: min %.1fx, median %.1fx, max %.1fx\n", NR, r[1], m, r[NR] }'
