@@ -717,16 +717,16 @@ schema_validator_t::schema_validator_t(compiled_schema_t const &schema)
     m_stack.reserve(16);
 }
 
-bool schema_validator_t::name_is(compiled_schema_t::particle_t const &p, std::string_view local_name,
-                                 xmlChar const *interned)
+[[gnu::always_inline]] inline bool schema_validator_t::name_is(compiled_schema_t::particle_t const &p,
+                                                               xmlChar const *interned)
 {
-    // the parser's dictionary gives one pointer per name: once a particle's pointer is known, a
-    // pointer comparison decides
+    // the parser interns names, one pointer per name: once a particle's pointer is known, a pointer
+    // comparison decides
     xmlChar const *&seen = m_interned[p.id];
     if (seen == interned) {
         return true;
     }
-    if (seen != nullptr || p.name != local_name) {
+    if (seen != nullptr || p.name != to_sv(interned)) {
         return false;
     }
     seen = interned;
@@ -746,21 +746,23 @@ bool schema_validator_t::fail(std::string_view element, std::string message)
 
 bool schema_validator_t::refuse(std::string reason) { return fail({}, std::move(reason)); }
 
-bool schema_validator_t::start(std::string_view ns, std::string_view local_name, xmlChar const *interned,
-                               attribute_t const *attributes, std::size_t n_attributes)
+bool schema_validator_t::start(std::string_view ns, xmlChar const *interned, attribute_t const *attributes,
+                               std::size_t n_attributes)
 {
     if (!ok()) {
         return false;
     }
-    auto const label = [local_name] { return "Element '" + std::string{local_name} + "'"; };
+    // the name as text only where it is compared as text or shown (a length costs a strlen)
+    auto const local_name = [interned] { return to_sv(interned); };
+    auto const label = [&local_name] { return "Element '" + std::string{local_name()} + "'"; };
     compiled_schema_t::particle_t const *particle = nullptr;
     if (m_stack.empty()) {
         if (m_root_done) {
-            return fail(local_name, label() + ": a second root element");
+            return fail(local_name(), label() + ": a second root element");
         }
-        auto const it = m_schema.m_impl->globals.find(local_name);
+        auto const it = m_schema.m_impl->globals.find(local_name());
         if (it == m_schema.m_impl->globals.end() || ns != m_schema.target_namespace()) {
-            return fail(local_name, label() + ": No matching global declaration available for the validation root.");
+            return fail(local_name(), label() + ": No matching global declaration available for the validation root.");
         }
         particle = &it->second;
     } else {
@@ -775,13 +777,13 @@ bool schema_validator_t::start(std::string_view ns, std::string_view local_name,
         if (parent.complex->choice) {
             if (parent.count == 0) {
                 for (std::size_t i = 0; i < ps.size() && same_ns; ++i) {
-                    if (name_is(ps[i], local_name, interned)) {
+                    if (name_is(ps[i], interned)) {
                         parent.pos = i;
                         particle = &ps[i];
                         break;
                     }
                 }
-            } else if (same_ns && name_is(ps[parent.pos], local_name, interned) &&
+            } else if (same_ns && name_is(ps[parent.pos], interned) &&
                        (ps[parent.pos].max == -1 || parent.count < ps[parent.pos].max)) {
                 particle = &ps[parent.pos];
             }
@@ -791,7 +793,7 @@ bool schema_validator_t::start(std::string_view ns, std::string_view local_name,
         } else {
             while (same_ns && parent.pos < ps.size()) {
                 auto const &p = ps[parent.pos];
-                if (name_is(p, local_name, interned) && (p.max == -1 || parent.count < p.max)) {
+                if (name_is(p, interned) && (p.max == -1 || parent.count < p.max)) {
                     ++parent.count;
                     particle = &p;
                     break;
@@ -804,10 +806,11 @@ bool schema_validator_t::start(std::string_view ns, std::string_view local_name,
             }
         }
         if (particle == nullptr) {
-            return fail(local_name, label() + ": This element is not expected. Expected is " + parent.complex->expected + ".");
+            return fail(local_name(), label() + ": This element is not expected. Expected is " + parent.complex->expected + ".");
         }
     }
-    frame_t f;
+    // the new frame in place (after a finding below nothing reads the stack again)
+    frame_t &f = m_stack.emplace_back();
     f.name = particle->name;
     f.complex = particle->complex;
     f.simple = particle->simple != nullptr ? particle->simple : f.complex->content;
@@ -825,9 +828,9 @@ bool schema_validator_t::start(std::string_view ns, std::string_view local_name,
         }
         if (decl == nullptr) {
             std::string const an = a.ns == XSI_NS ? "xsi:" + std::string{a.local_name} : std::string{a.local_name};
-            return fail(local_name, label() + ", attribute '" + an + "': The attribute '" + an + "' is not allowed.");
+            return fail(local_name(), label() + ", attribute '" + an + "': The attribute '" + an + "' is not allowed.");
         }
-        if (!check_value(local_name, *decl->type, a.value, a.local_name)) {
+        if (!check_value(local_name(), *decl->type, a.value, a.local_name)) {
             return false;
         }
     }
@@ -841,11 +844,10 @@ bool schema_validator_t::start(std::string_view ns, std::string_view local_name,
                 present = attributes[i].ns.empty() && attributes[i].local_name == d.name;
             }
             if (!present) {
-                return fail(local_name, label() + ": The attribute '" + d.name + "' is required but missing.");
+                return fail(local_name(), label() + ": The attribute '" + d.name + "' is required but missing.");
             }
         }
     }
-    m_stack.push_back(f);
     m_text.clear();
     return true;
 }
@@ -865,7 +867,7 @@ bool schema_validator_t::start_element(xmlChar const *local_name, xmlChar const 
     }
     auto const n = static_cast<std::size_t>(std::max(n_attributes, 0));
     if (n == 0) {
-        return start(ns, to_sv(local_name), local_name, nullptr, 0);
+        return start(ns, local_name, nullptr, 0);
     }
     std::array<attribute_t, 4> small;
     std::vector<attribute_t> large;
@@ -879,7 +881,7 @@ bool schema_validator_t::start_element(xmlChar const *local_name, xmlChar const 
         out[i] = attribute_t{to_sv(a[0]), to_sv(a[2]),
                              std::string_view{reinterpret_cast<char const *>(a[3]), static_cast<std::size_t>(a[4] - a[3])}};
     }
-    return start(ns, to_sv(local_name), local_name, out, n);
+    return start(ns, local_name, out, n);
 }
 
 bool schema_validator_t::characters(std::string_view text)

@@ -100,9 +100,10 @@ private:
         std::string_view ns; ///< empty when unqualified
         std::string_view value;
     };
-    bool start(std::string_view ns, std::string_view local_name, xmlChar const *interned, attribute_t const *attributes,
-               std::size_t n_attributes);
-    bool name_is(compiled_schema_t::particle_t const &p, std::string_view local_name, xmlChar const *interned);
+    /// \p interned: the element's local name as the parser interned it (NUL-terminated; its length is
+    /// only taken where the name is compared as text or shown)
+    bool start(std::string_view ns, xmlChar const *interned, attribute_t const *attributes, std::size_t n_attributes);
+    bool name_is(compiled_schema_t::particle_t const &p, xmlChar const *interned);
     bool fail(std::string_view element, std::string message);
     bool check_value(std::string_view element, compiled_schema_t::simple_type_t const &type, std::string_view value,
                      std::string_view attribute = {});
