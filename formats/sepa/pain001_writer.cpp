@@ -10,7 +10,6 @@
 #include "lib/core/embedded.hpp"
 #include "lib/core/error.hpp"
 
-#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 
 #include <cerrno>

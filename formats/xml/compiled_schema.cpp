@@ -6,7 +6,6 @@
 #include "lib/core/error.hpp"
 #include "lib/core/text.hpp"
 
-#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
