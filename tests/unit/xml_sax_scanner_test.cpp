@@ -5,6 +5,7 @@
 // refuses it as "unsupported: ...". libxml2 "accepts" when it reports neither a fatal error nor a
 // namespace error (both are findings of the self-check) and the document has no NUL byte.
 #include "formats/sepa/pain001_writer.hpp"
+#include "formats/xml/fuzz/sax_reference.hpp"
 #include "formats/xml/sax_scanner.hpp"
 
 #include <gtest/gtest.h>
@@ -24,6 +25,9 @@
 
 using namespace sozbatch;
 namespace fs = std::filesystem;
+using xml::reference::chunk_source_t;
+using xml::reference::recorder_t;
+using xml::reference::str;
 
 namespace {
 
@@ -37,110 +41,6 @@ std::string read_all(std::string const &path)
 
 std::string const GOLDEN_DIR = SOZBATCH_SOURCE_DIR "/tests/unit/golden/";
 
-/// A document in memory, handed out \p chunk bytes at a time.
-class chunk_source_t final : public xml::byte_source_t
-{
-public:
-    chunk_source_t(std::string_view bytes, std::size_t chunk) : m_rest(bytes), m_chunk(chunk) {}
-    std::size_t read(char *buf, std::size_t n) override
-    {
-        n = std::min({n, m_rest.size(), m_chunk});
-        std::memcpy(buf, m_rest.data(), n);
-        m_rest.remove_prefix(n);
-        return n;
-    }
-
-private:
-    std::string_view m_rest;
-    std::size_t m_chunk;
-};
-
-std::string str(xmlChar const *s) { return s == nullptr ? "-" : reinterpret_cast<char const *>(s); }
-
-/// The event stream as text: consecutive character pieces merged, empty ones dropped.
-struct recorder_t
-{
-    std::string events;
-    std::string text;
-    bool ok = true;          ///< no error reported (libxml2: none above a warning)
-    bool doctype = false;
-    std::string first_error;
-    long first_error_line = 0;
-    xml::sax_scanner_t *scanner = nullptr;
-    std::map<std::string, xmlChar const *> pointers; ///< scanner only: one pointer per name
-    bool pointers_ok = true;
-
-    void flush()
-    {
-        if (!text.empty()) {
-            events += "T[" + text + "]\n";
-            text.clear();
-        }
-    }
-    void name(xmlChar const *s)
-    {
-        if (scanner == nullptr || s == nullptr) {
-            return;
-        }
-        auto [it, inserted] = pointers.emplace(str(s), s);
-        if (it->second != s || scanner->intern(str(s)) != s) {
-            pointers_ok = false;
-        }
-    }
-
-    static void start(void *ud, xmlChar const *local, xmlChar const *prefix, xmlChar const *uri, int n_ns,
-                      xmlChar const **ns, int n_att, int n_def, xmlChar const **att)
-    {
-        auto &r = *static_cast<recorder_t *>(ud);
-        r.flush();
-        r.name(local);
-        r.name(prefix);
-        r.name(uri);
-        r.events += "S " + str(uri) + " " + str(prefix) + ":" + str(local) + " ns[";
-        for (int i = 0; i < n_ns; ++i) {
-            r.name(ns[2 * i]);
-            r.name(ns[2 * i + 1]);
-            r.events += str(ns[2 * i]) + "=" + str(ns[2 * i + 1]) + ";";
-        }
-        r.events += "] att[";
-        for (int i = 0; i < n_att; ++i) {
-            xmlChar const *const *a = att + 5 * i;
-            r.name(a[0]);
-            r.name(a[1]);
-            r.name(a[2]);
-            r.events += str(a[2]) + " " + str(a[1]) + ":" + str(a[0]) + "=" +
-                        std::string{reinterpret_cast<char const *>(a[3]), static_cast<std::size_t>(a[4] - a[3])} + ";";
-        }
-        r.events += "] def" + std::to_string(n_def) + "\n";
-    }
-    static void end(void *ud, xmlChar const *local, xmlChar const *prefix, xmlChar const *uri)
-    {
-        auto &r = *static_cast<recorder_t *>(ud);
-        r.flush();
-        r.events += "E " + str(uri) + " " + str(prefix) + ":" + str(local) + "\n";
-    }
-    static void characters(void *ud, xmlChar const *ch, int len)
-    {
-        static_cast<recorder_t *>(ud)->text.append(reinterpret_cast<char const *>(ch), static_cast<std::size_t>(len));
-    }
-    static void subset(void *ud, xmlChar const *, xmlChar const *, xmlChar const *)
-    {
-        static_cast<recorder_t *>(ud)->doctype = true;
-    }
-    static void error(void *ud, xmlErrorPtr e)
-    {
-        auto &r = *static_cast<recorder_t *>(ud);
-        if (e == nullptr || e->level == XML_ERR_WARNING) {
-            return;
-        }
-        if (r.ok) {
-            r.first_error = e->message != nullptr ? e->message : "?";
-            r.first_error_line = e->line;
-        }
-        r.ok = false;
-    }
-};
-
 struct outcome_t
 {
     bool ok = false;
@@ -150,54 +50,23 @@ struct outcome_t
     bool pointers_ok = true;
 };
 
-struct io_t
-{
-    std::string_view rest;
-};
-
-int io_read(void *ctx, char *buf, int len)
-{
-    auto &io = *static_cast<io_t *>(ctx);
-    std::size_t const n = std::min(io.rest.size(), static_cast<std::size_t>(len));
-    std::memcpy(buf, io.rest.data(), n);
-    io.rest.remove_prefix(n);
-    return static_cast<int>(n);
-}
-
-/// libxml2 as the check used it until 2026-11-27, with any NUL byte refused.
+/// libxml2 as the check used it until 2026-11-27, with any NUL byte refused (sax_reference.hpp).
 outcome_t run_libxml2(std::string_view doc)
 {
-    recorder_t r;
-    xmlSAXHandler sax{};
-    sax.initialized = XML_SAX2_MAGIC;
-    sax.startElementNs = &recorder_t::start;
-    sax.endElementNs = &recorder_t::end;
-    sax.characters = &recorder_t::characters;
-    sax.cdataBlock = &recorder_t::characters;
-    sax.internalSubset = &recorder_t::subset;
-    sax.serror = &recorder_t::error;
-    io_t io{doc};
-    xmlParserCtxtPtr ctxt = xmlCreateIOParserCtxt(&sax, &r, &io_read, nullptr, &io, XML_CHAR_ENCODING_NONE);
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET);
-    xmlParseDocument(ctxt);
-    bool const wf = ctxt->wellFormed != 0;
-    xmlFreeParserCtxt(ctxt);
-    r.flush();
-    return {wf && r.ok && !r.doctype && doc.find('\0') == std::string_view::npos, r.events, r.first_error,
-            r.first_error_line};
+    xml::reference::recorder_t const r = xml::reference::run_libxml2(doc);
+    return {r.ok, r.events, r.first_error, r.first_error_line};
 }
 
 outcome_t run_scanner(std::string_view doc, std::size_t chunk)
 {
     recorder_t r;
     chunk_source_t source{doc, chunk};
-    xml::sax_scanner_t scanner{{&recorder_t::start, &recorder_t::end, &recorder_t::characters, &recorder_t::subset,
-                                &recorder_t::error},
-                               &r,
-                               source};
+    xml::sax_scanner_t scanner{recorder_t::callbacks(), &r, source};
     r.scanner = &scanner;
+    r.max_line = 1 + static_cast<long>(std::count(doc.begin(), doc.end(), '\n'));
     bool const ok = scanner.parse();
     r.flush();
+    EXPECT_TRUE(r.lines_ok) << "line() in a callback outside the document";
     EXPECT_EQ(ok, scanner.error().empty());
     EXPECT_EQ(ok, r.ok) << "the error callback and parse() disagree: " << scanner.error();
     if (!ok) {
