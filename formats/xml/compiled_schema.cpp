@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <deque>
 #include <map>
 #include <set>
@@ -1095,27 +1094,6 @@ void doc_error(void *ud, xmlErrorPtr err)
         p.finding = {libxml2_message(err->message), err->line, {}};
     }
 }
-
-} // namespace
-
-namespace {
-
-/// A document in memory.
-class memory_source_t final : public byte_source_t
-{
-public:
-    explicit memory_source_t(std::string_view bytes) : m_rest(bytes) {}
-    std::size_t read(char *buf, std::size_t n) override
-    {
-        n = std::min(n, m_rest.size());
-        std::memcpy(buf, m_rest.data(), n);
-        m_rest.remove_prefix(n);
-        return n;
-    }
-
-private:
-    std::string_view m_rest;
-};
 
 } // namespace
 

@@ -1787,6 +1787,14 @@ struct sax_scanner_t::impl_t
     xmlChar const *xml_ns;
 };
 
+std::size_t memory_source_t::read(char *buf, std::size_t n)
+{
+    n = std::min({n, m_rest.size(), m_chunk});
+    std::memcpy(buf, m_rest.data(), n);
+    m_rest.remove_prefix(n);
+    return n;
+}
+
 sax_scanner_t::sax_scanner_t(sax_callbacks_t const &callbacks, void *user_data, byte_source_t &source)
     : m_impl(std::make_unique<impl_t>(callbacks, user_data, source))
 {

@@ -27,6 +27,7 @@
 #include <libxml/parser.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,6 +52,19 @@ public:
     /// Puts up to \p n bytes into \p buf; may block until they exist (a file still being written).
     /// \returns how many, 0 at the end of the document. \throws on a read error (or to abandon the parse)
     virtual std::size_t read(char *buf, std::size_t n) = 0;
+};
+
+/// A document in memory, handed out at most \p chunk bytes per read (the tests use small pieces to
+/// split every token somewhere).
+class memory_source_t final : public byte_source_t
+{
+public:
+    explicit memory_source_t(std::string_view bytes, std::size_t chunk = SIZE_MAX) : m_rest(bytes), m_chunk(chunk) {}
+    std::size_t read(char *buf, std::size_t n) override;
+
+private:
+    std::string_view m_rest;
+    std::size_t m_chunk;
 };
 
 class sax_scanner_t

@@ -24,23 +24,8 @@ namespace sozbatch::xml::reference {
 
 inline std::string str(xmlChar const *s) { return s == nullptr ? "-" : reinterpret_cast<char const *>(s); }
 
-/// A document in memory, handed out \p chunk bytes at a time.
-class chunk_source_t final : public byte_source_t
-{
-public:
-    chunk_source_t(std::string_view bytes, std::size_t chunk) : m_rest(bytes), m_chunk(chunk) {}
-    std::size_t read(char *buf, std::size_t n) override
-    {
-        n = std::min({n, m_rest.size(), m_chunk});
-        std::memcpy(buf, m_rest.data(), n);
-        m_rest.remove_prefix(n);
-        return n;
-    }
-
-private:
-    std::string_view m_rest;
-    std::size_t m_chunk;
-};
+/// A document handed out \p chunk bytes at a time.
+using chunk_source_t = memory_source_t;
 
 /// The event stream as text: consecutive character pieces merged, empty ones dropped. With a
 /// scanner set, it also checks that every name has one pointer (the scanner's intern() gives it)
