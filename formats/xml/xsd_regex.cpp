@@ -432,11 +432,20 @@ xsd_regex_t::xsd_regex_t(std::string_view pattern) : m_pattern{pattern}
     }
     sets.emplace_back(); // the dead state's (empty) set of NFA states
     m_accept.resize(sets.size(), 0);
-    // ASCII transitions without the class look-up, as row offsets (next state * 128)
+    // ASCII transitions without the class look-up, as row offsets (next state * 128), and the
+    // ASCII characters that leave a state where it is (its loop: a run of them is skipped without
+    // following the automaton character by character)
     m_ascii_next.resize(sets.size() * 128);
+    m_ascii_loop.resize(sets.size() * 128, 0);
+    m_has_loop.resize(sets.size(), 0);
     for (std::size_t d = 0; d < sets.size(); ++d) {
         for (std::size_t c = 0; c < 128; ++c) {
-            m_ascii_next[d * 128 + c] = m_next[d * nclasses + static_cast<std::size_t>(m_ascii[c])] * 128;
+            auto const next = m_next[d * nclasses + static_cast<std::size_t>(m_ascii[c])];
+            m_ascii_next[d * 128 + c] = next * 128;
+            if (static_cast<std::size_t>(next) == d && next != m_dead) {
+                m_ascii_loop[d * 128 + c] = 1;
+                m_has_loop[d] = 1;
+            }
         }
     }
     for (std::size_t d = 0; d < sets.size(); ++d) {
@@ -454,44 +463,53 @@ int xsd_regex_t::class_of(char32_t c) const noexcept
 
 bool xsd_regex_t::matches(std::string_view utf8, std::size_t *characters) const noexcept
 {
+    // Following the automaton is a chain of dependent look-ups, one per character. Where the
+    // current state keeps a run of ASCII characters (its loop: `[A-Z0-9]+`, the letters of a word
+    // between blanks), the run is skipped with independent look-ups, eight characters at a time,
+    // and the automaton takes only the character that leaves the state.
     std::int32_t row = 0; // the state * 128: its row of ASCII transitions
     std::int32_t const dead_row = m_dead * 128;
-    std::size_t count = 0;
+    std::size_t extra = 0; // bytes of multi-byte characters beyond their first
     auto const nclasses = static_cast<std::size_t>(m_classes);
     std::int32_t const *const ascii_next = m_ascii_next.data();
+    std::uint8_t const *const ascii_loop = m_ascii_loop.data();
+    std::uint8_t const *const has_loop = m_has_loop.data();
     std::size_t i = 0;
     std::size_t const n = utf8.size();
-    char const *const s = utf8.data();
+    auto const *const s = reinterpret_cast<unsigned char const *>(utf8.data());
     while (i < n) {
-        // the common case: a run of ASCII characters, one table look-up each, four at a time; the
-        // dead state (no way out) is only looked at after the run
-        std::size_t const run_start = i;
-        for (; i + 4 <= n; i += 4) {
-            std::uint32_t w = 0;
-            std::memcpy(&w, s + i, 4);
-            if ((w & 0x80808080U) != 0) {
+        if (has_loop[row >> 7] != 0) {
+            std::uint8_t const *const keep = ascii_loop + row;
+            for (; i + 8 <= n; i += 8) {
+                std::uint64_t w = 0;
+                std::memcpy(&w, s + i, 8);
+                if ((w & 0x8080808080808080ULL) != 0 ||
+                    (keep[w & 0x7FU] & keep[(w >> 8) & 0x7FU] & keep[(w >> 16) & 0x7FU] & keep[(w >> 24) & 0x7FU] &
+                     keep[(w >> 32) & 0x7FU] & keep[(w >> 40) & 0x7FU] & keep[(w >> 48) & 0x7FU] & keep[w >> 56]) == 0) {
+                    break;
+                }
+            }
+            while (i < n && s[i] < 0x80 && keep[s[i]] != 0) {
+                ++i;
+            }
+            if (i == n) {
                 break;
             }
-            row = ascii_next[row + static_cast<std::int32_t>(w & 0x7FU)];
-            row = ascii_next[row + static_cast<std::int32_t>((w >> 8) & 0x7FU)];
-            row = ascii_next[row + static_cast<std::int32_t>((w >> 16) & 0x7FU)];
-            row = ascii_next[row + static_cast<std::int32_t>(w >> 24)];
         }
-        for (; i < n && static_cast<unsigned char>(s[i]) < 0x80; ++i) {
-            row = ascii_next[row + static_cast<unsigned char>(s[i])];
+        if (s[i] < 0x80) {
+            row = ascii_next[row + s[i]];
+            ++i;
+            if (row == dead_row) {
+                return false;
+            }
+            continue;
         }
-        count += i - run_start;
-        if (row == dead_row) {
-            return false;
-        }
-        if (i == n) {
-            break;
-        }
+        std::size_t const at = i;
         char32_t c = 0;
         if (!decode_utf8(utf8, i, c)) {
             return false;
         }
-        ++count;
+        extra += i - at - 1;
         std::int32_t const state =
             m_next[static_cast<std::size_t>(row / 128) * nclasses + static_cast<std::size_t>(class_of(c))];
         if (state == m_dead) {
@@ -500,7 +518,7 @@ bool xsd_regex_t::matches(std::string_view utf8, std::size_t *characters) const 
         row = state * 128;
     }
     if (characters != nullptr) {
-        *characters = count;
+        *characters = n - extra;
     }
     return m_accept[static_cast<std::size_t>(row / 128)] != 0;
 }

@@ -148,12 +148,49 @@ TEST(XsdRegex, AgreesWithLibxml2OnTheSchemaPatterns)
     std::vector<std::string> const samples{"SOZ-2026-01-0001", "Anna Schmidt", "J\u00fcrgen Wei\u00df & S\u00f6hne",
                                            "2026-01-20T08:00:00Z", "2026-01-20T08:00:00+01:00", "2025-12-31",
                                            "1000", "563.00", "true", "false", "DE89370400440532013000",
-                                           "COBADEFFXXX", "COBADEFF", "SSBE", "A/B", "A/B/C"};
+                                           "COBADEFFXXX", "COBADEFF", "SSBE", "A/B", "A/B/C",
+                                           // long runs of one state's loop (skipped eight at a time),
+                                           // with the edits below at every position of them
+                                           "Kriegsopferfuersorge Bundesversorgungsgesetz 2026-12 Az SOZ-2026-01-0001",
+                                           "GRUNDSICHERUNGIMALTERUNDBEIERWERBSMINDERUNG",
+                                           "M\u00fcllerL\u00fcdenscheidtStra\u00dfe12345678"};
     std::size_t compared = 0;
     for (auto const &p : patterns) {
         compared += compare_engines(p, alphabet, samples);
     }
     EXPECT_GT(compared, 100000u);
+}
+
+TEST(XsdRegex, CountsTheCharactersOfWhatItMatches)
+{
+    xsd_regex_t const text{"([a-z]|[+-:A-Z]|[&-)?\u00c4\u00d6\u00dc\u00df\u00e4\u00f6\u00fc])( ?([a-z]|[+-:A-Z]|[&-)?"
+                           "\u00c4\u00d6\u00dc\u00df\u00e4\u00f6\u00fc]))*"};
+    xsd_regex_t const iban{"[A-Z][A-Z][0-9][0-9][A-Z0-9]+"};
+    lcg_t rnd;
+    std::vector<std::string> const letters{"a", "Z", "0", "&", "\u00e4", "\u00df", "\u00dc", "x", "Q", "9"};
+    for (int i = 0; i < 2000; ++i) {
+        std::string s;
+        std::size_t chars = 0;
+        std::size_t const len = 1 + rnd(150);
+        for (std::size_t k = 0; k < len; ++k) {
+            s += letters[rnd(letters.size())];
+            ++chars;
+            if (k + 1 < len && rnd(9) == 0) {
+                s += ' ';
+                ++chars;
+            }
+        }
+        std::size_t n = 0;
+        ASSERT_TRUE(text.matches(s, &n)) << s;
+        EXPECT_EQ(n, chars) << s;
+        EXPECT_FALSE(text.matches(s + " ")) << s;
+        EXPECT_FALSE(text.matches(" " + s)) << s;
+    }
+    std::size_t n = 0;
+    EXPECT_TRUE(iban.matches("DE89370400440532013000", &n));
+    EXPECT_EQ(n, 22u);
+    EXPECT_FALSE(iban.matches("DE89370400440532013000a"));
+    EXPECT_FALSE(iban.matches("DE8937040044053201300\u00c4"));
 }
 
 TEST(XsdRegex, AgreesWithLibxml2OnTheSyntaxItSupports)
