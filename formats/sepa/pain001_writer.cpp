@@ -9,6 +9,7 @@
 #include "lib/core/atomic_file.hpp"
 #include "lib/core/embedded.hpp"
 #include "lib/core/error.hpp"
+#include "lib/core/sha256.hpp"
 
 #include <libxml/parser.h>
 
@@ -580,6 +581,7 @@ private:
 /// through our own), as far as \p available
 /// says it exists: available(pos) returns how many bytes of the file may be read once more than
 /// \p pos exist or the file is complete, and may block until then (or throw to abandon the check).
+/// Optionally every byte read is hashed (hash_into), each once, in the order of the file.
 template <typename Available>
 class file_source_t final : public xml::byte_source_t
 {
@@ -588,6 +590,12 @@ public:
         : m_fd(fd), m_path(path), m_available(std::move(available)), m_buffer(std::size_t{1} << 20)
     {
     }
+
+    /// Every byte read from now on also goes into \p hash.
+    void hash_into(sha256_t &hash) noexcept { m_hash = &hash; }
+
+    /// How many bytes of the file were read (from its start).
+    std::uint64_t bytes_read() const noexcept { return m_pos; }
 
     std::size_t read(char *buf, std::size_t n) override
     {
@@ -634,6 +642,9 @@ private:
             }
             got += static_cast<std::size_t>(r);
         }
+        if (m_hash != nullptr) {
+            m_hash->update(std::string_view{buf, got});
+        }
         m_pos += got;
     }
 
@@ -657,12 +668,14 @@ private:
     std::size_t m_begin = 0;
     std::size_t m_end = 0;
     std::uint64_t m_pos = 0; ///< file offset of m_buffer's end
+    sha256_t *m_hash = nullptr;
 };
 
 /// The self-check of a file being written, on a second thread: it reads the temporary file back
 /// (pread) as far as the writer has written it and feeds the bytes to pain001_verifier_t, so
 /// writing and checking overlap and the wall time is about the larger of the two, not their sum.
-/// It checks the bytes in the file, not the serialiser's buffer.
+/// It checks the bytes in the file, not the serialiser's buffer, and takes the file's SHA-256 for
+/// the manifest from the same bytes (so the writer's thread does not hash).
 class pain001_concurrent_check_t
 {
 public:
@@ -719,12 +732,14 @@ public:
 
     /// Waits until the check is done. \pre complete() was called
     /// \throws input_error on any finding (schema, well-formedness, control totals)
-    void wait()
+    /// \returns the lower-case hex SHA-256 of the whole file as read back
+    std::string wait()
     {
         join();
         if (m_error) {
             std::rethrow_exception(m_error);
         }
+        return m_sha256;
     }
 
     /// Stops the check (the file is abandoned).
@@ -771,8 +786,24 @@ private:
         try {
             auto wait = [this](std::uint64_t pos) { return wait_beyond(pos); };
             file_source_t<decltype(wait)> source{m_fd, m_path, wait};
+            sha256_t hash;
+            source.hash_into(hash);
             pain001_verifier_t verifier{m_path, source};
             verifier.run(); // after a finding the rest is not read; the writer learns of it at finish()
+            // a document is only complete at the end of the file, so the whole file was read and
+            // hashed; said here once more, since the manifest's SHA-256 depends on it
+            std::uint64_t written = 0;
+            bool complete = false;
+            {
+                std::lock_guard const lock{m_mutex};
+                written = m_available;
+                complete = m_complete;
+            }
+            if (!complete || source.bytes_read() != written) {
+                throw internal_error{"the self-check of " + m_path + " read " + std::to_string(source.bytes_read()) +
+                                     " of its " + std::to_string(written) + " bytes"};
+            }
+            m_sha256 = hash.hex_digest();
         } catch (cancelled_t const &) {
             return;
         } catch (...) {
@@ -789,6 +820,7 @@ private:
     bool m_cancelled = false;
     std::atomic<bool> m_stop{false};
     std::exception_ptr m_error;
+    std::string m_sha256;
     std::thread m_thread;
 };
 
@@ -957,7 +989,8 @@ pain001_writer_t::pain001_writer_t(std::string final_path, pain001_header_t cons
         throw validation_error{"GrpHdr/CreDtTm is not a valid timestamp"};
     }
 
-    m.file = std::make_unique<atomic_file_t>(m.final_path);
+    // the self-check hashes the file as it reads it back (pain001_concurrent_check_t)
+    m.file = std::make_unique<atomic_file_t>(m.final_path, atomic_file_t::hashing_t::by_caller);
     try {
         m.check = std::make_unique<pain001_concurrent_check_t>(m.file->tmp_path());
         m.xml = std::make_unique<xml_emitter_t>(header.indent);
@@ -1197,8 +1230,9 @@ pain001_result_t pain001_writer_t::finish()
         m.check->complete(m.file->bytes_written());
         m.check->sync_data_early();
 
+        std::string sha256;
         try {
-            m.check->wait();
+            sha256 = m.check->wait();
         } catch (input_error const &e) {
             throw internal_error{std::string{"sozbatch wrote a pain.001 that fails its own checks; nothing published: "} +
                                  e.what()};
@@ -1207,7 +1241,8 @@ pain001_result_t pain001_writer_t::finish()
         pain001_result_t result;
         result.path = m.final_path;
         result.bytes = m.file->bytes_written();
-        result.sha256 = m.file->commit();
+        m.file->commit_unhashed();
+        result.sha256 = std::move(sha256);
         result.nb_of_txs = m.total_count;
         result.ctrl_sum = m.total_sum;
         result.payment_infos = m.payment_infos;

@@ -55,7 +55,8 @@ void write_all(int fd, std::string_view data, std::string const &path)
 
 } // namespace
 
-atomic_file_t::atomic_file_t(std::string final_path) : m_final(std::move(final_path)), m_tmp(m_final + ".tmp")
+atomic_file_t::atomic_file_t(std::string final_path, hashing_t hashing)
+: m_final(std::move(final_path)), m_tmp(m_final + ".tmp"), m_hashing(hashing == hashing_t::on_write)
 {
     m_fd = ::open(m_tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
     if (m_fd < 0) {
@@ -69,7 +70,9 @@ atomic_file_t::~atomic_file_t() { abandon(); }
 
 void atomic_file_t::write(std::string_view data)
 {
-    m_hash.update(data);
+    if (m_hashing) {
+        m_hash.update(data);
+    }
     m_bytes += data.size();
     if (m_buffer.size() + data.size() > BUFFER_SIZE) {
         flush();
@@ -105,6 +108,15 @@ void atomic_file_t::start_writeback() noexcept
 
 std::string atomic_file_t::commit()
 {
+    if (!m_hashing) {
+        throw internal_error{"atomic_file_t::commit of " + m_tmp + ": the contents were not hashed (commit_unhashed)"};
+    }
+    commit_unhashed();
+    return m_hash.hex_digest();
+}
+
+void atomic_file_t::commit_unhashed()
+{
     flush();
     if (::fsync(m_fd) != 0) {
         throw error_t{sys_error("cannot fsync", m_tmp)};
@@ -116,7 +128,6 @@ std::string atomic_file_t::commit()
     }
     fsync_directory_of(m_final);
     m_done = true;
-    return m_hash.hex_digest();
 }
 
 void atomic_file_t::abandon() noexcept

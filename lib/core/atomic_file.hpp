@@ -18,8 +18,12 @@ namespace sozbatch {
 class atomic_file_t
 {
 public:
+    /// Whether write() hashes the contents for commit(), or the caller takes the hash elsewhere
+    /// (the pain.001 writer: its self-check hashes the bytes it reads back from the file).
+    enum class hashing_t { on_write, by_caller };
+
     /// Creates "<final_path>.tmp". \throws error_t when it cannot be created.
-    explicit atomic_file_t(std::string final_path);
+    explicit atomic_file_t(std::string final_path, hashing_t hashing = hashing_t::on_write);
     atomic_file_t(atomic_file_t const &) = delete;
     atomic_file_t &operator=(atomic_file_t const &) = delete;
     ~atomic_file_t();
@@ -35,8 +39,11 @@ public:
     void flush();
 
     /// Flushes, fsyncs, renames to the final name and fsyncs the directory.
-    /// \returns the SHA-256 of the contents.
+    /// \returns the SHA-256 of the contents. \pre hashing_t::on_write (else internal_error)
     std::string commit();
+
+    /// The same for a file whose SHA-256 the caller took (hashing_t::by_caller).
+    void commit_unhashed();
 
     /// Removes the temporary file (also done by the destructor when not committed).
     void abandon() noexcept;
@@ -52,6 +59,7 @@ private:
     std::uint64_t m_in_file = 0;        ///< bytes handed to the kernel
     std::uint64_t m_writeback_from = 0; ///< writeback started for the bytes before this offset
     sha256_t m_hash;
+    bool m_hashing = true;
     bool m_done = false;
 };
 

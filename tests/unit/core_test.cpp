@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "lib/core/atomic_file.hpp"
 #include "lib/core/date.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/identifiers.hpp"
@@ -7,6 +8,11 @@
 #include "lib/core/sha256.hpp"
 
 #include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 using namespace sozbatch;
 
@@ -154,4 +160,67 @@ TEST(IncreasingList, OneBytePerOrderForDenseNumbersAndRefusesDisorder)
     increasing_list_t c;
     EXPECT_THROW(c.push_back(-1), internal_error);
     EXPECT_EQ(a.size(), 33'334u); // a refused element is not added
+}
+
+namespace {
+
+std::string read_all(std::string const &path)
+{
+    std::ifstream in{path, std::ios::binary};
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+/// A fresh directory under TMPDIR, removed at the end of the test.
+struct temp_dir_t
+{
+    std::string path;
+    temp_dir_t()
+    {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "sozbatch-core-XXXXXX").string();
+        char *const made = ::mkdtemp(tmpl.data());
+        EXPECT_NE(made, nullptr);
+        path = tmpl;
+    }
+    ~temp_dir_t() { std::filesystem::remove_all(path); }
+};
+
+} // namespace
+
+TEST(AtomicFile, PublishesOnCommitWithTheHashOfWhatWasWritten)
+{
+    temp_dir_t const dir;
+    std::string const path = dir.path + "/out.txt";
+    std::string big(200000, 'x'); // larger than the buffer: written past it
+    {
+        atomic_file_t f{path};
+        f.write("head\n");
+        f.write(big);
+        f.write("tail\n");
+        EXPECT_FALSE(std::filesystem::exists(path));
+        EXPECT_TRUE(std::filesystem::exists(path + ".tmp"));
+        EXPECT_EQ(f.commit(), sha256_hex("head\n" + big + "tail\n"));
+    }
+    EXPECT_EQ(read_all(path), "head\n" + big + "tail\n");
+    EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+    {
+        atomic_file_t f{dir.path + "/gone.txt"};
+        f.write("never published");
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir.path + "/gone.txt"));
+    EXPECT_FALSE(std::filesystem::exists(dir.path + "/gone.txt.tmp"));
+}
+
+TEST(AtomicFile, AFileHashedByTheCallerIsCommittedWithoutAHash)
+{
+    temp_dir_t const dir;
+    std::string const path = dir.path + "/out.txt";
+    atomic_file_t f{path, atomic_file_t::hashing_t::by_caller};
+    f.write("contents\n");
+    EXPECT_THROW((void)f.commit(), internal_error); // it has no hash to give
+    EXPECT_FALSE(std::filesystem::exists(path));
+    f.commit_unhashed();
+    EXPECT_EQ(read_all(path), "contents\n");
+    EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
 }
