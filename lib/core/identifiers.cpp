@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -72,44 +73,75 @@ std::string normalise_identifier(std::string_view text)
 
 // --- IBAN ---------------------------------------------------------------------------------------
 
-std::string iban_t::check(std::string_view text)
+namespace {
+
+/// The IBAN length of each country code (index (c0 - 'A') * 26 + c1 - 'A'; 0: unknown), from
+/// iban_lengths(), so that an IBAN's country is looked up without a string comparison.
+std::array<std::uint8_t, 26 * 26> const &iban_length_table()
 {
-    std::string const v = normalise_identifier(text);
+    static auto const t = [] {
+        std::array<std::uint8_t, 26 * 26> a{};
+        for (auto const &[cc, n] : iban_lengths()) {
+            a[static_cast<std::size_t>(cc[0] - 'A') * 26 + static_cast<std::size_t>(cc[1] - 'A')] =
+                static_cast<std::uint8_t>(n);
+        }
+        return a;
+    }();
+    return t;
+}
+
+/// iban_t::check of a value already normalised (normalise_identifier).
+std::string check_normalised_iban(std::string_view v)
+{
     if (v.size() < 5) {
         return "too short";
     }
     if (!is_upper(v[0]) || !is_upper(v[1]) || !is_digit(v[2]) || !is_digit(v[3])) {
         return "must start with a country code and two check digits";
     }
-    auto const it = iban_lengths().find(std::string_view{v}.substr(0, 2));
-    if (it == iban_lengths().end()) {
-        return "unknown country code " + v.substr(0, 2);
+    std::size_t const length =
+        iban_length_table()[static_cast<std::size_t>(v[0] - 'A') * 26 + static_cast<std::size_t>(v[1] - 'A')];
+    if (length == 0) {
+        return "unknown country code " + std::string{v.substr(0, 2)};
     }
-    if (v.size() != it->second) {
-        return "length " + std::to_string(v.size()) + ", " + v.substr(0, 2) + " needs " + std::to_string(it->second);
+    if (v.size() != length) {
+        return "length " + std::to_string(v.size()) + ", " + std::string{v.substr(0, 2)} + " needs " +
+               std::to_string(length);
     }
-    unsigned rem = 0;
-    // mod 97 of the number formed by moving the first four characters to the end
+    // mod 97 of the number formed by moving the first four characters to the end; the digits are
+    // gathered in 64 bits and reduced only when the next step could overflow
+    std::uint64_t acc = 0;
     for (std::size_t k = 0; k < v.size(); ++k) {
-        char const c = v[(k + 4) % v.size()];
+        char const c = v[k + 4 < v.size() ? k + 4 : k + 4 - v.size()];
+        if (acc >= 1'000'000'000'000'000ULL) {
+            acc %= 97;
+        }
         if (is_digit(c)) {
-            rem = (rem * 10 + static_cast<unsigned>(c - '0')) % 97;
+            acc = acc * 10 + static_cast<unsigned>(c - '0');
         } else if (is_upper(c)) {
-            unsigned const n = static_cast<unsigned>(c - 'A') + 10;
-            rem = (rem * 100 + n) % 97;
+            acc = acc * 100 + static_cast<unsigned>(c - 'A') + 10;
         } else {
             return "contains a character other than A-Z and 0-9";
         }
     }
-    if (rem != 1) {
+    if (acc % 97 != 1) {
         return "check digits wrong (mod 97)";
     }
     return {};
 }
 
+} // namespace
+
+std::string iban_t::check(std::string_view text) { return check_normalised_iban(normalise_identifier(text)); }
+
 iban_t iban_t::parse(std::string_view text)
 {
-    return parse_with<iban_t>(text, "IBAN", &iban_t::check, [](std::string v) { return iban_t{std::move(v)}; });
+    // normalised once: checked and kept
+    std::string v = normalise_identifier(text);
+    if (std::string const why = check_normalised_iban(v); !why.empty()) {
+        throw validation_error{"IBAN '" + std::string{text} + "' is invalid: " + why};
+    }
+    return iban_t{std::move(v)};
 }
 
 bool iban_t::is_sepa() const { return sepa_countries().contains(country()); }

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 using namespace sozbatch;
 
@@ -85,6 +86,47 @@ TEST(Iban, Mod97AndLength)
     EXPECT_NE(iban_t::check("XX89370400440532013000"), "");
     EXPECT_EQ(iban_t::check("GB29NWBK60161331926819"), "");
     EXPECT_THROW(iban_t::parse("DE00370400440532013000"), validation_error);
+}
+
+TEST(Iban, Mod97AgreesWithDigitByDigitOnGeneratedAccounts)
+{
+    // the reference: the remainder taken after every digit, as ISO 13616 describes it
+    auto const mod97 = [](std::string const &s) {
+        unsigned rem = 0;
+        for (char const c : s) {
+            rem = c >= 'A' ? (rem * 100 + static_cast<unsigned>(c - 'A' + 10)) % 97
+                           : (rem * 10 + static_cast<unsigned>(c - '0')) % 97;
+        }
+        return rem;
+    };
+    std::uint64_t seed = 42;
+    auto next = [&seed](unsigned n) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<unsigned>((seed >> 33) % n);
+    };
+    int valid = 0;
+    for (auto const &[cc, length] : std::vector<std::pair<std::string, std::size_t>>{
+             {"DE", 22}, {"GB", 22}, {"MT", 31}, {"NO", 15}, {"FR", 27}, {"JO", 30}}) {
+        for (int i = 0; i < 500; ++i) {
+            std::string bban;
+            for (std::size_t k = 4; k < length; ++k) {
+                unsigned const r = next(36);
+                bban += r < 10 ? static_cast<char>('0' + r) : static_cast<char>('A' + r - 10);
+            }
+            unsigned const check = 98 - mod97(bban + cc + "00");
+            std::string const iban = cc + static_cast<char>('0' + check / 10) + static_cast<char>('0' + check % 10) + bban;
+            EXPECT_EQ(iban_t::check(iban), "") << iban;
+            valid += iban_t::check(iban).empty() ? 1 : 0;
+            std::string wrong = iban;
+            char &c = wrong[4 + next(static_cast<unsigned>(length - 4))]; // one character changed
+            c = c == '9' ? '0' : c == 'Z' ? 'A' : static_cast<char>(c + 1);
+            EXPECT_EQ(iban_t::check(wrong).empty(), mod97(wrong.substr(4) + wrong.substr(0, 4)) == 1) << wrong;
+        }
+    }
+    EXPECT_EQ(valid, 3000);
+    EXPECT_EQ(iban_t::check("DE8937040044053201300#"), "contains a character other than A-Z and 0-9");
+    EXPECT_EQ(iban_t::check("QQ89370400440532013000"), "unknown country code QQ");
+    EXPECT_EQ(iban_t::check("DE893704004405320130001"), "length 23, DE needs 22");
 }
 
 TEST(Bic, Structure)

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 using namespace sozbatch;
 using namespace sozbatch::sepa;
 
@@ -96,6 +100,45 @@ TEST(SepaText, CheckRejectsOutsideTheSetAndOverLength)
     EXPECT_NE(check_dk_text(std::string(71, 'a'), 70), "");
     EXPECT_EQ(check_dk_text(std::string(70, 'a'), 70), "");
     EXPECT_NE(check_dk_text("a;b", 70), "");
+}
+
+TEST(SepaText, CheckAgreesWithCharacterByCharacterOnLongTexts)
+{
+    // long runs of allowed ASCII are read eight bytes at a time: the verdict and the first
+    // character outside the set must be those of a character-by-character reading
+    std::vector<std::string> const alphabet{"a", "Z", "0", " ", "&", "/", "\u00e4", "\u00df", ";", "!", "\u00e9", "_", "\t"};
+    std::vector<bool> const allowed{true, true, true, true, true, true, true, true, false, false, false, false, false};
+    std::uint64_t seed = 7;
+    auto next = [&seed](std::size_t n) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<std::size_t>((seed >> 33) % n);
+    };
+    int rejected = 0;
+    for (int i = 0; i < 5000; ++i) {
+        std::string text;
+        std::size_t chars = 0;
+        std::string first_outside;
+        std::size_t const len = 1 + next(160);
+        for (std::size_t k = 0; k < len; ++k) {
+            // mostly allowed letters, so that long runs occur
+            std::size_t const a = next(100) < 98 ? next(8) : next(alphabet.size());
+            text += alphabet[a];
+            ++chars;
+            if (!allowed[a] && first_outside.empty()) {
+                first_outside = alphabet[a];
+            }
+        }
+        std::string expected;
+        if (chars > 140) {
+            expected = std::to_string(chars) + " characters, at most 140 allowed";
+        } else if (!first_outside.empty()) {
+            expected = "character '" + first_outside + "' is not in the DK character set";
+        }
+        EXPECT_EQ(check_dk_text(text, 140), expected) << text;
+        rejected += expected.empty() ? 0 : 1;
+    }
+    EXPECT_GT(rejected, 500);
+    EXPECT_LT(rejected, 4500);
 }
 
 TEST(SepaText, IdentifierRules)
