@@ -336,9 +336,9 @@ std::string check_dk_text(std::string_view utf8, std::size_t max_chars)
     try {
         // ASCII by table (most characters): runs of allowed ASCII in a tight loop, the rest decoded
         static auto const ascii_ok = [] {
-            std::array<bool, 256> t{}; // false for every byte >= 0x80: decoded below
+            std::array<std::uint8_t, 256> t{}; // 0 for every byte >= 0x80: decoded below
             for (char32_t c = 0; c < 128; ++c) {
-                t[c] = is_basic_ascii(c) || c == U'&';
+                t[c] = is_basic_ascii(c) || c == U'&' ? 1 : 0;
             }
             return t;
         }();
@@ -356,7 +356,7 @@ std::string check_dk_text(std::string_view utf8, std::size_t max_chars)
                     break;
                 }
             }
-            while (i < utf8.size() && ascii_ok[bytes[i]]) {
+            while (i < utf8.size() && ascii_ok[bytes[i]] != 0) {
                 ++i;
             }
             chars += i - run;

@@ -9,6 +9,10 @@
 #include <map>
 #include <utility>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <tmmintrin.h>
+#endif
+
 namespace sozbatch::xml {
 
 namespace {
@@ -451,6 +455,15 @@ xsd_regex_t::xsd_regex_t(std::string_view pattern) : m_pattern{pattern}
     for (std::size_t d = 0; d < sets.size(); ++d) {
         m_accept[d] = std::binary_search(sets[d].begin(), sets[d].end(), final_state) ? 1 : 0;
     }
+    if (sets.size() <= 16) {
+        // lanes of states that do not exist map to the dead state
+        m_shuffle.assign(128 * 16, static_cast<std::uint8_t>(m_dead));
+        for (std::size_t c = 0; c < 128; ++c) {
+            for (std::size_t d = 0; d < sets.size(); ++d) {
+                m_shuffle[c * 16 + d] = static_cast<std::uint8_t>(m_ascii_next[d * 128 + c] / 128);
+            }
+        }
+    }
 }
 
 int xsd_regex_t::class_of(char32_t c) const noexcept
@@ -461,8 +474,86 @@ int xsd_regex_t::class_of(char32_t c) const noexcept
     return static_cast<int>(std::upper_bound(m_bounds.begin(), m_bounds.end(), c) - m_bounds.begin()) - 1;
 }
 
+namespace {
+
+bool g_portable = false; // xsd_regex_t::set_portable
+
+bool use_shuffle() noexcept
+{
+#if defined(__x86_64__) || defined(__i386__)
+    static bool const has = __builtin_cpu_supports("ssse3");
+    return has && !g_portable;
+#else
+    return false;
+#endif
+}
+
+} // namespace
+
+void xsd_regex_t::set_portable(bool portable) noexcept { g_portable = portable; }
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("ssse3"))) bool xsd_regex_t::matches_by_shuffle(std::string_view utf8,
+                                                                       std::size_t *characters) const noexcept
+{
+    // f holds, for every state s, the state reached from s by the ASCII characters since `base`:
+    // each character composes its transitions (a table row of 16 bytes) after f with one shuffle,
+    // whose operands do not wait for each other's look-ups. The current state is f[base].
+    auto const *const table = reinterpret_cast<__m128i const *>(m_shuffle.data());
+    __m128i const identity = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    __m128i f = identity;
+    int base = 0;
+    std::size_t extra = 0; // bytes of multi-byte characters beyond their first
+    auto const lane = [](__m128i v, int i) {
+        alignas(16) std::uint8_t b[16];
+        _mm_store_si128(reinterpret_cast<__m128i *>(b), v);
+        return static_cast<int>(b[i]);
+    };
+    auto const nclasses = static_cast<std::size_t>(m_classes);
+    std::size_t i = 0;
+    std::size_t const n = utf8.size();
+    auto const *const s = reinterpret_cast<unsigned char const *>(utf8.data());
+    while (i < n) {
+        for (; i < n && s[i] < 0x80; ++i) {
+            f = _mm_shuffle_epi8(_mm_loadu_si128(table + s[i]), f);
+        }
+        if (i == n) {
+            break;
+        }
+        int const state = lane(f, base);
+        if (state == m_dead) {
+            return false;
+        }
+        std::size_t const at = i;
+        char32_t c = 0;
+        if (!decode_utf8(utf8, i, c)) {
+            return false;
+        }
+        extra += i - at - 1;
+        base = m_next[static_cast<std::size_t>(state) * nclasses + static_cast<std::size_t>(class_of(c))];
+        if (base == m_dead) {
+            return false;
+        }
+        f = identity;
+    }
+    int const state = lane(f, base);
+    if (state == m_dead) {
+        return false;
+    }
+    if (characters != nullptr) {
+        *characters = n - extra;
+    }
+    return m_accept[static_cast<std::size_t>(state)] != 0;
+}
+#else
+bool xsd_regex_t::matches_by_shuffle(std::string_view, std::size_t *) const noexcept { return false; }
+#endif
+
 bool xsd_regex_t::matches(std::string_view utf8, std::size_t *characters) const noexcept
 {
+    if (!m_shuffle.empty() && use_shuffle()) {
+        return matches_by_shuffle(utf8, characters);
+    }
     // Following the automaton is a chain of dependent look-ups, one per character. Where the
     // current state keeps a run of ASCII characters (its loop: `[A-Z0-9]+`, the letters of a word
     // between blanks), the run is skipped with independent look-ups, eight characters at a time,

@@ -8,6 +8,10 @@
 /// range of a character class for every character; this one decides each character with one
 /// table look-up (ASCII) or one binary search (other code points) and one transition.
 ///
+/// An automaton of at most 16 states (all the patterns of the pain.001 schema but the date-time)
+/// is followed for ASCII characters with one byte shuffle each (SSSE3, where the CPU has it): the
+/// shuffle maps every state at once, so no character waits for the look-up of the one before.
+///
 /// Supported: the whole-value match of XML Schema 1.0 (a pattern is implicitly anchored at both
 /// ends); alternation `|` (also empty branches), groups `( )`, the quantifiers `? * + {n} {n,}
 /// {n,m}`, the wildcard `.` (any character but LF and CR), single-character escapes (`\n \r \t`
@@ -41,6 +45,10 @@ public:
 
     std::string const &pattern() const noexcept { return m_pattern; }
 
+    /// For tests: follow every automaton without the byte shuffles (as on a CPU without SSSE3),
+    /// so that both ways are held to the same results. Not for use while other threads match.
+    static void set_portable(bool portable) noexcept;
+
 private:
     int class_of(char32_t c) const noexcept;
 
@@ -53,6 +61,11 @@ private:
     std::vector<std::int32_t> m_ascii_next;    ///< state * 128 + ASCII character -> next state * 128
     std::vector<std::uint8_t> m_ascii_loop;    ///< state * 128 + ASCII character -> 1 when it stays in the state
     std::vector<std::uint8_t> m_has_loop;      ///< state -> 1 when some ASCII character stays in it (not the dead state)
+    /// At most 16 states (with the dead one): ASCII character * 16 + state -> next state, for
+    /// following the automaton with byte shuffles (SSSE3); empty otherwise.
+    std::vector<std::uint8_t> m_shuffle;
+
+    bool matches_by_shuffle(std::string_view utf8, std::size_t *characters) const noexcept;
     std::vector<std::uint8_t> m_accept;
 };
 
