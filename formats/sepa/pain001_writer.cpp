@@ -577,11 +577,19 @@ private:
     xml::sax_scanner_t m_scanner;
 };
 
+/// The SHA-256 of a file whose first bytes were hashed elsewhere: \p hash (once set) holds the
+/// hash of the bytes before \p from, and the reader adds the rest.
+struct hash_relay_t
+{
+    std::optional<sha256_t> hash;
+    std::uint64_t from = 0;
+};
+
 /// A file read in large blocks (into the reader's buffer when it asks for at least 64 KiB, else
 /// through our own), as far as \p available
 /// says it exists: available(pos) returns how many bytes of the file may be read once more than
 /// \p pos exist or the file is complete, and may block until then (or throw to abandon the check).
-/// Optionally every byte read is hashed (hash_into), each once, in the order of the file.
+/// Optionally the bytes from an offset on are hashed (hash_relay_t), each once, in file order.
 template <typename Available>
 class file_source_t final : public xml::byte_source_t
 {
@@ -591,8 +599,9 @@ public:
     {
     }
 
-    /// Every byte read from now on also goes into \p hash.
-    void hash_into(sha256_t &hash) noexcept { m_hash = &hash; }
+    /// The bytes at and after relay.from go into relay.hash once it is set (by `available`, before
+    /// any of them is read).
+    void hash_into(hash_relay_t &relay) noexcept { m_relay = &relay; }
 
     /// How many bytes of the file were read (from its start).
     std::uint64_t bytes_read() const noexcept { return m_pos; }
@@ -642,8 +651,9 @@ private:
             }
             got += static_cast<std::size_t>(r);
         }
-        if (m_hash != nullptr) {
-            m_hash->update(std::string_view{buf, got});
+        if (m_relay != nullptr && m_relay->hash && m_pos + got > m_relay->from) {
+            std::size_t const skip = m_relay->from > m_pos ? static_cast<std::size_t>(m_relay->from - m_pos) : 0;
+            m_relay->hash->update(std::string_view{buf + skip, got - skip});
         }
         m_pos += got;
     }
@@ -668,14 +678,15 @@ private:
     std::size_t m_begin = 0;
     std::size_t m_end = 0;
     std::uint64_t m_pos = 0; ///< file offset of m_buffer's end
-    sha256_t *m_hash = nullptr;
+    hash_relay_t *m_relay = nullptr;
 };
 
 /// The self-check of a file being written, on a second thread: it reads the temporary file back
 /// (pread) as far as the writer has written it and feeds the bytes to pain001_verifier_t, so
 /// writing and checking overlap and the wall time is about the larger of the two, not their sum.
-/// It checks the bytes in the file, not the serialiser's buffer, and takes the file's SHA-256 for
-/// the manifest from the same bytes (so the writer's thread does not hash).
+/// It checks the bytes in the file, not the serialiser's buffer. It also finishes the file's
+/// SHA-256 for the manifest: the writer hashes the first part as it writes it and hands the
+/// running hash over (hand_over_hash), the check hashes the rest from the bytes it reads back.
 class pain001_concurrent_check_t
 {
 public:
@@ -707,6 +718,15 @@ public:
             m_available = bytes;
         }
         m_cv.notify_one();
+    }
+
+    /// \p hash is the SHA-256 state after the first \p at bytes of the file; the check hashes the
+    /// bytes after them. \pre called once, before advance() or complete() go beyond \p at
+    void hand_over_hash(sha256_t const &hash, std::uint64_t at)
+    {
+        std::lock_guard const lock{m_mutex};
+        m_handed_over = hash;
+        m_handed_over_at = at;
     }
 
     /// The file is complete with \p bytes; no more will come.
@@ -778,6 +798,11 @@ private:
         if (m_cancelled || m_stop) {
             throw cancelled_t{};
         }
+        if (m_handed_over && !m_relay.hash) {
+            // before any byte beyond m_available is read: the writer hands over before it advances
+            m_relay.hash = *m_handed_over;
+            m_relay.from = m_handed_over_at;
+        }
         return m_available;
     }
 
@@ -786,8 +811,7 @@ private:
         try {
             auto wait = [this](std::uint64_t pos) { return wait_beyond(pos); };
             file_source_t<decltype(wait)> source{m_fd, m_path, wait};
-            sha256_t hash;
-            source.hash_into(hash);
+            source.hash_into(m_relay);
             pain001_verifier_t verifier{m_path, source};
             verifier.run(); // after a finding the rest is not read; the writer learns of it at finish()
             // a document is only complete at the end of the file, so the whole file was read and
@@ -799,11 +823,12 @@ private:
                 written = m_available;
                 complete = m_complete;
             }
-            if (!complete || source.bytes_read() != written) {
+            if (!complete || source.bytes_read() != written || !m_relay.hash) {
                 throw internal_error{"the self-check of " + m_path + " read " + std::to_string(source.bytes_read()) +
-                                     " of its " + std::to_string(written) + " bytes"};
+                                     " of its " + std::to_string(written) + " bytes" +
+                                     (m_relay.hash ? "" : " and has no hash of the first part")};
             }
-            m_sha256 = hash.hex_digest();
+            m_sha256 = m_relay.hash->hex_digest();
         } catch (cancelled_t const &) {
             return;
         } catch (...) {
@@ -820,6 +845,9 @@ private:
     bool m_cancelled = false;
     std::atomic<bool> m_stop{false};
     std::exception_ptr m_error;
+    std::optional<sha256_t> m_handed_over; ///< by the writer, under m_mutex
+    std::uint64_t m_handed_over_at = 0;
+    hash_relay_t m_relay;                  ///< the check thread's
     std::string m_sha256;
     std::thread m_thread;
 };
@@ -863,6 +891,10 @@ struct pain001_writer_t::impl_t
     std::int64_t pmt_count = 0;
     money_t pmt_sum;
     std::int64_t total_count = 0;
+    std::int64_t transfers_written = 0; ///< in the buffer or the file
+    std::int64_t hand_over_after = 0;   ///< transfers; see set_hash_hand_over_percent
+    sha256_t hash;                      ///< the file's first part, until handed over
+    bool hash_handed_over = false;
     money_t total_sum;
     std::int64_t payment_infos = 0;
 
@@ -871,11 +903,23 @@ struct pain001_writer_t::impl_t
     {
         out_buffer_t &buf = xml->buffer();
         if (!buf.empty()) {
+            if (!hash_handed_over) {
+                hash.update(buf.view());
+            }
             file->write(buf.view());
             file->flush();
             buf.clear();
+            if (!hash_handed_over && transfers_written >= hand_over_after) {
+                hand_over_hash();
+            }
             check->advance(file->bytes_written());
         }
+    }
+    /// The writer's part of the file's SHA-256 goes to the check (pain001_concurrent_check_t).
+    void hand_over_hash()
+    {
+        check->hand_over_hash(hash, file->bytes_written());
+        hash_handed_over = true;
     }
     void write_out_if_full()
     {
@@ -969,7 +1013,15 @@ void write_transfer_compact(xml_emitter_t &x, transfer_t const &t)
     x.markup("</CdtTrfTxInf>");
 }
 
+/// pain001_writer_t::set_hash_hand_over_percent
+int g_hash_hand_over_percent = 50;
+
 } // namespace
+
+void pain001_writer_t::set_hash_hand_over_percent(int percent) noexcept
+{
+    g_hash_hand_over_percent = std::clamp(percent, 0, 100);
+}
 
 pain001_writer_t::pain001_writer_t(std::string final_path, pain001_header_t const &header)
 : m_impl(std::make_unique<impl_t>())
@@ -993,6 +1045,10 @@ pain001_writer_t::pain001_writer_t(std::string final_path, pain001_header_t cons
     m.file = std::make_unique<atomic_file_t>(m.final_path, atomic_file_t::hashing_t::by_caller);
     try {
         m.check = std::make_unique<pain001_concurrent_check_t>(m.file->tmp_path());
+        m.hand_over_after = header.nb_of_txs * g_hash_hand_over_percent / 100;
+        if (m.hand_over_after == 0) {
+            m.hand_over_hash(); // the check hashes the whole file
+        }
         m.xml = std::make_unique<xml_emitter_t>(header.indent);
         auto &x = *m.xml;
         x.declaration();
@@ -1143,6 +1199,7 @@ void pain001_writer_t::add_transfer(transfer_t const &t)
         if (!x.indented()) {
             write_transfer_compact(x, t);
             ++m.pmt_count;
+            ++m.transfers_written;
             m.pmt_sum += t.amount;
             m.write_out_if_full();
             return;
@@ -1181,6 +1238,7 @@ void pain001_writer_t::add_transfer(transfer_t const &t)
         }
         x.end(); // CdtTrfTxInf
         ++m.pmt_count;
+        ++m.transfers_written;
         m.pmt_sum += t.amount;
         m.write_out_if_full();
     } catch (...) {
@@ -1227,6 +1285,9 @@ pain001_result_t pain001_writer_t::finish()
         }
         m.xml->end_document(); // CstmrCdtTrfInitn, Document
         m.write_out();
+        if (!m.hash_handed_over) {
+            m.hand_over_hash(); // the check hashes nothing more
+        }
         m.check->complete(m.file->bytes_written());
         m.check->sync_data_early();
 

@@ -130,6 +130,13 @@ public:
     /// Empty when \p t can be written, else the reason (what add_transfer would reject).
     static std::string check_transfer(transfer_t const &t);
 
+    /// The file's SHA-256 is taken in two parts: the writer's thread hashes the blocks it writes
+    /// until this share of the declared transfers is written, then hands the running hash to the
+    /// self-check's thread, which hashes the rest as it reads it back (so the two threads share
+    /// the hashing). Default 50; 0 and 100 are allowed. For tests and benchmarks; not for use while
+    /// a writer is open.
+    static void set_hash_hand_over_percent(int percent) noexcept;
+
 private:
     struct impl_t;
     std::unique_ptr<impl_t> m_impl;

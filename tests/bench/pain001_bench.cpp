@@ -57,6 +57,10 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "N must be at least 1\n");
         return 2;
     }
+    // where the writer hands the file's SHA-256 to the check (pain001_writer_t::set_hash_hand_over_percent)
+    if (char const *const percent = std::getenv("PAIN001_BENCH_HASH_PERCENT"); percent != nullptr) {
+        pain001_writer_t::set_hash_hand_over_percent(std::atoi(percent));
+    }
     auto const start = std::chrono::steady_clock::now();
     try {
         money_t total;

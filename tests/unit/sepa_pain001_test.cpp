@@ -652,3 +652,39 @@ TEST_F(Pain001Test, AbandoningWhileTheCheckRunsLeavesNoFile)
     EXPECT_FALSE(fs::exists(file));
     EXPECT_FALSE(fs::exists(file + ".manifest"));
 }
+
+// The file's SHA-256 is taken in two parts: the writer hashes the blocks it writes up to a share of
+// the transfers, the self-check the rest as it reads the file back. Wherever the hand-over falls —
+// before the first byte, inside the file (the check's reads need not start at the hand-over), or
+// after the last byte — the result and the manifest carry the SHA-256 of the file on disk.
+TEST_F(Pain001Test, TheFilesHashIsRightWhereverTheWriterHandsItToTheCheck)
+{
+    int const n = 4000; // about 1.5 MB compact: several blocks of the writer
+    money_t total;
+    for (int i = 0; i < n; ++i) {
+        total += money_t::cents(1000 + i);
+    }
+    std::string first_hash;
+    for (int const percent : {0, 1, 37, 50, 99, 100}) {
+        pain001_writer_t::set_hash_hand_over_percent(percent);
+        std::string const name = "split-" + std::to_string(percent) + ".xml";
+        std::string const file = path(name.c_str());
+        pain001_header_t h = header(n, total);
+        h.indent = false;
+        pain001_writer_t w{file, h};
+        w.begin_payment_info(info("P1", n, total));
+        for (int i = 0; i < n; ++i) {
+            w.add_transfer(transfer(i, money_t::cents(1000 + i)));
+        }
+        w.end_payment_info();
+        auto const result = w.finish();
+        EXPECT_GT(result.bytes, 1000000u);
+        EXPECT_EQ(result.sha256, sha256_file(file)) << percent;
+        EXPECT_NE(read_all(file + ".manifest").find("sha256=" + sha256_file(file) + "\n"), std::string::npos);
+        if (first_hash.empty()) {
+            first_hash = result.sha256;
+        }
+        EXPECT_EQ(result.sha256, first_hash) << percent; // the same bytes each time
+    }
+    pain001_writer_t::set_hash_hand_over_percent(50);
+}
