@@ -171,12 +171,10 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
             ids.push_back(c.case_id);
         }
         std::map<long long, db::result_header_t> latest;
-        std::vector<long long> result_ids;
-        for (auto &h : results.latest_of_cases(tenant, month, ids)) {
-            result_ids.push_back(h.id);
+        std::map<long long, std::vector<calc::payout_t>> payouts_of; // of those results, read with them
+        for (auto &h : results.latest_of_cases(tenant, month, ids, payouts_of)) {
             latest.emplace(h.case_id, std::move(h));
         }
-        auto payouts_of = results.payouts_of(result_ids);
         auto const covered = store.covered_of(tenant, month.to_string(), ids);
         std::multimap<long long, db::open_difference_t> differences;
         for (auto &d : store.open_differences_of(tenant, ids)) {

@@ -506,9 +506,13 @@ import_summary_t case_store_t::import_bundle(case_bundle_t const &bundle, std::s
 
 namespace {
 
-/// SQL selecting, per case, the newest version recorded at or before :asof.
+/// SQL selecting, per case, the newest version recorded at or before :asof; binds asof TWICE
+/// (:asof, :asof2). A version recorded by then with no newer one recorded by then: the probe for a
+/// newer version finds nothing in the usual case, so on PostgreSQL it costs no row-level security
+/// check (a correlated MAX read the newest version once more, with its policy; see load_chunk).
 std::string const VERSION_AS_OF =
-    "cv.version = (SELECT MAX(v2.version) FROM case_versions v2 WHERE v2.case_id = cv.case_id AND v2.recorded_at <= :asof)";
+    "cv.recorded_at <= :asof AND NOT EXISTS (SELECT 1 FROM case_versions v2 WHERE v2.case_id = cv.case_id AND "
+    "v2.version > cv.version AND v2.recorded_at <= :asof2)";
 
 std::string const FAR_FUTURE = "9999-12-31T23:59:59Z";
 
@@ -564,6 +568,7 @@ std::vector<case_summary_t> case_store_t::list_cases(long long tenant_id, case_f
         st.exchange(soci::into(r));
         st.exchange(soci::use(tenant_id));
         st.exchange(soci::use(asof));
+        st.exchange(soci::use(asof));
         bind_filter(st, filter);
         st.alloc();
         st.prepare(q);
@@ -579,24 +584,24 @@ std::vector<case_summary_t> case_store_t::list_cases(long long tenant_id, case_f
 
 namespace {
 
-person_t person_from_row(soci::row const &r, std::size_t o)
+person_t person_from_row(std::string ext_id, soci::row const &r, std::size_t o)
 {
-    // ext_id, family, birth_name, first, birth_date, birth_place, sex, nat, vsnr, stid, street, hn, pc, city, ctry,
+    // family, birth_name, first, birth_date, birth_place, sex, nat, vsnr, stid, street, hn, pc, city, ctry,
     // extra, deceased (from column o on)
     person_t p;
-    p.ext_id = text(r, o + 0);
-    p.family_name = text(r, o + 1);
-    p.birth_name = text(r, o + 2);
-    p.first_names = text(r, o + 3);
-    p.birth_date = opt_date(opt_text(r, o + 4));
-    p.birth_place = text(r, o + 5);
-    p.sex = parse_sex(text(r, o + 6));
-    p.nationality = text(r, o + 7);
-    p.vsnr = text(r, o + 8);
-    p.steuer_id = text(r, o + 9);
-    p.address = address_t{text(r, o + 10), text(r, o + 11), text(r, o + 12), text(r, o + 13), text(r, o + 14),
-                          text(r, o + 15)};
-    p.deceased_on = opt_date(opt_text(r, o + 16));
+    p.ext_id = std::move(ext_id);
+    p.family_name = text(r, o + 0);
+    p.birth_name = text(r, o + 1);
+    p.first_names = text(r, o + 2);
+    p.birth_date = opt_date(opt_text(r, o + 3));
+    p.birth_place = text(r, o + 4);
+    p.sex = parse_sex(text(r, o + 5));
+    p.nationality = text(r, o + 6);
+    p.vsnr = text(r, o + 7);
+    p.steuer_id = text(r, o + 8);
+    p.address = address_t{text(r, o + 9), text(r, o + 10), text(r, o + 11), text(r, o + 12), text(r, o + 13),
+                          text(r, o + 14)};
+    p.deceased_on = opt_date(opt_text(r, o + 15));
     return p;
 }
 
@@ -651,15 +656,19 @@ void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string c
         }
     };
     std::vector<std::set<long long>> person_ids(chunk.size()), payee_ids(chunk.size());
+    // the external ids of the chunk's persons and payees, as the members' and assignments' joins
+    // read them: the version queries below need not join persons and payees again
+    std::map<long long, std::string> person_ext, payee_ext;
     auto index_of = [&](stored_case_t const &sc) { return static_cast<std::size_t>(&sc - chunk.data()); };
 
     each("SELECT m.case_version_id, m.person_id, COALESCE(p.ext_id, ''), m.role, CAST(m.valid_from AS TEXT), "
          "CAST(m.valid_to AS TEXT), CAST(m.stay_since AS TEXT) FROM case_members m LEFT JOIN persons p ON p.id = m.person_id "
-         "WHERE m.case_version_id" + in_cv + " ORDER BY m.id",
+         "WHERE m.case_version_id" + in_cv + (parts.applicants_only ? " AND m.role = 'applicant'" : "") + " ORDER BY m.id",
          [&](stored_case_t &sc, soci::row const &m) {
              member_t mm;
              person_ids[index_of(sc)].insert(int64(m, 1));
              mm.person_id = text(m, 2);
+             person_ext.emplace(int64(m, 1), mm.person_id);
              mm.role = parse_member_role(text(m, 3));
              mm.validity = period_of(m, 4, 5);
              mm.stay_since = opt_date(opt_text(m, 6));
@@ -754,6 +763,7 @@ void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string c
              assignment_t as;
              payee_ids[index_of(sc)].insert(int64(a, 1));
              as.payee_id = text(a, 2);
+             payee_ext.emplace(int64(a, 1), as.payee_id);
              as.purpose = parse_assignment_purpose(text(a, 3));
              as.amount = opt_money(opt_int64(a, 4));
              as.validity = period_of(a, 5, 6);
@@ -773,7 +783,15 @@ void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string c
          },
          parts.offsets);
 
-    // persons and payees as of the same time, one query each for the chunk
+    // persons and payees as of the same time, one query each for the chunk: the version of each
+    // that was recorded at or before asof and has no newer such version. Written as NOT EXISTS on
+    // the version tables alone (not persons JOIN versions with a correlated MAX): on PostgreSQL
+    // every row read of these tables passes row-level security (persons -> case_members ->
+    // case_versions -> case_access, docs/security.md), and the MAX sub-select and the join read
+    // two rows more per person than the version itself; the probe for a newer version finds
+    // nothing in the usual case and so costs no policy check (docs/scaling.md, "Chunk queries").
+    // The external id comes from the members' and assignments' join above; a version is visible
+    // exactly when its person (payee) is.
     auto all_of = [](std::vector<std::set<long long>> const &per_case) {
         std::set<long long> all;
         for (auto const &s : per_case) {
@@ -784,37 +802,40 @@ void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string c
     std::map<long long, person_t> persons;
     if (auto const ids = all_of(person_ids); !ids.empty()) {
         soci::rowset<soci::row> rs =
-            (db.sql().prepare << "SELECT p.id, p.ext_id, v.family_name, v.birth_name, v.first_names, "
+            (db.sql().prepare << "SELECT v.person_id, v.family_name, v.birth_name, v.first_names, "
                                  "CAST(v.birth_date AS TEXT), v.birth_place, v.sex, v.nationality, v.vsnr, v.steuer_id, "
                                  "v.street, v.house_no, v.postcode, v.city, v.country, v.address_extra, "
-                                 "CAST(v.deceased_on AS TEXT) FROM persons p JOIN person_versions v ON v.person_id = p.id "
-                                 "WHERE p.id IN (" + id_list(ids) + ") AND v.version = (SELECT MAX(v2.version) FROM "
-                                 "person_versions v2 WHERE v2.person_id = p.id AND v2.recorded_at <= :asof)",
-             soci::use(asof));
+                                 "CAST(v.deceased_on AS TEXT) FROM person_versions v "
+                                 "WHERE v.person_id IN (" + id_list(ids) + ") AND v.recorded_at <= :asof AND NOT EXISTS "
+                                 "(SELECT 1 FROM person_versions v2 WHERE v2.person_id = v.person_id AND "
+                                 "v2.version > v.version AND v2.recorded_at <= :asof2)",
+             soci::use(asof), soci::use(asof));
         for (auto const &r : rs) {
-            persons.emplace(int64(r, 0), person_from_row(r, 1));
+            long long const id = int64(r, 0);
+            persons.emplace(id, person_from_row(person_ext.at(id), r, 1));
         }
     }
     std::map<long long, payee_t> payees;
     if (auto const ids = all_of(payee_ids); !ids.empty()) {
         soci::rowset<soci::row> rs =
-            (db.sql().prepare << "SELECT p.id, p.ext_id, v.kind, v.name, v.iban, v.bic, v.card_ref, v.street, "
-                                 "v.house_no, v.postcode, v.city, v.country, v.person_ext_id FROM payees p "
-                                 "JOIN payee_versions v ON v.payee_id = p.id WHERE p.id IN (" + id_list(ids) + ") AND "
-                                 "v.version = (SELECT MAX(v2.version) FROM payee_versions v2 WHERE v2.payee_id = p.id "
-                                 "AND v2.recorded_at <= :asof)",
-             soci::use(asof));
+            (db.sql().prepare << "SELECT v.payee_id, v.kind, v.name, v.iban, v.bic, v.card_ref, v.street, "
+                                 "v.house_no, v.postcode, v.city, v.country, v.person_ext_id FROM payee_versions v "
+                                 "WHERE v.payee_id IN (" + id_list(ids) + ") AND v.recorded_at <= :asof AND NOT EXISTS "
+                                 "(SELECT 1 FROM payee_versions v2 WHERE v2.payee_id = v.payee_id AND "
+                                 "v2.version > v.version AND v2.recorded_at <= :asof2)",
+             soci::use(asof), soci::use(asof));
         for (auto const &pr : rs) {
             payee_t py;
-            py.ext_id = text(pr, 1);
-            py.kind = parse_payee_kind(text(pr, 2));
-            py.name = text(pr, 3);
-            py.iban = text(pr, 4);
-            py.bic = text(pr, 5);
-            py.card_ref = text(pr, 6);
-            py.address = address_t{text(pr, 7), text(pr, 8), text(pr, 9), text(pr, 10), text(pr, 11), ""};
-            py.person_id = text(pr, 12);
-            payees.emplace(int64(pr, 0), std::move(py));
+            long long const id = int64(pr, 0);
+            py.ext_id = payee_ext.at(id);
+            py.kind = parse_payee_kind(text(pr, 1));
+            py.name = text(pr, 2);
+            py.iban = text(pr, 3);
+            py.bic = text(pr, 4);
+            py.card_ref = text(pr, 5);
+            py.address = address_t{text(pr, 6), text(pr, 7), text(pr, 8), text(pr, 9), text(pr, 10), ""};
+            py.person_id = text(pr, 11);
+            payees.emplace(id, std::move(py));
         }
     }
     for (std::size_t i = 0; i < chunk.size(); ++i) {
@@ -840,7 +861,7 @@ std::optional<stored_case_t> case_store_t::load_case(long long tenant_id, std::s
         std::string const asof = as_of.value_or(FAR_FUTURE);
         soci::row r;
         m_db.sql() << CASE_HEADER_SELECT + "WHERE c.tenant_id = :t AND c.file_ref = :f AND " + VERSION_AS_OF,
-            soci::into(r), soci::use(tenant_id), soci::use(file_ref), soci::use(asof);
+            soci::into(r), soci::use(tenant_id), soci::use(file_ref), soci::use(asof), soci::use(asof);
         if (!m_db.sql().got_data()) {
             return std::nullopt;
         }
@@ -863,7 +884,7 @@ std::vector<stored_case_t> case_store_t::load_cases(long long tenant_id, std::ve
             soci::rowset<soci::row> rs = (m_db.sql().prepare << CASE_HEADER_SELECT + "WHERE c.tenant_id = :t AND c.id IN (" +
                                                                    id_list(case_ids) + ") AND " + VERSION_AS_OF +
                                                                    " ORDER BY c.file_ref",
-                                          soci::use(tenant_id), soci::use(asof));
+                                          soci::use(tenant_id), soci::use(asof), soci::use(asof));
             for (auto const &r : rs) {
                 out.push_back(case_header(r));
             }
@@ -911,6 +932,7 @@ void case_store_t::for_each_case(long long tenant_id, case_filter_t const &filte
             st.exchange(soci::use(tenant_id));
             st.exchange(soci::use(last));
             st.exchange(soci::use(upto));
+            st.exchange(soci::use(asof));
             st.exchange(soci::use(asof));
             bind_filter(st, filter);
             st.alloc();

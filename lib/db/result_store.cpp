@@ -75,7 +75,11 @@ std::string const HEADER_SELECT =
     "(SELECT COUNT(*) FROM payment_orders o WHERE o.calc_result_id = r.id AND " + order_paid_sql("o", "") + ") "
     "FROM calc_results r JOIN cases c ON c.id = r.case_id JOIN work_groups wg ON wg.id = r.work_group_id ";
 
-std::string const NEWEST = "r.version = (SELECT MAX(r2.version) FROM calc_results r2 WHERE r2.case_id = r.case_id AND r2.month = r.month)";
+// the newest version of the case's month: no newer one exists (NOT EXISTS rather than a
+// correlated MAX, which on PostgreSQL read the newest result once more with its row-level
+// security check; the probe for a newer version usually finds nothing)
+std::string const NEWEST = "NOT EXISTS (SELECT 1 FROM calc_results r2 WHERE r2.case_id = r.case_id AND r2.month = r.month "
+                           "AND r2.version > r.version)";
 
 } // namespace
 
@@ -391,6 +395,42 @@ std::vector<calc::payout_t> result_store_t::payouts(long long result_id)
     return std::move(all[result_id]);
 }
 
+namespace {
+
+/// The payouts document of result \p id (migration 0020) into \p out, or \p id into \p legacy
+/// when the result has none (written before the migration: its rows are in calc_payouts).
+void take_payouts(long long id, std::optional<std::string> const &doc, std::map<long long, std::vector<calc::payout_t>> &out,
+                  std::vector<long long> &legacy)
+{
+    if (!doc) {
+        legacy.push_back(id);
+        return;
+    }
+    auto &payouts = out[id];
+    for (auto &p : parse_payouts_document(*doc, "calc_results.payouts of result " + std::to_string(id))) {
+        payouts.push_back(
+            calc::payout_t{std::move(p.payee_ext_id), domain::parse_assignment_purpose(p.purpose), money_t::cents(p.amount_cents)});
+    }
+}
+
+/// The payout rows of results written before migration 0020.
+void legacy_payouts(database_t &db, std::vector<long long> legacy, std::map<long long, std::vector<calc::payout_t>> &out)
+{
+    if (legacy.empty()) {
+        return;
+    }
+    std::sort(legacy.begin(), legacy.end());
+    soci::rowset<soci::row> rs =
+        (db.sql().prepare << "SELECT calc_result_id, payee_ext_id, purpose, amount_cents FROM calc_payouts "
+                             "WHERE calc_result_id IN (" + id_list(legacy) + ") ORDER BY calc_result_id, id");
+    for (auto const &r : rs) {
+        out[int64(r, 0)].push_back(
+            calc::payout_t{text(r, 1), domain::parse_assignment_purpose(text(r, 2)), money_t::cents(int64(r, 3))});
+    }
+}
+
+} // namespace
+
 std::map<long long, std::vector<calc::payout_t>> result_store_t::payouts_of(std::vector<long long> const &result_ids)
 {
     std::map<long long, std::vector<calc::payout_t>> out;
@@ -404,29 +444,10 @@ std::map<long long, std::vector<calc::payout_t>> result_store_t::payouts_of(std:
             soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT id, payouts FROM calc_results WHERE id IN (" +
                                                                     id_list(result_ids) + ") ORDER BY id");
             for (auto const &r : rs) {
-                long long const id = int64(r, 0);
-                auto const doc = opt_text(r, 1);
-                if (!doc) {
-                    legacy.push_back(id);
-                    continue;
-                }
-                auto &payouts = out[id];
-                for (auto &p : parse_payouts_document(*doc, "calc_results.payouts of result " + std::to_string(id))) {
-                    payouts.push_back(calc::payout_t{std::move(p.payee_ext_id), domain::parse_assignment_purpose(p.purpose),
-                                                     money_t::cents(p.amount_cents)});
-                }
+                take_payouts(int64(r, 0), opt_text(r, 1), out, legacy);
             }
         }
-        if (legacy.empty()) {
-            return;
-        }
-        soci::rowset<soci::row> rs =
-            (m_db.sql().prepare << "SELECT calc_result_id, payee_ext_id, purpose, amount_cents FROM calc_payouts "
-                                   "WHERE calc_result_id IN (" + id_list(legacy) + ") ORDER BY calc_result_id, id");
-        for (auto const &r : rs) {
-            out[int64(r, 0)].push_back(calc::payout_t{text(r, 1), domain::parse_assignment_purpose(text(r, 2)),
-                                                      money_t::cents(int64(r, 3))});
-        }
+        legacy_payouts(m_db, std::move(legacy), out);
     });
     return out;
 }
@@ -458,6 +479,38 @@ bool result_store_t::any_for_month(long long tenant, month_t month, std::vector<
         st.define_and_bind();
         st.execute(true);
         return n > 0;
+    });
+}
+
+std::vector<result_header_t> result_store_t::latest_of_cases(long long tenant, month_t month,
+                                                             std::vector<long long> const &case_ids,
+                                                             std::map<long long, std::vector<calc::payout_t>> &payouts)
+{
+    return guard(m_db, [&] {
+        std::vector<result_header_t> out;
+        if (case_ids.empty()) {
+            return out;
+        }
+        std::string const m = month.to_string();
+        // HEADER_SELECT with the payouts document as column 18
+        static std::string const select = [] {
+            std::string s = HEADER_SELECT;
+            auto const at = s.find(" FROM calc_results r ");
+            return s.substr(0, at) + ", r.payouts" + s.substr(at);
+        }();
+        std::vector<long long> legacy;
+        {
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << select + "WHERE " + unindexed("r.tenant_id") + " = :t AND r.month = :m AND "
+                                                                "r.case_id IN (" + id_list(case_ids) + ") AND " + NEWEST +
+                                                                " ORDER BY c.file_ref",
+                                          soci::use(tenant), soci::use(m));
+            for (auto const &row : rs) {
+                out.push_back(header_from_row(row));
+                take_payouts(out.back().id, opt_text(row, 18), payouts, legacy);
+            }
+        }
+        legacy_payouts(m_db, std::move(legacy), payouts);
+        return out;
     });
 }
 

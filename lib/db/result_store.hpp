@@ -135,6 +135,10 @@ public:
     /// The newest results of the cases \p case_ids for a month, in Aktenzeichen order (pay prepare
     /// reads them a chunk of cases at a time).
     std::vector<result_header_t> latest_of_cases(long long tenant, month_t month, std::vector<long long> const &case_ids);
+    /// The same, and the payouts of those results into \p payouts (as payouts_of() gives them),
+    /// read with the headers: one query and one row-level security check per result less.
+    std::vector<result_header_t> latest_of_cases(long long tenant, month_t month, std::vector<long long> const &case_ids,
+                                                 std::map<long long, std::vector<calc::payout_t>> &payouts);
 
 private:
     database_t &m_db;

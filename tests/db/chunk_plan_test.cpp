@@ -17,6 +17,7 @@
 #include "lib/db/payment_store.hpp"
 #include "lib/db/result_store.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -74,10 +75,40 @@ TEST_P(chunk_plan_test, ChunkQueriesAreDrivenByTheCaseIds)
 
     // the newest results of the month of a chunk (pay prepare, notices; calc's batch asks the same)
     db::result_store_t results{db()};
-    EXPECT_FALSE(results.latest_of_cases(m_tenant, dec, ids).empty());
+    auto const latest = results.latest_of_cases(m_tenant, dec, ids);
+    EXPECT_FALSE(latest.empty());
     auto plan = plan_of_last_query({t, "2026-12"});
     EXPECT_NE(plan.find("sqlite_autoindex_calc_results_1 (case_id=? AND month=?)"), std::string::npos) << plan;
     EXPECT_EQ(plan.find("calc_results_month"), std::string::npos) << plan;
+    // the same with the payouts (pay prepare): the same headers, the payouts as payouts_of gives them
+    std::map<long long, std::vector<calc::payout_t>> payouts;
+    auto const with_payouts = results.latest_of_cases(m_tenant, dec, ids, payouts);
+    plan = plan_of_last_query({t, "2026-12"});
+    EXPECT_NE(plan.find("sqlite_autoindex_calc_results_1 (case_id=? AND month=?)"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("calc_results_month"), std::string::npos) << plan;
+    ASSERT_EQ(with_payouts.size(), latest.size());
+    std::vector<long long> result_ids;
+    for (std::size_t i = 0; i < latest.size(); ++i) {
+        EXPECT_EQ(with_payouts[i].id, latest[i].id);
+        EXPECT_EQ(with_payouts[i].file_ref, latest[i].file_ref);
+        EXPECT_EQ(with_payouts[i].totals.payout, latest[i].totals.payout);
+        EXPECT_EQ(with_payouts[i].paid, latest[i].paid);
+        result_ids.push_back(latest[i].id);
+    }
+    auto const expected = results.payouts_of(result_ids);
+    ASSERT_EQ(payouts.size(), expected.size());
+    std::size_t with_any = 0;
+    for (auto const &[id, ps] : expected) {
+        auto const &got = payouts.at(id);
+        ASSERT_EQ(got.size(), ps.size()) << id;
+        for (std::size_t k = 0; k < ps.size(); ++k) {
+            EXPECT_EQ(got[k].payee_id, ps[k].payee_id);
+            EXPECT_EQ(got[k].purpose, ps[k].purpose);
+            EXPECT_EQ(got[k].amount, ps[k].amount);
+        }
+        with_any += ps.empty() ? 0 : 1;
+    }
+    EXPECT_GT(with_any, 0u);
 
     // which cases have results before the month (notices: Erstbescheid or not)
     db::notice_store_t notices{db()};
