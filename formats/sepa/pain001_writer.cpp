@@ -720,6 +720,14 @@ public:
         m_cv.notify_one();
     }
 
+    /// Whether the check has read everything written so far and waits for more (it has time to
+    /// spare: the writer hands it the rest of the hashing then).
+    bool idle()
+    {
+        std::lock_guard const lock{m_mutex};
+        return m_idle;
+    }
+
     /// \p hash is the SHA-256 state after the first \p at bytes of the file; the check hashes the
     /// bytes after them. \pre called once, before advance() or complete() go beyond \p at
     void hand_over_hash(sha256_t const &hash, std::uint64_t at)
@@ -794,7 +802,9 @@ private:
     std::uint64_t wait_beyond(std::uint64_t pos)
     {
         std::unique_lock lock{m_mutex};
+        m_idle = !(m_cancelled || m_complete || m_available > pos);
         m_cv.wait(lock, [&] { return m_cancelled || m_complete || m_available > pos; });
+        m_idle = false;
         if (m_cancelled || m_stop) {
             throw cancelled_t{};
         }
@@ -847,6 +857,7 @@ private:
     std::exception_ptr m_error;
     std::optional<sha256_t> m_handed_over; ///< by the writer, under m_mutex
     std::uint64_t m_handed_over_at = 0;
+    bool m_idle = false; ///< the check waits in wait_beyond for bytes not yet written
     hash_relay_t m_relay;                  ///< the check thread's
     std::string m_sha256;
     std::thread m_thread;
@@ -893,6 +904,7 @@ struct pain001_writer_t::impl_t
     std::int64_t total_count = 0;
     std::int64_t transfers_written = 0; ///< in the buffer or the file
     std::int64_t hand_over_after = 0;   ///< transfers; see set_hash_hand_over_percent
+    bool hand_over_when_idle = true;    ///< and only when the check waits for bytes
     sha256_t hash;                      ///< the file's first part, until handed over
     bool hash_handed_over = false;
     money_t total_sum;
@@ -909,7 +921,8 @@ struct pain001_writer_t::impl_t
             file->write(buf.view());
             file->flush();
             buf.clear();
-            if (!hash_handed_over && transfers_written >= hand_over_after) {
+            if (!hash_handed_over && transfers_written >= hand_over_after &&
+                (!hand_over_when_idle || check->idle())) {
                 hand_over_hash();
             }
             check->advance(file->bytes_written());
@@ -1014,13 +1027,14 @@ void write_transfer_compact(xml_emitter_t &x, transfer_t const &t)
 }
 
 /// pain001_writer_t::set_hash_hand_over_percent
-int g_hash_hand_over_percent = 50;
+/// < 0: adaptive (from a quarter of the transfers on, as soon as the check waits for bytes)
+int g_hash_hand_over_percent = -1;
 
 } // namespace
 
 void pain001_writer_t::set_hash_hand_over_percent(int percent) noexcept
 {
-    g_hash_hand_over_percent = std::clamp(percent, 0, 100);
+    g_hash_hand_over_percent = percent < 0 ? -1 : std::min(percent, 100);
 }
 
 pain001_writer_t::pain001_writer_t(std::string final_path, pain001_header_t const &header)
@@ -1045,8 +1059,10 @@ pain001_writer_t::pain001_writer_t(std::string final_path, pain001_header_t cons
     m.file = std::make_unique<atomic_file_t>(m.final_path, atomic_file_t::hashing_t::by_caller);
     try {
         m.check = std::make_unique<pain001_concurrent_check_t>(m.file->tmp_path());
-        m.hand_over_after = header.nb_of_txs * g_hash_hand_over_percent / 100;
-        if (m.hand_over_after == 0) {
+        int const percent = g_hash_hand_over_percent < 0 ? 25 : g_hash_hand_over_percent;
+        m.hand_over_when_idle = g_hash_hand_over_percent < 0;
+        m.hand_over_after = header.nb_of_txs * percent / 100;
+        if (m.hand_over_after == 0 && !m.hand_over_when_idle) {
             m.hand_over_hash(); // the check hashes the whole file
         }
         m.xml = std::make_unique<xml_emitter_t>(header.indent);

@@ -130,11 +130,13 @@ public:
     /// Empty when \p t can be written, else the reason (what add_transfer would reject).
     static std::string check_transfer(transfer_t const &t);
 
-    /// The file's SHA-256 is taken in two parts: the writer's thread hashes the blocks it writes
-    /// until this share of the declared transfers is written, then hands the running hash to the
-    /// self-check's thread, which hashes the rest as it reads it back (so the two threads share
-    /// the hashing). Default 50; 0 and 100 are allowed. For tests and benchmarks; not for use while
-    /// a writer is open.
+    /// The file's SHA-256 is taken in two parts: the writer's thread hashes the blocks it writes,
+    /// then hands the running hash to the self-check's thread, which hashes the rest as it reads
+    /// the file back. By default (a negative \p percent) the writer hands over once a quarter of
+    /// the declared transfers is written and the check is waiting for bytes (it has time to spare:
+    /// in `pay export` the writer's thread also reads the database), else it hashes to the end.
+    /// 0..100: hand over exactly after that share of the transfers, for tests and benchmarks. Not
+    /// for use while a writer is open.
     static void set_hash_hand_over_percent(int percent) noexcept;
 
 private:

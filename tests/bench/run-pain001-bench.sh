@@ -33,6 +33,9 @@ echo "node $(node --version), sepa $(node -p "require('$peer/node_modules/sepa/p
 ratios=()
 for i in $(seq 1 "$runs"); do
     echo "--- run $i, N=$n"
+    # each tool writes a new file, as `pay export` does: replacing the previous run's 35 MB file
+    # would add the freeing of its pages to the run (a rename over it took 13 ms here, 2026-11-28)
+    rm -f "$out/sozbatch.xml" "$out/sozbatch.xml.manifest" "$out/sepajs.xml"
     /usr/bin/time -o "$out/ours.time" -f "sozbatch: wall=%e user=%U sys=%S maxrss=%MKiB" "$bench" "$n" "$out/sozbatch.xml"
     NODE_PATH="$peer/node_modules" /usr/bin/time -o "$out/peer.time" -f "sepa.js:  wall=%e user=%U sys=%S maxrss=%MKiB" \
         node "$here/sepa_peer/gen.js" "$n" "$out/sepajs.xml"
