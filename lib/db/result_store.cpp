@@ -482,56 +482,59 @@ bool result_store_t::any_for_month(long long tenant, month_t month, std::vector<
     });
 }
 
+namespace {
+
+/// The newest result header of \p month for each of \p case_ids in Aktenzeichen order; with
+/// \p payouts, also each result's payouts (the document read with the header, older results'
+/// rows in a second query).
+std::vector<result_header_t> newest_headers(database_t &db, long long tenant, month_t month,
+                                            std::vector<long long> const &case_ids,
+                                            std::map<long long, std::vector<calc::payout_t>> *payouts)
+{
+    std::vector<result_header_t> out;
+    if (case_ids.empty()) {
+        return out;
+    }
+    std::string const m = month.to_string();
+    // HEADER_SELECT with the payouts document as column 18
+    static std::string const with_payouts = [] {
+        std::string s = HEADER_SELECT;
+        auto const at = s.find(" FROM calc_results r ");
+        return s.substr(0, at) + ", r.payouts" + s.substr(at);
+    }();
+    std::vector<long long> legacy;
+    {
+        soci::rowset<soci::row> rs =
+            (db.sql().prepare << (payouts != nullptr ? with_payouts : HEADER_SELECT) + "WHERE " +
+                                     unindexed("r.tenant_id") + " = :t AND r.month = :m AND r.case_id IN (" +
+                                     id_list(case_ids) + ") AND " + NEWEST + " ORDER BY c.file_ref",
+             soci::use(tenant), soci::use(m));
+        for (auto const &row : rs) {
+            out.push_back(header_from_row(row));
+            if (payouts != nullptr) {
+                take_payouts(out.back().id, opt_text(row, 18), *payouts, legacy);
+            }
+        }
+    }
+    if (payouts != nullptr) {
+        legacy_payouts(db, std::move(legacy), *payouts);
+    }
+    return out;
+}
+
+} // namespace
+
 std::vector<result_header_t> result_store_t::latest_of_cases(long long tenant, month_t month,
                                                              std::vector<long long> const &case_ids,
                                                              std::map<long long, std::vector<calc::payout_t>> &payouts)
 {
-    return guard(m_db, [&] {
-        std::vector<result_header_t> out;
-        if (case_ids.empty()) {
-            return out;
-        }
-        std::string const m = month.to_string();
-        // HEADER_SELECT with the payouts document as column 18
-        static std::string const select = [] {
-            std::string s = HEADER_SELECT;
-            auto const at = s.find(" FROM calc_results r ");
-            return s.substr(0, at) + ", r.payouts" + s.substr(at);
-        }();
-        std::vector<long long> legacy;
-        {
-            soci::rowset<soci::row> rs = (m_db.sql().prepare << select + "WHERE " + unindexed("r.tenant_id") + " = :t AND r.month = :m AND "
-                                                                "r.case_id IN (" + id_list(case_ids) + ") AND " + NEWEST +
-                                                                " ORDER BY c.file_ref",
-                                          soci::use(tenant), soci::use(m));
-            for (auto const &row : rs) {
-                out.push_back(header_from_row(row));
-                take_payouts(out.back().id, opt_text(row, 18), payouts, legacy);
-            }
-        }
-        legacy_payouts(m_db, std::move(legacy), payouts);
-        return out;
-    });
+    return guard(m_db, [&] { return newest_headers(m_db, tenant, month, case_ids, &payouts); });
 }
 
 std::vector<result_header_t> result_store_t::latest_of_cases(long long tenant, month_t month,
                                                              std::vector<long long> const &case_ids)
 {
-    return guard(m_db, [&] {
-        std::vector<result_header_t> out;
-        if (case_ids.empty()) {
-            return out;
-        }
-        std::string const m = month.to_string();
-        soci::rowset<soci::row> rs = (m_db.sql().prepare << HEADER_SELECT + "WHERE " + unindexed("r.tenant_id") + " = :t AND r.month = :m AND "
-                                                            "r.case_id IN (" + id_list(case_ids) + ") AND " + NEWEST +
-                                                            " ORDER BY c.file_ref",
-                                      soci::use(tenant), soci::use(m));
-        for (auto const &row : rs) {
-            out.push_back(header_from_row(row));
-        }
-        return out;
-    });
+    return guard(m_db, [&] { return newest_headers(m_db, tenant, month, case_ids, nullptr); });
 }
 
 } // namespace sozbatch::db
