@@ -902,7 +902,6 @@ struct pain001_writer_t::impl_t
     std::int64_t pmt_count = 0;
     money_t pmt_sum;
     std::int64_t total_count = 0;
-    std::int64_t transfers_written = 0; ///< in the buffer or the file
     std::int64_t hand_over_after = 0;   ///< transfers; see set_hash_hand_over_percent
     bool hand_over_when_idle = true;    ///< and only when the check waits for bytes
     sha256_t hash;                      ///< the file's first part, until handed over
@@ -921,7 +920,8 @@ struct pain001_writer_t::impl_t
             file->write(buf.view());
             file->flush();
             buf.clear();
-            if (!hash_handed_over && transfers_written >= hand_over_after &&
+            // the transfers written so far: those of the closed PmtInf and of the open one
+            if (!hash_handed_over && total_count + pmt_count >= hand_over_after &&
                 (!hand_over_when_idle || check->idle())) {
                 hand_over_hash();
             }
@@ -1055,7 +1055,7 @@ pain001_writer_t::pain001_writer_t(std::string final_path, pain001_header_t cons
         throw validation_error{"GrpHdr/CreDtTm is not a valid timestamp"};
     }
 
-    // the self-check hashes the file as it reads it back (pain001_concurrent_check_t)
+    // the file's SHA-256 is taken by this writer and the self-check in two parts (write_out)
     m.file = std::make_unique<atomic_file_t>(m.final_path, atomic_file_t::hashing_t::by_caller);
     try {
         m.check = std::make_unique<pain001_concurrent_check_t>(m.file->tmp_path());
@@ -1215,7 +1215,6 @@ void pain001_writer_t::add_transfer(transfer_t const &t)
         if (!x.indented()) {
             write_transfer_compact(x, t);
             ++m.pmt_count;
-            ++m.transfers_written;
             m.pmt_sum += t.amount;
             m.write_out_if_full();
             return;
@@ -1254,7 +1253,6 @@ void pain001_writer_t::add_transfer(transfer_t const &t)
         }
         x.end(); // CdtTrfTxInf
         ++m.pmt_count;
-        ++m.transfers_written;
         m.pmt_sum += t.amount;
         m.write_out_if_full();
     } catch (...) {
