@@ -41,15 +41,18 @@ std::set<std::string> const &sepa_countries()
     return s;
 }
 
+/// Normalises \p text once, checks the normalised value (\p check normalises too, which leaves a
+/// normalised value as it is) and makes the type of it.
 template <typename T>
 T parse_with(std::string_view text, char const *what, std::string (*check)(std::string_view),
              T (*make)(std::string))
 {
-    std::string const why = check(text);
+    std::string v = normalise_identifier(text);
+    std::string const why = check(v);
     if (!why.empty()) {
         throw validation_error{std::string{what} + " '" + std::string{text} + "' is invalid: " + why};
     }
-    return make(normalise_identifier(text));
+    return make(std::move(v));
 }
 
 } // namespace
@@ -136,12 +139,7 @@ std::string iban_t::check(std::string_view text) { return check_normalised_iban(
 
 iban_t iban_t::parse(std::string_view text)
 {
-    // normalised once: checked and kept
-    std::string v = normalise_identifier(text);
-    if (std::string const why = check_normalised_iban(v); !why.empty()) {
-        throw validation_error{"IBAN '" + std::string{text} + "' is invalid: " + why};
-    }
-    return iban_t{std::move(v)};
+    return parse_with<iban_t>(text, "IBAN", &check_normalised_iban, [](std::string v) { return iban_t{std::move(v)}; });
 }
 
 bool iban_t::is_sepa() const { return sepa_countries().contains(country()); }
