@@ -345,20 +345,8 @@ std::string check_dk_text(std::string_view utf8, std::size_t max_chars)
         auto const *const bytes = reinterpret_cast<unsigned char const *>(utf8.data());
         for (std::size_t i = 0; i < utf8.size();) {
             std::size_t const run = i;
-            // eight at a time with independent look-ups (a byte >= 0x80 is never ok: the table's
-            // upper half is false)
-            for (; i + 8 <= utf8.size(); i += 8) {
-                std::uint64_t w = 0;
-                std::memcpy(&w, bytes + i, 8);
-                if (!(ascii_ok[w & 0xFFU] & ascii_ok[(w >> 8) & 0xFFU] & ascii_ok[(w >> 16) & 0xFFU] &
-                      ascii_ok[(w >> 24) & 0xFFU] & ascii_ok[(w >> 32) & 0xFFU] & ascii_ok[(w >> 40) & 0xFFU] &
-                      ascii_ok[(w >> 48) & 0xFFU] & ascii_ok[w >> 56])) {
-                    break;
-                }
-            }
-            while (i < utf8.size() && ascii_ok[bytes[i]] != 0) {
-                ++i;
-            }
+            // a byte >= 0x80 is never marked: the table's upper half is 0
+            i = skip_marked(ascii_ok.data(), bytes, i, utf8.size());
             chars += i - run;
             if (i == utf8.size()) {
                 break;

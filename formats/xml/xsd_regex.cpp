@@ -440,14 +440,14 @@ xsd_regex_t::xsd_regex_t(std::string_view pattern) : m_pattern{pattern}
     // ASCII characters that leave a state where it is (its loop: a run of them is skipped without
     // following the automaton character by character)
     m_ascii_next.resize(sets.size() * 128);
-    m_ascii_loop.resize(sets.size() * 128, 0);
+    m_ascii_loop.resize(sets.size() * 256, 0); // bytes >= 0x80 never stay: decoded
     m_has_loop.resize(sets.size(), 0);
     for (std::size_t d = 0; d < sets.size(); ++d) {
         for (std::size_t c = 0; c < 128; ++c) {
             auto const next = m_next[d * nclasses + static_cast<std::size_t>(m_ascii[c])];
             m_ascii_next[d * 128 + c] = next * 128;
             if (static_cast<std::size_t>(next) == d && next != m_dead) {
-                m_ascii_loop[d * 128 + c] = 1;
+                m_ascii_loop[d * 256 + c] = 1;
                 m_has_loop[d] = 1;
             }
         }
@@ -570,19 +570,7 @@ bool xsd_regex_t::matches(std::string_view utf8, std::size_t *characters) const 
     auto const *const s = reinterpret_cast<unsigned char const *>(utf8.data());
     while (i < n) {
         if (has_loop[row >> 7] != 0) {
-            std::uint8_t const *const keep = ascii_loop + row;
-            for (; i + 8 <= n; i += 8) {
-                std::uint64_t w = 0;
-                std::memcpy(&w, s + i, 8);
-                if ((w & 0x8080808080808080ULL) != 0 ||
-                    (keep[w & 0x7FU] & keep[(w >> 8) & 0x7FU] & keep[(w >> 16) & 0x7FU] & keep[(w >> 24) & 0x7FU] &
-                     keep[(w >> 32) & 0x7FU] & keep[(w >> 40) & 0x7FU] & keep[(w >> 48) & 0x7FU] & keep[w >> 56]) == 0) {
-                    break;
-                }
-            }
-            while (i < n && s[i] < 0x80 && keep[s[i]] != 0) {
-                ++i;
-            }
+            i = skip_marked(ascii_loop + (row >> 7) * 256, s, i, n);
             if (i == n) {
                 break;
             }

@@ -59,7 +59,7 @@ private:
     std::vector<std::int32_t> m_next;          ///< state * m_classes + class -> state
     std::int32_t m_dead = 0;                   ///< the state without a way to a match
     std::vector<std::int32_t> m_ascii_next;    ///< state * 128 + ASCII character -> next state * 128
-    std::vector<std::uint8_t> m_ascii_loop;    ///< state * 128 + ASCII character -> 1 when it stays in the state
+    std::vector<std::uint8_t> m_ascii_loop;    ///< state * 256 + byte -> 1 when that ASCII character stays in the state
     std::vector<std::uint8_t> m_has_loop;      ///< state -> 1 when some ASCII character stays in it (not the dead state)
     /// At most 16 states (with the dead one): ASCII character * 16 + state -> next state, for
     /// following the automaton with byte shuffles (SSSE3); empty otherwise.

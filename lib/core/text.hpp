@@ -4,10 +4,31 @@
 /// \brief Column padding for tables on stdout, counting UTF-8 characters, not bytes; UTF-8 encoding
 /// and strict decoding.
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace sozbatch {
+
+/// The end of the run of bytes from \p i on that \p keep (256 entries, 0 or 1) marks: eight bytes
+/// at a time with independent look-ups, then byte by byte. \returns the first byte at or after
+/// \p i that keep does not mark, or \p n
+inline std::size_t skip_marked(std::uint8_t const *keep, unsigned char const *s, std::size_t i, std::size_t n) noexcept
+{
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, s + i, 8);
+        if ((keep[w & 0xFFU] & keep[(w >> 8) & 0xFFU] & keep[(w >> 16) & 0xFFU] & keep[(w >> 24) & 0xFFU] &
+             keep[(w >> 32) & 0xFFU] & keep[(w >> 40) & 0xFFU] & keep[(w >> 48) & 0xFFU] & keep[w >> 56]) == 0) {
+            break;
+        }
+    }
+    while (i < n && keep[s[i]] != 0) {
+        ++i;
+    }
+    return i;
+}
 
 /// Number of UTF-8 characters (continuation bytes do not count).
 inline std::size_t utf8_length(std::string_view s)
