@@ -595,7 +595,7 @@ class file_source_t final : public xml::byte_source_t
 {
 public:
     file_source_t(int fd, std::string const &path, Available available)
-        : m_fd(fd), m_path(path), m_available(std::move(available)), m_buffer(std::size_t{1} << 20)
+        : m_fd(fd), m_path(path), m_available(std::move(available))
     {
     }
 
@@ -616,13 +616,14 @@ public:
             return 0;
         }
         n = std::min(n, m_end - m_begin);
-        std::memcpy(buf, m_buffer.data() + m_begin, n);
+        std::memcpy(buf, m_buffer.get() + m_begin, n);
         m_begin += n;
         return n;
     }
 
 private:
     static constexpr std::size_t DIRECT_READ = std::size_t{1} << 16;
+    static constexpr std::size_t BUFFER_BYTES = std::size_t{1} << 20;
 
     std::size_t read_direct(char *buf, std::size_t n)
     {
@@ -664,8 +665,13 @@ private:
         if (available <= m_pos) {
             return false;
         }
-        std::size_t const want = static_cast<std::size_t>(std::min<std::uint64_t>(m_buffer.size(), available - m_pos));
-        read_exactly(m_buffer.data(), want);
+        if (!m_buffer) {
+            // only for small reads (the scanner asks for large blocks): not allocated, nor its
+            // pages touched, before it is needed
+            m_buffer.reset(new char[BUFFER_BYTES]);
+        }
+        std::size_t const want = static_cast<std::size_t>(std::min<std::uint64_t>(BUFFER_BYTES, available - m_pos));
+        read_exactly(m_buffer.get(), want);
         m_begin = 0;
         m_end = want;
         return true;
@@ -674,7 +680,7 @@ private:
     int m_fd;
     std::string const &m_path;
     Available m_available;
-    std::vector<char> m_buffer;
+    std::unique_ptr<char[]> m_buffer; ///< BUFFER_BYTES, allocated at the first small read
     std::size_t m_begin = 0;
     std::size_t m_end = 0;
     std::uint64_t m_pos = 0; ///< file offset of m_buffer's end
