@@ -385,6 +385,11 @@ xsd_regex_t::xsd_regex_t(std::string_view pattern) : m_pattern{pattern}
     for (char32_t c = 0; c < 128; ++c) {
         m_ascii[c] = static_cast<std::int32_t>(std::upper_bound(m_bounds.begin(), m_bounds.end(), c) - m_bounds.begin()) - 1;
     }
+    m_two_byte.resize(0x800 - 0x80);
+    for (char32_t c = 0x80; c < 0x800; ++c) {
+        m_two_byte[c - 0x80] =
+            static_cast<std::int32_t>(std::upper_bound(m_bounds.begin(), m_bounds.end(), c) - m_bounds.begin()) - 1;
+    }
 
     // subset construction
     std::map<std::vector<int>, std::int32_t> ids;
@@ -471,6 +476,9 @@ int xsd_regex_t::class_of(char32_t c) const noexcept
     if (c < 128) {
         return m_ascii[c];
     }
+    if (c < 0x800) {
+        return m_two_byte[c - 0x80];
+    }
     return static_cast<int>(std::upper_bound(m_bounds.begin(), m_bounds.end(), c) - m_bounds.begin()) - 1;
 }
 
@@ -514,6 +522,16 @@ __attribute__((target("ssse3"))) bool xsd_regex_t::matches_by_shuffle(std::strin
     std::size_t const n = utf8.size();
     auto const *const s = reinterpret_cast<unsigned char const *>(utf8.data());
     while (i < n) {
+        // sixteen ASCII characters at a time: one test for all of them, then their shuffles without
+        // a test between them
+        while (n - i >= 16 &&
+               _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<__m128i const *>(s + i))) == 0) {
+#pragma GCC unroll 16
+            for (std::size_t k = i; k < i + 16; ++k) {
+                f = _mm_shuffle_epi8(_mm_loadu_si128(table + s[k]), f);
+            }
+            i += 16;
+        }
         for (; i < n && s[i] < 0x80; ++i) {
             f = _mm_shuffle_epi8(_mm_loadu_si128(table + s[i]), f);
         }

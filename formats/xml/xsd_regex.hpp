@@ -55,6 +55,7 @@ private:
     std::string m_pattern;
     std::vector<char32_t> m_bounds;            ///< class i holds [m_bounds[i], m_bounds[i + 1])
     std::array<std::int32_t, 128> m_ascii{};   ///< class of each ASCII character
+    std::vector<std::int32_t> m_two_byte;      ///< class of U+0080 .. U+07FF (two UTF-8 bytes: ä, ß, é)
     std::int32_t m_classes = 0;
     std::vector<std::int32_t> m_next;          ///< state * m_classes + class -> state
     std::int32_t m_dead = 0;                   ///< the state without a way to a match
