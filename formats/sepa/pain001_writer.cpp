@@ -43,8 +43,11 @@ namespace {
 constexpr char const *NS = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09";
 constexpr std::int64_t MAX_AMOUNT_CENTS = 99999999999; // 999 999 999.99 EUR
 
-/// Serialised bytes are handed to the file (and so to the concurrent check) in chunks of this size.
+/// Serialised bytes are handed to the file (and so to the concurrent check) in chunks of this size;
+/// the first chunk is FIRST_FLUSH_BYTES and each next one twice as large, up to FLUSH_BYTES, so that
+/// the check thread starts soon after the writer (it waits for the first chunk).
 constexpr std::size_t FLUSH_BYTES = std::size_t{1} << 18;
+constexpr std::size_t FIRST_FLUSH_BYTES = std::size_t{1} << 14;
 
 /// EEA countries (two letters), sorted, for a binary search without allocations.
 constexpr std::array<std::string_view, 39> EEA_COUNTRIES{
@@ -914,6 +917,7 @@ struct pain001_writer_t::impl_t
     bool hash_handed_over = false;
     money_t total_sum;
     std::int64_t payment_infos = 0;
+    std::size_t flush_at = FIRST_FLUSH_BYTES; ///< write_out_if_full
 
     /// Hands the serialised bytes to the file (which hashes them) and tells the check how far it may read.
     void write_out()
@@ -942,8 +946,9 @@ struct pain001_writer_t::impl_t
     }
     void write_out_if_full()
     {
-        if (xml->buffer().size() >= FLUSH_BYTES) {
+        if (xml->buffer().size() >= flush_at) {
             write_out();
+            flush_at = std::min(flush_at * 2, FLUSH_BYTES);
         }
     }
 
