@@ -49,16 +49,28 @@ constexpr std::int64_t MAX_AMOUNT_CENTS = 99999999999; // 999 999 999.99 EUR
 constexpr std::size_t FLUSH_BYTES = std::size_t{1} << 18;
 constexpr std::size_t FIRST_FLUSH_BYTES = std::size_t{1} << 14;
 
-/// EEA countries (two letters), sorted, for a binary search without allocations.
+/// EEA countries (two letters), sorted.
 constexpr std::array<std::string_view, 39> EEA_COUNTRIES{
     "AT", "AX", "BE", "BG", "BL", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GF", "GP", "GR", "HR", "HU", "IE", "IS",
     "IT", "LI", "LT", "LU", "LV", "MF", "MQ", "MT", "NL", "NO", "PL", "PM", "PT", "RE", "RO", "SE", "SI", "SK", "YT"};
 static_assert(std::is_sorted(EEA_COUNTRIES.begin(), EEA_COUNTRIES.end()));
 
+/// The same as one bit per pair of capital letters (26 × 26), looked up for every transfer.
+constexpr std::array<std::uint32_t, 26> EEA_TABLE = [] {
+    std::array<std::uint32_t, 26> t{};
+    for (std::string_view const cc : EEA_COUNTRIES) {
+        t[static_cast<std::size_t>(cc[0] - 'A')] |= std::uint32_t{1} << (cc[1] - 'A');
+    }
+    return t;
+}();
+
 // French overseas departments and Åland (GF GP MQ RE YT PM BL MF AX) use FR / FI IBANs.
 bool is_eea_country(std::string_view cc)
 {
-    return std::binary_search(EEA_COUNTRIES.begin(), EEA_COUNTRIES.end(), cc);
+    if (cc.size() != 2 || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z') {
+        return false;
+    }
+    return (EEA_TABLE[static_cast<std::size_t>(cc[0] - 'A')] >> (cc[1] - 'A') & 1u) != 0;
 }
 
 std::string iso_with_offset(timestamp_t t)

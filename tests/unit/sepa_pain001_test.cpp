@@ -302,6 +302,16 @@ TEST_F(Pain001Test, ChecksTransfersBeforeWriting)
     EXPECT_NE(t([](transfer_t &x) { x.creditor_iban = iban_t::parse("CH9300762011623852957"); }), "");
     EXPECT_NE(t([](transfer_t &x) { x.creditor_iban = iban_t::parse("GB29NWBK60161331926819"); }), "");
     EXPECT_EQ(t([](transfer_t &x) { x.creditor_iban = iban_t::parse("AT611904300234573201"); }), "");
+    // the EEA by its first and last countries in the alphabet and the non-EU members; SEPA
+    // countries outside the EEA (San Marino, Monaco) need the BIC
+    for (char const *eea : {"AT611904300234573201", "SK3112000000198742637541", "NO9386011117947",
+                            "LI21088100002324013AA", "IS140159260076545510730339", "MT84MALT011000012345MTLCAST001S"}) {
+        EXPECT_FALSE(creditor_bic_required(iban_t::parse(eea))) << eea;
+    }
+    for (char const *other : {"SM86U0322509800000000270100", "MC5811222000010123456789030", "CH9300762011623852957",
+                              "GB29NWBK60161331926819"}) {
+        EXPECT_TRUE(creditor_bic_required(iban_t::parse(other))) << other;
+    }
 
     std::string const file = path("x.xml");
     pain001_writer_t w{file, header(1, money_t::cents(100))};
