@@ -850,8 +850,8 @@ bool schema_validator_t::start(std::string_view ns, xmlChar const *interned, att
     return true;
 }
 
-bool schema_validator_t::start_element(xmlChar const *local_name, xmlChar const *uri, int n_attributes,
-                                       xmlChar const **attributes)
+bool schema_validator_t::start_element_in_general(xmlChar const *local_name, xmlChar const *uri, int n_attributes,
+                                                  xmlChar const **attributes)
 {
     // the parser interns names: the same namespace comes as the same pointer, compared once
     std::string_view ns;

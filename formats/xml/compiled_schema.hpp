@@ -77,7 +77,14 @@ public:
     /// An element starts: the arguments of libxml2's SAX2 startElementNs callback. The names are
     /// interned by the parser (one pointer per name), so once a name is known, the validator
     /// compares pointers.
-    bool start_element(xmlChar const *local_name, xmlChar const *uri, int n_attributes, xmlChar const **attributes);
+    bool start_element(xmlChar const *local_name, xmlChar const *uri, int n_attributes, xmlChar const **attributes)
+    {
+        // the common case inline: no attributes, the namespace already recognised by its pointer
+        if (n_attributes == 0 && uri != nullptr && uri == m_target_ns_seen) {
+            return start(m_schema.target_namespace(), local_name, nullptr, 0);
+        }
+        return start_element_in_general(local_name, uri, n_attributes, attributes);
+    }
     bool characters(std::string_view text);
     bool end_element();
     /// After end_element() of an element of simple type: its text, until the next start_element()
@@ -103,6 +110,8 @@ private:
     /// \p interned: the element's local name as the parser interned it (NUL-terminated; its length is
     /// only taken where the name is compared as text or shown)
     bool start(std::string_view ns, xmlChar const *interned, attribute_t const *attributes, std::size_t n_attributes);
+    bool start_element_in_general(xmlChar const *local_name, xmlChar const *uri, int n_attributes,
+                                  xmlChar const **attributes);
     bool name_is(compiled_schema_t::particle_t const &p, xmlChar const *interned);
     bool fail(std::string_view element, std::string message);
     bool check_value(std::string_view element, compiled_schema_t::simple_type_t const &type, std::string_view value,
