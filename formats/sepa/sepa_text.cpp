@@ -390,10 +390,17 @@ std::string check_dk_id(std::string_view id)
     if (id.size() > MAX_ID_CHARS) {
         return std::to_string(id.size()) + " characters, at most 35 allowed";
     }
-    for (char const ch : id) {
-        if (!is_basic_ascii(static_cast<unsigned char>(ch))) {
-            return "character '" + std::string(1, ch) + "' is not allowed in identifiers (SEPA basic set only)";
+    // the basic set by table, eight bytes at a time (this runs for every EndToEndId written)
+    static auto const basic = [] {
+        std::array<std::uint8_t, 256> t{};
+        for (char32_t c = 0; c < 128; ++c) {
+            t[c] = is_basic_ascii(c) ? 1 : 0;
         }
+        return t;
+    }();
+    auto const *const bytes = reinterpret_cast<unsigned char const *>(id.data());
+    if (std::size_t const i = skip_marked(basic.data(), bytes, 0, id.size()); i < id.size()) {
+        return "character '" + std::string(1, id[i]) + "' is not allowed in identifiers (SEPA basic set only)";
     }
     if (id.front() == '/' || id.back() == '/') {
         return "must not start or end with '/'";

@@ -154,6 +154,24 @@ TEST(SepaText, IdentifierRules)
     EXPECT_NE(check_dk_id("ABC/"), "");
     EXPECT_NE(check_dk_id("AB//C"), "");
     EXPECT_NE(check_dk_id("A_B"), "");
+    // every position of a 35-character identifier (the check reads eight bytes at a time): the
+    // first character outside the basic set is the one named
+    for (std::size_t at = 0; at < 35; ++at) {
+        for (char const bad : {'_', '&', '!', '\x80', '\xC3', '\0'}) {
+            std::string s = "SOZ-2026-01-000001-ABCDEFGHIJK.LMNO";
+            s[at] = bad;
+            EXPECT_EQ(check_dk_id(s),
+                      "character '" + std::string(1, bad) + "' is not allowed in identifiers (SEPA basic set only)")
+                << at << " " << static_cast<int>(bad);
+            if (at + 3 >= s.size()) {
+                continue;
+            }
+            s[at + 3] = '_'; // a second one further on
+            EXPECT_EQ(check_dk_id(s),
+                      "character '" + std::string(1, bad) + "' is not allowed in identifiers (SEPA basic set only)")
+                << at << " " << static_cast<int>(bad);
+        }
+    }
 
     auto const id = to_dk_id("//Müller&Söhne//2026_01/");
     EXPECT_EQ(id.text, "Mueller+Soehne/2026-01");
