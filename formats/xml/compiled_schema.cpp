@@ -700,15 +700,6 @@ compiled_schema_t::~compiled_schema_t() = default;
 
 // --- validation ----------------------------------------------------------------------------------
 
-struct schema_validator_t::frame_t
-{
-    std::string_view name;
-    compiled_schema_t::simple_type_t const *simple = nullptr; ///< simple type or simple content
-    compiled_schema_t::complex_type_t const *complex = nullptr;
-    std::size_t pos = 0; ///< sequence: current particle; choice: the chosen one
-    int count = 0;       ///< occurrences of that particle so far
-};
-
 schema_validator_t::schema_validator_t(compiled_schema_t const &schema)
 : m_schema{schema}, m_interned(schema.m_impl->particles, nullptr)
 {
@@ -902,7 +893,7 @@ bool schema_validator_t::characters(std::string_view text)
     return true;
 }
 
-bool schema_validator_t::end_element()
+bool schema_validator_t::end_element_in_general()
 {
     if (!ok()) {
         return false;
