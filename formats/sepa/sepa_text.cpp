@@ -128,6 +128,18 @@ bool is_basic_ascii(char32_t c) noexcept
     }
 }
 
+/// For skip_marked: 1 for each ASCII character \p keep accepts, 0 for the others and for every byte
+/// from 0x80 on (those are decoded by the caller).
+template <class Keep>
+std::array<std::uint8_t, 256> ascii_table(Keep keep)
+{
+    std::array<std::uint8_t, 256> t{};
+    for (char32_t c = 0; c < 128; ++c) {
+        t[c] = keep(c) ? 1 : 0;
+    }
+    return t;
+}
+
 bool is_blank_or_control(char32_t c) noexcept
 {
     return c == ' ' || c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0x2028 || c == 0x2029;
@@ -335,13 +347,7 @@ std::string check_dk_text(std::string_view utf8, std::size_t max_chars)
     std::string_view first_outside;
     try {
         // ASCII by table (most characters): runs of allowed ASCII in a tight loop, the rest decoded
-        static auto const ascii_ok = [] {
-            std::array<std::uint8_t, 256> t{}; // 0 for every byte >= 0x80: decoded below
-            for (char32_t c = 0; c < 128; ++c) {
-                t[c] = is_basic_ascii(c) || c == U'&' ? 1 : 0;
-            }
-            return t;
-        }();
+        static auto const ascii_ok = ascii_table([](char32_t c) { return is_basic_ascii(c) || c == U'&'; });
         auto const *const bytes = reinterpret_cast<unsigned char const *>(utf8.data());
         for (std::size_t i = 0; i < utf8.size();) {
             std::size_t const run = i;
@@ -391,13 +397,7 @@ std::string check_dk_id(std::string_view id)
         return std::to_string(id.size()) + " characters, at most 35 allowed";
     }
     // the basic set by table, eight bytes at a time (this runs for every EndToEndId written)
-    static auto const basic = [] {
-        std::array<std::uint8_t, 256> t{};
-        for (char32_t c = 0; c < 128; ++c) {
-            t[c] = is_basic_ascii(c) ? 1 : 0;
-        }
-        return t;
-    }();
+    static auto const basic = ascii_table(is_basic_ascii);
     auto const *const bytes = reinterpret_cast<unsigned char const *>(id.data());
     if (std::size_t const i = skip_marked(basic.data(), bytes, 0, id.size()); i < id.size()) {
         return "character '" + std::string(1, id[i]) + "' is not allowed in identifiers (SEPA basic set only)";
