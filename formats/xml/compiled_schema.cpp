@@ -700,6 +700,15 @@ compiled_schema_t::~compiled_schema_t() = default;
 
 // --- validation ----------------------------------------------------------------------------------
 
+struct schema_validator_t::frame_t
+{
+    std::string_view name;
+    compiled_schema_t::simple_type_t const *simple = nullptr; ///< simple type or simple content
+    compiled_schema_t::complex_type_t const *complex = nullptr;
+    std::size_t pos = 0; ///< sequence: current particle; choice: the chosen one
+    int count = 0;       ///< occurrences of that particle so far
+};
+
 schema_validator_t::schema_validator_t(compiled_schema_t const &schema)
 : m_schema{schema}, m_interned(schema.m_impl->particles, nullptr)
 {
@@ -893,7 +902,7 @@ bool schema_validator_t::characters(std::string_view text)
     return true;
 }
 
-bool schema_validator_t::end_element_in_general()
+bool schema_validator_t::end_element()
 {
     if (!ok()) {
         return false;

@@ -86,18 +86,7 @@ public:
         return start_element_in_general(local_name, uri, n_attributes, attributes);
     }
     bool characters(std::string_view text);
-    bool end_element()
-    {
-        // the common case inline: the end of an element of simple type below the root
-        if (ok() && m_stack.size() > 1 && m_stack.back().simple != nullptr) {
-            frame_t const &f = m_stack.back();
-            std::string_view const name = f.name;
-            compiled_schema_t::simple_type_t const &type = *f.simple;
-            m_stack.pop_back();
-            return check_value(name, type, m_text); // m_text stays readable (last_text) until the next start
-        }
-        return end_element_in_general();
-    }
+    bool end_element();
     /// After end_element() of an element of simple type: its text, until the next start_element()
     /// or end_element().
     std::string_view last_text() const noexcept { return m_text; }
@@ -111,14 +100,7 @@ public:
     std::string const &element() const noexcept { return m_element; }
 
 private:
-    struct frame_t
-    {
-        std::string_view name;
-        compiled_schema_t::simple_type_t const *simple = nullptr; ///< simple type or simple content
-        compiled_schema_t::complex_type_t const *complex = nullptr;
-        std::size_t pos = 0; ///< sequence: current particle; choice: the chosen one
-        int count = 0;       ///< occurrences of that particle so far
-    };
+    struct frame_t;
     struct attribute_t
     {
         std::string_view local_name;
@@ -130,7 +112,6 @@ private:
     bool start(std::string_view ns, xmlChar const *interned, attribute_t const *attributes, std::size_t n_attributes);
     bool start_element_in_general(xmlChar const *local_name, xmlChar const *uri, int n_attributes,
                                   xmlChar const **attributes);
-    bool end_element_in_general();
     bool name_is(compiled_schema_t::particle_t const &p, xmlChar const *interned);
     bool fail(std::string_view element, std::string message);
     bool check_value(std::string_view element, compiled_schema_t::simple_type_t const &type, std::string_view value,
