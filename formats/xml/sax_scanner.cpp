@@ -411,6 +411,7 @@ struct sax_scanner_t::impl_t
     void refill()
     {
         count_lines_to(p);
+        consumed += static_cast<std::uint64_t>(p - buf);
         std::size_t const keep = avail(p);
         if (keep > cap / 2) {
             std::size_t const grown = std::max(cap * 2, keep * 2);
@@ -1749,6 +1750,7 @@ struct sax_scanner_t::impl_t
     char const *p;
     char *end;
     char const *cur; ///< for line(): the end of the last construct reported
+    std::uint64_t consumed = 0; ///< bytes of the document before buf
     bool eof = false;
     mutable char const *line_pos;
     mutable long line_count = 0;
@@ -1807,6 +1809,30 @@ bool sax_scanner_t::parse() { return m_impl->parse(); }
 void sax_scanner_t::stop() noexcept { m_impl->stopped = true; }
 
 long sax_scanner_t::line() const noexcept { return m_impl->line_at(m_impl->cur); }
+
+std::uint64_t sax_scanner_t::offset() const noexcept
+{
+    return m_impl->consumed + static_cast<std::uint64_t>(m_impl->cur - m_impl->buf);
+}
+
+std::string sax_scanner_t::context() const
+{
+    auto const &m = *m_impl;
+    auto text = [](xmlChar const *s) {
+        return s == nullptr ? std::string{"-"} : '"' + std::string{reinterpret_cast<char const *>(s)} + '"';
+    };
+    std::string out;
+    for (std::size_t i = 0; i < m.depth; ++i) {
+        auto const &f = m.frames[i];
+        out += "<" + std::string{f.qname->str, f.qname->len} + " " + text(f.uri) + ">";
+    }
+    for (std::size_t i = 0; i + 1 < m.ns.size(); i += 2) {
+        out += " xmlns:" + text(m.ns[i]) + "=" + text(m.ns[i + 1]);
+    }
+    out += " default=" + text(m.default_uri);
+    out += m.root_done ? " root-done" : "";
+    return out;
+}
 
 xmlChar const *sax_scanner_t::intern(std::string_view name) { return m_impl->intern(name); }
 

@@ -89,6 +89,16 @@ public:
     /// lines are counted by LF bytes, as libxml2 does.
     long line() const noexcept;
 
+    /// Bytes of the document before the current position: in a callback, up to the end of the
+    /// construct reported (after the `>` of an end tag).
+    std::uint64_t offset() const noexcept;
+
+    /// Between two constructs (in a callback): what the rest of the document is read against, as
+    /// text: the open elements (names and namespace URIs), the namespace declarations in scope and
+    /// the default namespace. Two scanners with the same context read the same remaining bytes
+    /// into the same events (the self-check of a pain.001 in two parts compares them).
+    std::string context() const;
+
     /// The pointer the callbacks pass for \p name (a local name, prefix or namespace URI).
     xmlChar const *intern(std::string_view name);
 

@@ -597,3 +597,50 @@ TEST(SaxScanner, SourceErrorsPropagate)
     xml::sax_scanner_t scanner{{}, nullptr, source};
     EXPECT_THROW(scanner.parse(), std::runtime_error);
 }
+
+namespace {
+
+struct offsets_t
+{
+    xml::sax_scanner_t *scanner = nullptr;
+    std::vector<std::uint64_t> ends;    ///< offset() at each end tag
+    std::vector<std::string> contexts;  ///< context() at each end tag
+};
+
+} // namespace
+
+// offset() in an end callback is the position after the end tag's '>', however the bytes arrive
+// (read in pieces of 1, 7 and all bytes, across buffer refills with a long text); context() there
+// names the open elements, the namespaces in scope and the default namespace.
+TEST(SaxScanner, OffsetAndContextAtEndTags)
+{
+    std::string const doc = "<?xml version=\"1.0\"?>\n<r xmlns=\"urn:a\" xmlns:p=\"urn:p\"><a>x</a>\n  <p:b><c/></p:b><d>" +
+                            std::string(600000, 'y') + "</d></r>\n";
+    std::vector<std::uint64_t> expected;
+    for (std::size_t at = 0; (at = doc.find('>', at)) != std::string::npos; ++at) {
+        bool const end_tag = doc.rfind("</", at) != std::string::npos && doc.rfind('<', at) == doc.rfind("</", at);
+        bool const empty = doc[at - 1] == '/';
+        if (end_tag || empty) {
+            expected.push_back(at + 1);
+        }
+    }
+    ASSERT_EQ(expected.size(), 5u); // </a> <c/> </p:b> </d> </r>
+    for (std::size_t const chunk : {std::size_t{1}, std::size_t{7}, doc.size()}) {
+        xml::memory_source_t source{doc, chunk};
+        offsets_t seen;
+        xml::sax_callbacks_t cb;
+        cb.end = [](void *ud, xmlChar const *, xmlChar const *, xmlChar const *) {
+            auto &s = *static_cast<offsets_t *>(ud);
+            s.ends.push_back(s.scanner->offset());
+            s.contexts.push_back(s.scanner->context());
+        };
+        xml::sax_scanner_t scanner{cb, &seen, source};
+        seen.scanner = &scanner;
+        ASSERT_TRUE(scanner.parse()) << scanner.error();
+        EXPECT_EQ(seen.ends, expected) << "pieces of " << chunk;
+        ASSERT_EQ(seen.contexts.size(), 5u);
+        EXPECT_EQ(seen.contexts[0], "<r \"urn:a\"> xmlns:-=\"urn:a\" xmlns:\"p\"=\"urn:p\" default=\"urn:a\"");
+        EXPECT_EQ(seen.contexts[1], "<r \"urn:a\"><p:b \"urn:p\"> xmlns:-=\"urn:a\" xmlns:\"p\"=\"urn:p\" default=\"urn:a\"");
+        EXPECT_EQ(seen.contexts[4], " default=- root-done");
+    }
+}
