@@ -933,6 +933,24 @@ bool schema_validator_t::end_element()
     return true;
 }
 
+std::string schema_validator_t::continuation() const
+{
+    auto address = [](void const *p) { return std::to_string(reinterpret_cast<std::uintptr_t>(p)); };
+    std::string out = ok() ? "" : "failed ";
+    for (frame_t const &f : m_stack) {
+        out += "<" + std::string{f.name} + " " + address(f.simple) + " " + address(f.complex);
+        if (f.complex != nullptr) {
+            auto const &ps = f.complex->particles;
+            bool const enough = f.pos < ps.size() && ps[f.pos].max == -1 && f.count >= std::max(ps[f.pos].min, 1);
+            out += " " + std::to_string(f.pos) + " " + (enough ? std::string{"+"} : std::to_string(f.count));
+        }
+        out += ">";
+    }
+    out += m_root_done ? " root-done" : "";
+    out += " text=" + std::to_string(m_text.size());
+    return out;
+}
+
 bool schema_validator_t::end_document()
 {
     if (!ok()) {

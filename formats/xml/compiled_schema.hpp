@@ -95,6 +95,13 @@ public:
     /// After the last event: the root element must have been seen and closed.
     bool end_document();
 
+    /// Between two events: the state the rest of the document is validated against, as text (the
+    /// open elements' types and where each stands in its content model). A count of occurrences
+    /// that can make no more difference, at least the minimum of an unbounded particle, shows as
+    /// "+". Two validators of one schema with the same continuation accept and refuse the same
+    /// remaining events (the self-check of a pain.001 in two parts compares them).
+    std::string continuation() const;
+
     bool ok() const noexcept { return m_error.empty(); }
     std::string const &error() const noexcept { return m_error; }
     std::string const &element() const noexcept { return m_element; }

@@ -512,3 +512,40 @@ TEST(CompiledSchema, AgreesWithLibxml2OnTheGoldensAndThousandsOfAlterations)
     EXPECT_GT(diff.compared - diff.valid, 4000u); // and many both refuse
     std::cout << "[          ] " << diff.compared << " documents compared, " << diff.valid << " valid\n";
 }
+
+// continuation() tells apart what the rest of a document is validated against: the count of a
+// bounded particle, a count below an unbounded particle's minimum; it shows as equal what can make
+// no difference, any count of an unbounded particle from its minimum on (the self-check of a
+// pain.001 in two parts relies on both: pain001_writer.cpp, parts_agree).
+TEST(CompiledSchema, ContinuationSeparatesWhatCanStillMatter)
+{
+    compiled_schema_t const schema{
+        schema_with("<xs:element name=\"R\"><xs:complexType><xs:sequence>"
+                    "<xs:element name=\"A\" type=\"xs:string\" maxOccurs=\"3\"/>"
+                    "<xs:element name=\"B\" type=\"xs:string\" minOccurs=\"2\" maxOccurs=\"unbounded\"/>"
+                    "<xs:element name=\"C\" type=\"xs:string\" minOccurs=\"0\"/>"
+                    "</xs:sequence></xs:complexType></xs:element>"),
+        "t.xsd"};
+    static xmlChar const ns[] = "urn:t";
+    static xmlChar const r[] = "R";
+    static xmlChar const a[] = "A";
+    static xmlChar const b[] = "B";
+    // the continuation after R's start and the given children
+    auto after = [&](int as, int bs) {
+        schema_validator_t v{schema};
+        EXPECT_TRUE(v.start_element(r, ns, 0, nullptr));
+        for (int i = 0; i < as + bs; ++i) {
+            EXPECT_TRUE(v.start_element(i < as ? a : b, ns, 0, nullptr));
+            EXPECT_TRUE(v.characters("x"));
+            EXPECT_TRUE(v.end_element());
+        }
+        return v.continuation();
+    };
+    EXPECT_NE(after(1, 0), after(2, 0)); // a third A is allowed after two, not after three
+    EXPECT_NE(after(2, 0), after(3, 0));
+    EXPECT_NE(after(3, 1), after(3, 2)); // R may end after two Bs, not after one
+    EXPECT_EQ(after(3, 2), after(3, 3));
+    EXPECT_EQ(after(3, 2), after(3, 50));
+    EXPECT_EQ(after(1, 2), after(2, 2)); // A is behind: how many there were no longer matters
+    EXPECT_NE(after(0, 0), after(1, 0));
+}
