@@ -29,6 +29,7 @@
 #include <condition_variable>
 #include <exception>
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -48,6 +49,15 @@ constexpr std::int64_t MAX_AMOUNT_CENTS = 99999999999; // 999 999 999.99 EUR
 /// the check thread starts soon after the writer (it waits for the first chunk).
 constexpr std::size_t FLUSH_BYTES = std::size_t{1} << 18;
 constexpr std::size_t FIRST_FLUSH_BYTES = std::size_t{1} << 14;
+
+/// The self-check in two parts (pain001_writer_t::finish): only when at least this much of the file
+/// is left to the check when the writer is done, and at the end of a transfer; such points are
+/// noted about every SPLIT_STEP bytes.
+constexpr std::uint64_t SPLIT_MIN_REST = std::uint64_t{1} << 21;
+constexpr std::uint64_t SPLIT_STEP = std::uint64_t{1} << 16;
+
+/// pain001_writer_t::set_split_percent; < 0: where the check stands at finish()
+int g_split_percent = -1;
 
 /// EEA countries (two letters), sorted.
 constexpr std::array<std::string_view, 39> EEA_COUNTRIES{
@@ -397,6 +407,44 @@ struct verify_names_t
     }
 };
 
+/// What one part of a self-check in two parts saw at and after the split point (the end of a
+/// transfer; see pain001_concurrent_check_t::split). The head is the file up to the point, the tail
+/// the rest, read after a primer that brings the tail's scanner and validator to the same point.
+struct split_part_t
+{
+    bool reached = false; ///< the part passed the split point, with no finding before
+    bool closed = false;  ///< tail: the PmtInf open at the split point was closed
+    std::string context;  ///< the scanner's context and the validator's continuation there
+    std::string pmt_id;   ///< the PmtInf open there and its declared totals
+    std::int64_t pmt_declared_n = -1;
+    money_t pmt_declared_sum;
+    std::int64_t grp_declared_n = -1;
+    money_t grp_declared_sum;
+    std::int64_t pmt_n = 0; ///< that PmtInf's transfers: head before the point, tail after it
+    money_t pmt_sum;
+    std::int64_t rest_n = 0; ///< head: the transfers of the PmtInfs closed before; tail: of those after
+    money_t rest_sum;
+};
+
+/// Whether a head and a tail together are the check of the whole file: they met at the same point in
+/// the same state, and the recounted transfers add up to what PmtInf and GrpHdr declare.
+bool parts_agree(split_part_t const &head, split_part_t const &tail)
+{
+    return head.reached && tail.reached && tail.closed && head.context == tail.context && head.pmt_id == tail.pmt_id &&
+           head.pmt_declared_n == tail.pmt_declared_n && head.pmt_declared_sum == tail.pmt_declared_sum &&
+           head.grp_declared_n == tail.grp_declared_n && head.grp_declared_sum == tail.grp_declared_sum &&
+           head.pmt_n + tail.pmt_n == head.pmt_declared_n && head.pmt_sum + tail.pmt_sum == head.pmt_declared_sum &&
+           head.rest_n + head.pmt_n + tail.pmt_n + tail.rest_n == head.grp_declared_n &&
+           head.rest_sum + head.pmt_sum + tail.pmt_sum + tail.rest_sum == head.grp_declared_sum;
+}
+
+/// Which part of the file a verification pass reads.
+enum class part_t {
+    whole, ///< all of it, in order
+    head,  ///< from the start up to the split point (set by stop_after), where it stops
+    tail,  ///< a primer, then the file from the split point on (split_offset: where that starts in the stream)
+};
+
 struct verify_state_t
 {
     std::string path;
@@ -419,6 +467,11 @@ struct verify_state_t
     std::int64_t pmt_n = 0;
     money_t pmt_sum;
     std::string pmt_id;
+
+    part_t part = part_t::whole;
+    std::uint64_t split_offset = 0; ///< head, tail: the stream offset of the split point; 0 unknown or passed
+    bool in_split_pmt = false;      ///< tail: the PmtInf open at the split point is still open
+    split_part_t split;
 
     long line() const { return scanner != nullptr ? scanner->line() : 0; }
 
@@ -448,6 +501,8 @@ inline bool schema_ok(verify_state_t &st, bool valid)
     }
     return valid;
 }
+
+void at_split_point(verify_state_t &st);
 
 void on_start(void *ud, xmlChar const *localname, xmlChar const *, xmlChar const *uri, int, xmlChar const **,
               int n_attributes, int, xmlChar const **attributes)
@@ -520,6 +575,15 @@ void on_end(void *ud, xmlChar const *localname, xmlChar const *, xmlChar const *
         }
         st.capture = false;
     } else if (localname == n.pmt_inf) {
+        if (st.in_split_pmt) {
+            // tail: the PmtInf began before the split point; its totals are added up with the head's
+            st.split.pmt_n = st.pmt_n;
+            st.split.pmt_sum = st.pmt_sum;
+            st.split.closed = true;
+            st.in_split_pmt = false;
+            st.stack.pop_back();
+            return;
+        }
         if (st.pmt_n != st.pmt_declared_n || st.pmt_sum != st.pmt_declared_sum) {
             st.fail("PmtInf", "PmtInf '" + st.pmt_id + "' declares NbOfTxs " + std::to_string(st.pmt_declared_n) +
                                   " CtrlSum " + st.pmt_declared_sum.to_sepa() + " but contains " +
@@ -529,6 +593,38 @@ void on_end(void *ud, xmlChar const *localname, xmlChar const *, xmlChar const *
         st.grp_sum += st.pmt_sum;
     }
     st.stack.pop_back();
+    if (st.split_offset != 0 && st.scanner->offset() == st.split_offset) [[unlikely]] {
+        at_split_point(st);
+    }
+}
+
+/// The end tag just read ends at the split point (head: where it stops; tail: where the primer ends
+/// and the rest of the file begins).
+void at_split_point(verify_state_t &st)
+{
+    split_part_t &sp = st.split;
+    sp.reached = true;
+    sp.context = st.scanner->context() + " | " + st.validator->continuation();
+    sp.pmt_id = st.pmt_id;
+    sp.pmt_declared_n = st.pmt_declared_n;
+    sp.pmt_declared_sum = st.pmt_declared_sum;
+    sp.grp_declared_n = st.grp_declared_n;
+    sp.grp_declared_sum = st.grp_declared_sum;
+    st.split_offset = 0;
+    if (st.part == part_t::head) {
+        sp.pmt_n = st.pmt_n;
+        sp.pmt_sum = st.pmt_sum;
+        sp.rest_n = st.grp_n;
+        sp.rest_sum = st.grp_sum;
+        st.scanner->stop();
+    } else {
+        // the primer's transfers are the head's; from here on the tail counts
+        st.pmt_n = 0;
+        st.pmt_sum = money_t{};
+        st.grp_n = 0;
+        st.grp_sum = money_t{};
+        st.in_split_pmt = true;
+    }
 }
 
 void on_doctype(void *ud, xmlChar const *, xmlChar const *, xmlChar const *)
@@ -563,7 +659,24 @@ public:
         m_st.names.emplace(m_scanner);
     }
 
-    /// Reads and checks the whole document; after the first finding the rest is not read.
+    /// Only a part of the file (see part_t): \p split_offset is where the tail's rest starts in the
+    /// stream; a head learns its point later (stop_after).
+    void read_part(part_t part, std::uint64_t split_offset = 0)
+    {
+        m_st.part = part;
+        m_st.split_offset = split_offset;
+    }
+    /// Head: stop after the end tag that ends at \p offset. Called (from the byte source) before the
+    /// bytes up to there are read.
+    void stop_after(std::uint64_t offset) noexcept
+    {
+        if (m_st.part == part_t::head && !m_st.split.reached) {
+            m_st.split_offset = offset;
+        }
+    }
+    split_part_t const &split() const noexcept { return m_st.split; }
+
+    /// Reads and checks the whole document (or its part); after the first finding the rest is not read.
     /// \throws input_error naming file, line and element on any finding; what the source threw
     void run()
     {
@@ -572,12 +685,20 @@ public:
             m_st.error = m_scanner.error().empty() ? std::string{"the file is not well-formed XML"} : m_scanner.error();
             m_st.error_line = m_scanner.error_line();
         }
+        if (m_st.part == part_t::head && m_st.error.empty() && m_st.split.reached) {
+            return; // the rest is the tail's, and so are the totals
+        }
         if (m_st.error.empty()) {
             schema_ok(m_st, m_st.validator->end_document());
         }
         std::string const &path = m_st.path;
         if (!m_st.error.empty()) {
             throw input_error{input_location_t{path, m_st.error_line, {}, m_st.error_element}, m_st.error};
+        }
+        if (m_st.part == part_t::tail) {
+            m_st.split.rest_n = m_st.grp_n;
+            m_st.split.rest_sum = m_st.grp_sum;
+            return; // GrpHdr's totals: parts_agree
         }
         if (m_st.grp_n != m_st.grp_declared_n || m_st.grp_sum != m_st.grp_declared_sum) {
             throw input_error{input_location_t{path, 0, {}, "GrpHdr"},
@@ -602,8 +723,9 @@ struct hash_relay_t
 
 /// A file read in large blocks (into the reader's buffer when it asks for at least 64 KiB, else
 /// through our own), as far as \p available
-/// says it exists: available(pos) returns how many bytes of the file may be read once more than
-/// \p pos exist or the file is complete, and may block until then (or throw to abandon the check).
+/// says it exists: available(pos, want) returns how many bytes of the file may be read once more
+/// than \p pos exist or the file is complete, and may block until then (or throw to abandon the
+/// check); at most \p want bytes after \p pos are read then.
 /// Optionally the bytes from an offset on are hashed (hash_relay_t), each once, in file order.
 template <typename Available>
 class file_source_t final : public xml::byte_source_t
@@ -642,7 +764,7 @@ private:
 
     std::size_t read_direct(char *buf, std::size_t n)
     {
-        std::uint64_t const available = m_available(m_pos);
+        std::uint64_t const available = m_available(m_pos, n);
         if (available <= m_pos) {
             return 0;
         }
@@ -676,7 +798,7 @@ private:
 
     bool fill()
     {
-        std::uint64_t const available = m_available(m_pos);
+        std::uint64_t const available = m_available(m_pos, BUFFER_BYTES);
         if (available <= m_pos) {
             return false;
         }
@@ -700,6 +822,53 @@ private:
     std::size_t m_end = 0;
     std::uint64_t m_pos = 0; ///< file offset of m_buffer's end
     hash_relay_t *m_relay = nullptr;
+};
+
+/// Byte ranges of a file read one after the other as one stream: the tail of a self-check in two
+/// parts reads the file's start up to its first PmtInf, the split PmtInf up to the end of its first
+/// transfer (the primer), then the file from the split point to its end.
+class spliced_source_t final : public xml::byte_source_t
+{
+public:
+    struct range_t
+    {
+        std::uint64_t begin;
+        std::uint64_t end;
+    };
+
+    spliced_source_t(int fd, std::string const &path, std::vector<range_t> ranges)
+        : m_fd(fd), m_path(path), m_ranges(std::move(ranges))
+    {
+    }
+
+    std::size_t read(char *buf, std::size_t n) override
+    {
+        while (m_next < m_ranges.size() && m_ranges[m_next].begin >= m_ranges[m_next].end) {
+            ++m_next;
+        }
+        if (m_next == m_ranges.size()) {
+            return 0;
+        }
+        range_t &r = m_ranges[m_next];
+        std::size_t const want = static_cast<std::size_t>(std::min<std::uint64_t>(n, r.end - r.begin));
+        ssize_t got = 0;
+        do {
+            got = ::pread(m_fd, buf, want, static_cast<off_t>(r.begin));
+        } while (got < 0 && errno == EINTR);
+        if (got <= 0) {
+            throw input_error{input_location_t{m_path, 0, {}, {}},
+                              got < 0 ? std::string{"cannot read the file: "} + std::strerror(errno)
+                                      : std::string{"the file is shorter than written"}};
+        }
+        r.begin += static_cast<std::uint64_t>(got);
+        return static_cast<std::size_t>(got);
+    }
+
+private:
+    int m_fd;
+    std::string const &m_path;
+    std::vector<range_t> m_ranges;
+    std::size_t m_next = 0;
 };
 
 /// The self-check of a file being written, on a second thread: it reads the temporary file back
@@ -769,6 +938,35 @@ public:
         m_cv.notify_one();
     }
 
+    /// The file is complete with \p bytes, but this check reads it only up to \p at, the end of a
+    /// transfer, and stops there; the writer's thread checks the rest (the self-check in two parts,
+    /// pain001_writer_t::finish). \returns false, and nothing changes, when the check may already
+    /// have read beyond \p at.
+    bool split(std::uint64_t bytes, std::uint64_t at)
+    {
+        {
+            std::lock_guard const lock{m_mutex};
+            if (at <= m_reserved || at >= bytes) {
+                return false;
+            }
+            m_available = bytes;
+            m_complete = true;
+            m_limit = at;
+        }
+        m_cv.notify_one();
+        return true;
+    }
+
+    /// How far the check may have read: the bytes it was allowed to read so far.
+    std::uint64_t reserved()
+    {
+        std::lock_guard const lock{m_mutex};
+        return m_reserved;
+    }
+
+    /// After wait() of a split check: what the head saw at the split point.
+    split_part_t const &head() const noexcept { return m_head; }
+
     /// Writes the file's data to the disk (fdatasync) while the check is still reading it, so that
     /// the fsync of the commit has hardly anything left to do. Publishes nothing; errors are left
     /// to that fsync.
@@ -819,8 +1017,9 @@ private:
     {
     };
 
-    /// For the file source: waits until more than \p pos bytes are written or the file is complete.
-    std::uint64_t wait_beyond(std::uint64_t pos)
+    /// For the file source: waits until more than \p pos bytes are written or the file is complete;
+    /// the source then reads at most \p want bytes after \p pos.
+    std::uint64_t wait_beyond(std::uint64_t pos, std::size_t want)
     {
         std::unique_lock lock{m_mutex};
         m_idle = !(m_cancelled || m_complete || m_available > pos);
@@ -834,25 +1033,53 @@ private:
             m_relay.hash = *m_handed_over;
             m_relay.from = m_handed_over_at;
         }
-        return m_available;
+        std::uint64_t available = m_available;
+        if (m_limit != 0 && !m_past_split) {
+            available = std::min(available, m_limit);
+            m_verifier->stop_after(m_limit); // before the bytes up to the split point are read
+        }
+        m_reserved = std::max(m_reserved, std::min(available, pos + want));
+        return available;
     }
 
     void run() noexcept
     {
         try {
-            auto wait = [this](std::uint64_t pos) { return wait_beyond(pos); };
+            auto wait = [this](std::uint64_t pos, std::size_t want) { return wait_beyond(pos, want); };
             file_source_t<decltype(wait)> source{m_fd, m_path, wait};
             source.hash_into(m_relay);
             pain001_verifier_t verifier{m_path, source};
+            verifier.read_part(part_t::head); // the whole file unless split() says where to stop
+            m_verifier = &verifier;
             verifier.run(); // after a finding the rest is not read; the writer learns of it at finish()
+            m_verifier = nullptr;
+            m_head = verifier.split();
             // a document is only complete at the end of the file, so the whole file was read and
             // hashed; said here once more, since the manifest's SHA-256 depends on it
             std::uint64_t written = 0;
+            std::uint64_t limit = 0;
             bool complete = false;
+            bool hash_rest = false;
             {
                 std::lock_guard const lock{m_mutex};
+                limit = m_limit;
                 written = m_available;
                 complete = m_complete;
+                // split after the writer handed the hash over: the rest is the writer's thread's
+                // to check, but this thread's to hash
+                hash_rest = limit != 0 && m_head.reached && m_relay.hash && m_relay.from < written;
+                m_past_split = hash_rest;
+            }
+            if (limit != 0 && !m_head.reached) {
+                // the check stopped short of the split point without a finding: not a verdict
+                throw input_error{input_location_t{m_path, 0, {}, {}}, "the self-check's first part ended early"};
+            }
+            if (hash_rest) {
+                std::unique_ptr<char[]> const block{new char[HASH_BLOCK]};
+                while (source.read(block.get(), HASH_BLOCK) > 0) {
+                }
+            } else if (limit != 0) {
+                written = limit;
             }
             if (!complete || source.bytes_read() != written || !m_relay.hash) {
                 throw internal_error{"the self-check of " + m_path + " read " + std::to_string(source.bytes_read()) +
@@ -879,10 +1106,35 @@ private:
     std::optional<sha256_t> m_handed_over; ///< by the writer, under m_mutex
     std::uint64_t m_handed_over_at = 0;
     bool m_idle = false; ///< the check waits in wait_beyond for bytes not yet written
+    std::uint64_t m_limit = 0;    ///< split(): the check reads up to here; 0: to the end
+    std::uint64_t m_reserved = 0; ///< the bytes the check was allowed to read so far
+    pain001_verifier_t *m_verifier = nullptr; ///< the check thread's, while it runs
+    bool m_past_split = false;    ///< the check read to the split point and now only hashes the rest
+    split_part_t m_head;
+    static constexpr std::size_t HASH_BLOCK = std::size_t{1} << 18;
     hash_relay_t m_relay;                  ///< the check thread's
     std::string m_sha256;
     std::thread m_thread;
 };
+
+
+/// Checks the tail of a file split at a transfer's end (see pain001_concurrent_check_t::split):
+/// \p ranges are the primer and the rest, \p rest_from where the rest starts in their stream.
+/// \throws input_error on any finding (not a verdict on the file: the caller checks it once more)
+split_part_t verify_tail(std::string const &path, std::vector<spliced_source_t::range_t> ranges,
+                         std::uint64_t rest_from)
+{
+    int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        throw input_error{input_location_t{path, 0, {}, {}}, "cannot open the file"};
+    }
+    std::unique_ptr<int const, void (*)(int const *)> const closer{&fd, [](int const *f) { ::close(*f); }};
+    spliced_source_t source{fd, path, std::move(ranges)};
+    pain001_verifier_t verifier{path, source};
+    verifier.read_part(part_t::tail, rest_from);
+    verifier.run();
+    return verifier.split();
+}
 
 } // namespace
 
@@ -897,7 +1149,7 @@ void verify_pain001_file(std::string const &path)
     if (::fstat(fd, &st) != 0) {
         throw input_error{input_location_t{path, 0, {}, {}}, "cannot read the file"};
     }
-    auto size = [n = static_cast<std::uint64_t>(st.st_size)](std::uint64_t) { return n; };
+    auto size = [n = static_cast<std::uint64_t>(st.st_size)](std::uint64_t, std::size_t) { return n; };
     file_source_t<decltype(size)> source{fd, path, size};
     pain001_verifier_t{path, source}.run();
 }
@@ -931,6 +1183,110 @@ struct pain001_writer_t::impl_t
     std::int64_t payment_infos = 0;
     std::size_t flush_at = FIRST_FLUSH_BYTES; ///< write_out_if_full
 
+    // For the self-check in two parts (finish): where each PmtInf starts and where its first
+    // transfer ends, and the ends of transfers about every g_split_step bytes after that.
+    struct pmt_span_t
+    {
+        std::uint64_t start = 0;
+        std::uint64_t first_end = 0; ///< 0 until the first transfer is written
+    };
+    struct split_point_t
+    {
+        std::uint64_t at;     ///< the end of a transfer, not the first of its PmtInf
+        std::size_t pmt;      ///< in pmt_spans
+    };
+    std::vector<pmt_span_t> pmt_spans;
+    std::vector<split_point_t> split_points;
+    std::uint64_t next_split_point = 0;
+    std::uint64_t split_step = SPLIT_STEP;
+    bool withhold = false; ///< tests: the check reads nothing before finish() (set_split_percent)
+
+    /// A split of the self-check: the check thread reads up to `at`, this thread the rest after
+    /// the primer (the file's start up to its first PmtInf, then the split PmtInf up to the end of
+    /// its first transfer), which brings its scanner and validator to the same state.
+    struct split_plan_t
+    {
+        std::uint64_t at = 0;
+        std::vector<spliced_source_t::range_t> ranges;
+        std::uint64_t rest_from = 0; ///< where the rest starts in the ranges' stream
+    };
+
+    /// Where to split a file of \p bytes: about halfway between what the check has read and the
+    /// end; none when the check is near the end or the file has no split point there.
+    std::optional<split_plan_t> plan_split(std::uint64_t bytes)
+    {
+        if (split_points.empty()) {
+            return std::nullopt;
+        }
+        std::uint64_t target = 0;
+        if (g_split_percent >= 0) {
+            target = bytes * static_cast<std::uint64_t>(g_split_percent) / 100;
+        } else {
+            std::uint64_t const read = check->reserved();
+            if (bytes < read + SPLIT_MIN_REST) {
+                return std::nullopt;
+            }
+            target = read + (bytes - read) / 2;
+        }
+        auto it = std::lower_bound(split_points.begin(), split_points.end(), target,
+                                   [](split_point_t const &p, std::uint64_t t) { return p.at < t; });
+        if (it == split_points.end()) {
+            return std::nullopt;
+        }
+        pmt_span_t const &first = pmt_spans.front();
+        pmt_span_t const &span = pmt_spans[it->pmt];
+        split_plan_t plan;
+        plan.at = it->at;
+        plan.ranges = {{0, first.start}, {span.start, span.first_end}, {it->at, bytes}};
+        plan.rest_from = first.start + (span.first_end - span.start);
+        return plan;
+    }
+
+    /// After check->split(plan.at): checks the rest here, waits for the check thread and adds up
+    /// both. Where they do not make a verdict together (a finding in either part, or parts that do
+    /// not meet), the whole file is checked once more in order, whose finding is the one reported.
+    /// \returns the file's SHA-256 \throws input_error on a finding
+    std::string check_in_two_parts(split_plan_t const &plan, bool &repeated)
+    {
+        std::optional<split_part_t> tail;
+        try {
+            tail = verify_tail(file->tmp_path(), plan.ranges, plan.rest_from);
+        } catch (input_error const &) {
+            // decided below
+        }
+        std::string sha256;
+        bool head_ok = false;
+        try {
+            sha256 = check->wait();
+            head_ok = true;
+        } catch (input_error const &) {
+            // decided below
+        }
+        if (head_ok && tail && parts_agree(check->head(), *tail)) {
+            return sha256;
+        }
+        repeated = true;
+        verify_pain001_file(file->tmp_path());
+        return sha256_file(file->tmp_path());
+    }
+
+    /// The file offset the next serialised byte will have.
+    std::uint64_t offset() const noexcept { return file->bytes_written() + xml->buffer().size(); }
+
+    /// After a transfer's end tag: a possible split point (indented, the end tag is followed by a
+    /// newline, xml_emitter_t::end).
+    void transfer_written()
+    {
+        std::uint64_t const at = offset() - (xml->indented() ? 1 : 0);
+        pmt_span_t &span = pmt_spans.back();
+        if (span.first_end == 0) {
+            span.first_end = at;
+        } else if (at >= next_split_point) {
+            split_points.push_back(split_point_t{at, pmt_spans.size() - 1});
+            next_split_point = at + split_step;
+        }
+    }
+
     /// Hands the serialised bytes to the file (which hashes them) and tells the check how far it may read.
     void write_out()
     {
@@ -947,7 +1303,9 @@ struct pain001_writer_t::impl_t
                 (!hand_over_when_idle || check->idle())) {
                 hand_over_hash();
             }
-            check->advance(file->bytes_written());
+            if (!withhold) {
+                check->advance(file->bytes_written());
+            }
         }
     }
     /// The writer's part of the file's SHA-256 goes to the check (pain001_concurrent_check_t).
@@ -1060,6 +1418,11 @@ void pain001_writer_t::set_hash_hand_over_percent(int percent) noexcept
     g_hash_hand_over_percent = percent < 0 ? -1 : std::min(percent, 100);
 }
 
+void pain001_writer_t::set_split_percent(int percent) noexcept
+{
+    g_split_percent = percent < 0 ? -1 : std::min(percent, 100);
+}
+
 pain001_writer_t::pain001_writer_t(std::string final_path, pain001_header_t const &header)
 : m_impl(std::make_unique<impl_t>())
 {
@@ -1087,6 +1450,16 @@ pain001_writer_t::pain001_writer_t(std::string final_path, pain001_header_t cons
         m.hand_over_after = header.nb_of_txs * percent / 100;
         if (m.hand_over_after == 0 && !m.hand_over_when_idle) {
             m.hand_over_hash(); // the check hashes the whole file
+        }
+        if (g_split_percent >= 0) {
+            // tests: the check waits for finish(), which splits the file there; the hash is handed
+            // over where set_hash_hand_over_percent says, else at finish()
+            m.withhold = true;
+            m.split_step = 0;
+            if (g_hash_hand_over_percent < 0) {
+                m.hand_over_after = std::numeric_limits<std::int64_t>::max();
+                m.hand_over_when_idle = false;
+            }
         }
         m.xml = std::make_unique<xml_emitter_t>(header.indent);
         auto &x = *m.xml;
@@ -1149,6 +1522,7 @@ void pain001_writer_t::begin_payment_info(payment_info_t const &info)
         m.pmt_count = 0;
         m.pmt_sum = money_t{};
         auto &x = *m.xml;
+        m.pmt_spans.push_back(impl_t::pmt_span_t{m.offset(), 0});
         x.start("PmtInf");
         x.element("PmtInfId", info.pmt_inf_id);
         x.element("PmtMtd", "TRF");
@@ -1237,6 +1611,7 @@ void pain001_writer_t::add_transfer(transfer_t const &t)
         auto &x = *m.xml;
         if (!x.indented()) {
             write_transfer_compact(x, t);
+            m.transfer_written();
             ++m.pmt_count;
             m.pmt_sum += t.amount;
             m.write_out_if_full();
@@ -1275,6 +1650,7 @@ void pain001_writer_t::add_transfer(transfer_t const &t)
             x.end();
         }
         x.end(); // CdtTrfTxInf
+        m.transfer_written();
         ++m.pmt_count;
         m.pmt_sum += t.amount;
         m.write_out_if_full();
@@ -1322,21 +1698,33 @@ pain001_result_t pain001_writer_t::finish()
         }
         m.xml->end_document(); // CstmrCdtTrfInitn, Document
         m.write_out();
+        std::uint64_t const bytes = m.file->bytes_written();
         if (!m.hash_handed_over) {
             m.hand_over_hash(); // the check hashes nothing more
         }
-        m.check->complete(m.file->bytes_written());
+        // The check thread is usually behind the writer: the writer's thread checks the file's
+        // last part meanwhile (see split).
+        std::optional<impl_t::split_plan_t> const plan = m.plan_split(bytes);
+        bool const split = plan && m.check->split(bytes, plan->at);
+        if (!split) {
+            m.check->complete(bytes);
+        }
         m.check->sync_data_early();
 
+        pain001_result_t result;
         std::string sha256;
         try {
-            sha256 = m.check->wait();
+            if (split) {
+                result.check_split = true;
+                sha256 = m.check_in_two_parts(*plan, result.check_repeated);
+            } else {
+                sha256 = m.check->wait();
+            }
         } catch (input_error const &e) {
             throw internal_error{std::string{"sozbatch wrote a pain.001 that fails its own checks; nothing published: "} +
                                  e.what()};
         }
 
-        pain001_result_t result;
         result.path = m.final_path;
         result.bytes = m.file->bytes_written();
         m.file->commit_unhashed();

@@ -81,6 +81,8 @@ struct pain001_result_t
     std::int64_t nb_of_txs = 0; ///< transfers in the file
     money_t ctrl_sum;           ///< sum of the transfers
     std::int64_t payment_infos = 0;
+    bool check_split = false;    ///< the writer's thread checked the file's last part (finish)
+    bool check_repeated = false; ///< the two parts made no verdict together: the whole file was checked again
 };
 
 /// True when a transfer to \p iban needs the creditor's BIC: the account is outside the EEA
@@ -138,6 +140,15 @@ public:
     /// 0..100: hand over exactly after that share of the transfers, for tests and benchmarks. Not
     /// for use while a writer is open.
     static void set_hash_hand_over_percent(int percent) noexcept;
+
+    /// The self-check reads the file back on its own thread while it is written. When the writer
+    /// is done first, finish() splits the rest at the end of a transfer about halfway: the check
+    /// thread stops there and the writer's thread checks the part after it (from a primer of the
+    /// file's first bytes that brings its scanner and validator to the same state), then both are
+    /// added up (pain001_result_t::check_split). 0..100, for tests: the check reads nothing before
+    /// finish(), which splits at the first transfer end from that share of the bytes on (if any);
+    /// negative: as described. Not for use while a writer is open.
+    static void set_split_percent(int percent) noexcept;
 
 private:
     struct impl_t;

@@ -90,9 +90,10 @@ int main(int argc, char **argv)
         double const cpu = cpu_seconds(ru);
         double const writing = cpu_seconds(self_thread);
         std::printf("transfers=%ld bytes=%llu seconds=%.3f transfers_per_second=%.0f cpu_seconds=%.3f "
-                    "writer_thread_cpu=%.3f check_thread_cpu=%.3f peak_rss_kib=%ld sha256=%s\n",
+                    "writer_thread_cpu=%.3f check_thread_cpu=%.3f peak_rss_kib=%ld check=%s sha256=%s\n",
                     n, static_cast<unsigned long long>(r.bytes), secs, static_cast<double>(n) / secs, cpu, writing,
-                    cpu - writing, ru.ru_maxrss, r.sha256.c_str());
+                    cpu - writing, ru.ru_maxrss,
+                    r.check_repeated ? "repeated" : r.check_split ? "two-parts" : "one-part", r.sha256.c_str());
     } catch (std::exception const &e) {
         std::fprintf(stderr, "pain001_bench: %s\n", e.what());
         return 1;

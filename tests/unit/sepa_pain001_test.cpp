@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 using namespace sozbatch;
@@ -697,4 +698,177 @@ TEST_F(Pain001Test, TheFilesHashIsRightWhereverTheWriterHandsItToTheCheck)
         EXPECT_EQ(result.sha256, first_hash) << percent; // the same bytes each time
     }
     pain001_writer_t::set_hash_hand_over_percent(-1);
+}
+
+namespace {
+
+/// Four PmtInfs of 300, 1, 300 and 300 transfers (amounts 1000.00 + i/100 EUR, i the transfer's
+/// number in the file), written to \p file; \p change, if set, may alter a transfer before it is
+/// written and \p before_finish runs after the last PmtInf is closed. \returns finish()'s result
+pain001_result_t write_four_payment_infos(std::string const &file, bool indent,
+                                          std::function<void(int, transfer_t &)> const &change = {},
+                                          std::function<void()> const &before_finish = {})
+{
+    std::vector<int> const sizes{300, 1, 300, 300};
+    int const n = 901;
+    money_t total;
+    for (int i = 0; i < n; ++i) {
+        total += money_t::cents(100000 + i);
+    }
+    pain001_header_t h = header(n, total);
+    h.indent = indent;
+    pain001_writer_t w{file, h};
+    int i = 0;
+    for (std::size_t p = 0; p < sizes.size(); ++p) {
+        money_t sum;
+        for (int k = 0; k < sizes[p]; ++k) {
+            sum += money_t::cents(100000 + i + k);
+        }
+        w.begin_payment_info(info("P" + std::to_string(p + 1), sizes[p], sum));
+        for (int k = 0; k < sizes[p]; ++k, ++i) {
+            transfer_t t = transfer(i, money_t::cents(100000 + i));
+            if (change) {
+                change(i, t);
+            }
+            w.add_transfer(t);
+        }
+        w.end_payment_info();
+    }
+    if (before_finish) {
+        before_finish();
+    }
+    return w.finish();
+}
+
+/// Replaces the first \p from in the file at \p path by \p to (as long) in place.
+void change_on_disk(std::string const &path, std::string const &from, std::string const &to)
+{
+    ASSERT_EQ(from.size(), to.size());
+    std::string const bytes = read_all(path);
+    auto const at = bytes.find(from);
+    ASSERT_NE(at, std::string::npos) << from << " is not (yet) in " << path;
+    std::fstream f{path, std::ios::in | std::ios::out | std::ios::binary};
+    f.seekp(static_cast<std::streamoff>(at));
+    f.write(to.data(), static_cast<std::streamsize>(to.size()));
+}
+
+/// Runs \p write and returns the message of the internal_error it must throw ("" and a failure if none).
+std::string refusal(std::function<void()> const &write)
+{
+    try {
+        write();
+        ADD_FAILURE() << "finish() published a file that fails its own checks";
+    } catch (internal_error const &e) {
+        return e.what();
+    }
+    return {};
+}
+
+} // namespace
+
+// finish() splits the self-check when the writer is done first: the check thread stops at the end
+// of a transfer, the writer's thread checks the rest from a primer. Wherever the split falls — in
+// the first PmtInf, in a later one (whose primer is not next to the file's start), near either end
+// — and wherever the writer hands the hash over, the file is accepted with the hash of its bytes,
+// as by the check in one part (percent 100: no transfer ends after the last byte, so no split).
+TEST_F(Pain001Test, TheSelfCheckInTwoPartsAcceptsWhatTheCheckInOnePartAccepts)
+{
+    for (bool const indent : {false, true}) {
+        std::string reference;
+        for (int const hand_over : {-1, 20, 90}) {
+            pain001_writer_t::set_hash_hand_over_percent(hand_over);
+            for (int const percent : {100, 0, 1, 10, 34, 45, 70, 80, 99}) {
+                pain001_writer_t::set_split_percent(percent);
+                std::string const file =
+                    path(("two-parts-" + std::to_string(hand_over) + "-" + std::to_string(percent) + ".xml").c_str());
+                auto const r = write_four_payment_infos(file, indent);
+                std::string const where = "indent " + std::to_string(indent) + ", hand-over at " +
+                                          std::to_string(hand_over) + " %, split at " + std::to_string(percent) + " %";
+                EXPECT_EQ(r.check_split, percent < 100) << where;
+                EXPECT_FALSE(r.check_repeated) << where;
+                EXPECT_EQ(r.nb_of_txs, 901) << where;
+                EXPECT_EQ(r.sha256, sha256_file(file)) << where;
+                EXPECT_NE(read_all(file + ".manifest").find("sha256=" + r.sha256 + "\n"), std::string::npos) << where;
+                if (reference.empty()) {
+                    reference = r.sha256;
+                }
+                EXPECT_EQ(r.sha256, reference) << where; // the same bytes each time
+                EXPECT_NO_THROW(verify_pain001_file(file)) << where;
+            }
+        }
+    }
+    pain001_writer_t::set_split_percent(-1);
+    pain001_writer_t::set_hash_hand_over_percent(-1);
+}
+
+// What the check in one part refuses, the check in two parts refuses with the same message, wherever
+// the finding lies: a schema finding in the head, in the tail or in the first transfer of the split
+// PmtInf (which the tail reads in its primer); an amount changed on disk, so that the recounted
+// totals of the two parts do not add up to what PmtInf declares; a tag changed in the tail.
+TEST_F(Pain001Test, TheSelfCheckInTwoPartsRefusesWhatTheCheckInOnePartRefuses)
+{
+    struct case_t
+    {
+        char const *what;
+        int bad_name = -1; ///< this transfer gets a name with two blanks in a row
+        std::string from;  ///< changed on disk before finish()
+        std::string to;
+        char const *expect; ///< in the message
+    };
+    // transfer 301 is P2's only one, 302 the first of P3, 601 the first of P4; 45 % of the bytes
+    // lie in P3, 80 % in P4. Changes on disk only where the writer has written before finish():
+    // the first 240 KiB (FIRST_FLUSH_BYTES doubling), about half of the indented file.
+    std::vector<case_t> const cases{
+        {"name in P1", 50, "", "", "Nm"},
+        {"name in P3", 450, "", "", "Nm"},
+        {"name in P4", 700, "", "", "Nm"},
+        {"name in the first transfer of P3", 302, "", "", "Nm"},
+        {"name in the first transfer of P4", 601, "", "", "Nm"},
+        {"amount in P1", -1, ">1001.50<", ">1001.51<", "P1"},
+        {"amount in P3", -1, ">1004.00<", ">1004.01<", "P3"},
+        {"amount in P3's first transfer", -1, ">1003.02<", ">1003.12<", "P3"},
+        {"tag in P3", -1, "<Ustrd>SGB XII Hilfe zum Lebensunterhalt 2026-01 Az 50.1-380<",
+         "<Ustrx>SGB XII Hilfe zum Lebensunterhalt 2026-01 Az 50.1-380<", "Ustrx"},
+    };
+    for (bool const indent : {false, true}) {
+        for (auto const &c : cases) {
+            std::string reference;
+            for (int const percent : {100, 10, 45, 80}) {
+                pain001_writer_t::set_split_percent(percent);
+                std::string const file = path(("refused-" + std::to_string(percent) + ".xml").c_str());
+                std::string const message = refusal([&] {
+                    write_four_payment_infos(
+                        file, indent,
+                        [&](int i, transfer_t &t) {
+                            if (i == c.bad_name) {
+                                t.creditor_name = "Anna  Schmidt";
+                            }
+                        },
+                        [&] {
+                            if (!c.from.empty()) {
+                                change_on_disk(file + ".tmp", c.from, c.to);
+                            }
+                        });
+                });
+                std::string const where = std::string{c.what} + ", indent " + std::to_string(indent) +
+                                          ", split at " + std::to_string(percent) + " %";
+                EXPECT_NE(message.find("fails its own checks"), std::string::npos) << where << ": " << message;
+                EXPECT_NE(message.find(c.expect), std::string::npos) << where << ": " << message;
+                if (percent == 100) {
+                    reference = message;
+                } else {
+                    // the path of the temporary file differs with the name
+                    std::string expected = reference;
+                    for (std::size_t at = 0; (at = expected.find("refused-100.xml", at)) != std::string::npos;) {
+                        expected.replace(at, 15, "refused-" + std::to_string(percent) + ".xml");
+                    }
+                    EXPECT_EQ(message, expected) << where;
+                }
+                EXPECT_FALSE(fs::exists(file)) << where;
+                EXPECT_FALSE(fs::exists(file + ".tmp")) << where;
+                EXPECT_FALSE(fs::exists(file + ".manifest")) << where;
+            }
+        }
+    }
+    pain001_writer_t::set_split_percent(-1);
 }
