@@ -9,6 +9,9 @@
 #include <cstring>
 #include <cstdint>
 #include <iterator>
+#if defined(__x86_64__)
+#include <tmmintrin.h>
+#endif
 
 namespace sozbatch::sepa {
 
@@ -138,6 +141,61 @@ std::array<std::uint8_t, 256> ascii_table(Keep keep)
         t[c] = keep(c) ? 1 : 0;
     }
     return t;
+}
+
+/// An ASCII set for skip_in: the byte table of skip_marked and, for sixteen bytes at a time, one
+/// byte per low nibble whose bit h says whether the character (h << 4 | low nibble) is in the set.
+struct ascii_set_t
+{
+    std::array<std::uint8_t, 256> table{};
+    alignas(16) std::array<std::uint8_t, 16> by_low{};
+};
+
+template <class Keep>
+ascii_set_t ascii_set(Keep keep)
+{
+    ascii_set_t set;
+    set.table = ascii_table(keep);
+    for (unsigned c = 0; c < 128; ++c) {
+        if (set.table[c] != 0) {
+            set.by_low[c & 0x0FU] = static_cast<std::uint8_t>(set.by_low[c & 0x0FU] | (1U << (c >> 4)));
+        }
+    }
+    return set;
+}
+
+#if defined(__x86_64__)
+/// skip_marked for \p set, sixteen bytes at a time (two table shuffles; bytes from 0x80 on have
+/// no bit, so they end a run as in the table).
+__attribute__((target("ssse3"))) std::size_t skip_in_ssse3(ascii_set_t const &set, unsigned char const *s,
+                                                           std::size_t i, std::size_t n) noexcept
+{
+    __m128i const by_low = _mm_load_si128(reinterpret_cast<__m128i const *>(set.by_low.data()));
+    __m128i const bit = _mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0);
+    __m128i const nibble = _mm_set1_epi8(0x0F);
+    for (; i + 16 <= n; i += 16) {
+        __m128i const v = _mm_loadu_si128(reinterpret_cast<__m128i const *>(s + i));
+        __m128i const row = _mm_shuffle_epi8(by_low, _mm_and_si128(v, nibble));
+        __m128i const high = _mm_shuffle_epi8(bit, _mm_and_si128(_mm_srli_epi16(v, 4), nibble));
+        __m128i const out = _mm_cmpeq_epi8(_mm_and_si128(row, high), _mm_setzero_si128());
+        if (int const m = _mm_movemask_epi8(out); m != 0) {
+            return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(m)));
+        }
+    }
+    return skip_marked(set.table.data(), s, i, n);
+}
+#endif
+
+/// The first index from \p i on whose byte is not in \p set (\p n if none).
+inline std::size_t skip_in(ascii_set_t const &set, unsigned char const *s, std::size_t i, std::size_t n) noexcept
+{
+#if defined(__x86_64__)
+    static bool const ssse3 = __builtin_cpu_supports("ssse3");
+    if (ssse3) {
+        return skip_in_ssse3(set, s, i, n);
+    }
+#endif
+    return skip_marked(set.table.data(), s, i, n);
 }
 
 bool is_blank_or_control(char32_t c) noexcept
@@ -346,13 +404,13 @@ std::string check_dk_text(std::string_view utf8, std::size_t max_chars)
     std::size_t chars = 0;
     std::string_view first_outside;
     try {
-        // ASCII by table (most characters): runs of allowed ASCII in a tight loop, the rest decoded
-        static auto const ascii_ok = ascii_table([](char32_t c) { return is_basic_ascii(c) || c == U'&'; });
+        // ASCII by set (most characters): runs of allowed ASCII sixteen bytes at a time, the rest decoded
+        static auto const ascii_ok = ascii_set([](char32_t c) { return is_basic_ascii(c) || c == U'&'; });
         auto const *const bytes = reinterpret_cast<unsigned char const *>(utf8.data());
         for (std::size_t i = 0; i < utf8.size();) {
             std::size_t const run = i;
             // a byte >= 0x80 is never marked: the table's upper half is 0
-            i = skip_marked(ascii_ok.data(), bytes, i, utf8.size());
+            i = skip_in(ascii_ok, bytes, i, utf8.size());
             chars += i - run;
             if (i == utf8.size()) {
                 break;
@@ -396,10 +454,10 @@ std::string check_dk_id(std::string_view id)
     if (id.size() > MAX_ID_CHARS) {
         return std::to_string(id.size()) + " characters, at most 35 allowed";
     }
-    // the basic set by table, eight bytes at a time (this runs for every EndToEndId written)
-    static auto const basic = ascii_table(is_basic_ascii);
+    // the basic set sixteen bytes at a time (skip_in; this runs for every EndToEndId written)
+    static auto const basic = ascii_set(is_basic_ascii);
     auto const *const bytes = reinterpret_cast<unsigned char const *>(id.data());
-    if (std::size_t const i = skip_marked(basic.data(), bytes, 0, id.size()); i < id.size()) {
+    if (std::size_t const i = skip_in(basic, bytes, 0, id.size()); i < id.size()) {
         return "character '" + std::string(1, id[i]) + "' is not allowed in identifiers (SEPA basic set only)";
     }
     if (id.front() == '/' || id.back() == '/') {

@@ -111,23 +111,36 @@ std::string check_normalised_iban(std::string_view v)
         return "length " + std::to_string(v.size()) + ", " + std::string{v.substr(0, 2)} + " needs " +
                std::to_string(length);
     }
-    // mod 97 of the number formed by moving the first four characters to the end; the digits are
-    // gathered in 64 bits and reduced only when the next step could overflow
-    std::uint64_t acc = 0;
-    for (std::size_t k = 0; k < v.size(); ++k) {
-        char const c = v[k + 4 < v.size() ? k + 4 : k + 4 - v.size()];
-        if (acc >= 1'000'000'000'000'000ULL) {
-            acc %= 97;
+    // mod 97 of the number formed by moving the first four characters to the end (a letter is two
+    // digits, A = 10): the sum of each character's value times 10^(digits after it) mod 97, from
+    // the last character on — independent products instead of a chain of multiplications
+    static constexpr auto pow10_mod97 = [] {
+        std::array<std::uint32_t, 2 * 34> p{};
+        std::uint32_t x = 1;
+        for (auto &e : p) {
+            e = x;
+            x = x * 10 % 97;
         }
+        return p;
+    }();
+    if (v.size() > 34) {
+        return "longer than 34 characters"; // no country's length is (ISO 13616)
+    }
+    std::uint32_t sum = 0; // at most 34 * 35 * 96
+    std::size_t digits = 0;
+    for (std::size_t k = v.size(); k-- > 0;) {
+        char const c = v[k + 4 < v.size() ? k + 4 : k + 4 - v.size()];
         if (is_digit(c)) {
-            acc = acc * 10 + static_cast<unsigned>(c - '0');
+            sum += static_cast<std::uint32_t>(c - '0') * pow10_mod97[digits];
+            digits += 1;
         } else if (is_upper(c)) {
-            acc = acc * 100 + static_cast<unsigned>(c - 'A') + 10;
+            sum += static_cast<std::uint32_t>(c - 'A' + 10) * pow10_mod97[digits];
+            digits += 2;
         } else {
             return "contains a character other than A-Z and 0-9";
         }
     }
-    if (acc % 97 != 1) {
+    if (sum % 97 != 1) {
         return "check digits wrong (mod 97)";
     }
     return {};

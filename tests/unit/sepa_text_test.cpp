@@ -210,3 +210,28 @@ TEST(SepaText, BlanksAreNormalisedAndReported)
     EXPECT_EQ(both.text, "Jose Müller");
     EXPECT_EQ(both.describe(), "é->e; blanks normalised");
 }
+
+// Every ASCII character inside a long run (the checks read sixteen bytes at a time there) gets the
+// verdict it gets between two letters, at each of the sixteen positions of a block and in the
+// bytes after the last full block; an identifier may not begin or end with '/'.
+TEST(SepaText, EveryAsciiCharacterInsideALongRunAsBetweenLetters)
+{
+    int allowed = 0;
+    for (unsigned c = 0; c < 128; ++c) {
+        std::string const short_text = "a" + std::string(1, static_cast<char>(c)) + "a";
+        std::string const short_id = "A" + std::string(1, static_cast<char>(c)) + "A";
+        bool const text_ok = check_dk_text(short_text, 140).empty();
+        bool const id_ok = check_dk_id(short_id).empty();
+        allowed += text_ok ? 1 : 0;
+        for (std::size_t at = 0; at < 34; ++at) {
+            std::string text(34, 'a');
+            text[at] = static_cast<char>(c);
+            EXPECT_EQ(check_dk_text(text, 140).empty(), text_ok) << c << " at " << at;
+            std::string id(34, 'A');
+            id[at] = static_cast<char>(c);
+            bool const end_slash = c == '/' && (at == 0 || at == 33);
+            EXPECT_EQ(check_dk_id(id).empty(), id_ok && !end_slash) << c << " at " << at;
+        }
+    }
+    EXPECT_EQ(allowed, 26 + 26 + 10 + 12); // a-z, A-Z, 0-9 and ' : ? , - ( + . ) / & and the blank
+}
