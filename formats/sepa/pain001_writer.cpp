@@ -721,6 +721,41 @@ struct hash_relay_t
     std::uint64_t from = 0;
 };
 
+/// One pread of up to \p n bytes at \p offset of the check's file \p path. \returns how many (> 0)
+/// \throws input_error when the file cannot be read or ends before \p offset + 1
+std::size_t pread_some(int fd, std::string const &path, char *buf, std::size_t n, std::uint64_t offset)
+{
+    ssize_t r = 0;
+    do {
+        r = ::pread(fd, buf, n, static_cast<off_t>(offset));
+    } while (r < 0 && errno == EINTR);
+    if (r <= 0) {
+        throw input_error{input_location_t{path, 0, {}, {}}, r < 0 ? std::string{"cannot read the file: "} + std::strerror(errno)
+                                                                  : std::string{"the file is shorter than written"}};
+    }
+    return static_cast<std::size_t>(r);
+}
+
+/// A file opened for reading by a check, closed with it.
+class read_fd_t
+{
+public:
+    /// \throws input_error when \p path cannot be opened
+    explicit read_fd_t(std::string const &path) : m_fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC)}
+    {
+        if (m_fd < 0) {
+            throw input_error{input_location_t{path, 0, {}, {}}, "cannot open the file"};
+        }
+    }
+    ~read_fd_t() { ::close(m_fd); }
+    read_fd_t(read_fd_t const &) = delete;
+    read_fd_t &operator=(read_fd_t const &) = delete;
+    int get() const noexcept { return m_fd; }
+
+private:
+    int m_fd;
+};
+
 /// A file read in large blocks (into the reader's buffer when it asks for at least 64 KiB, else
 /// through our own), as far as \p available
 /// says it exists: available(pos, want) returns how many bytes of the file may be read once more
@@ -778,16 +813,7 @@ private:
     {
         std::size_t got = 0;
         while (got < want) {
-            ssize_t const r = ::pread(m_fd, buf + got, want - got, static_cast<off_t>(m_pos + got));
-            if (r < 0 && errno == EINTR) {
-                continue;
-            }
-            if (r <= 0) {
-                throw input_error{input_location_t{m_path, 0, {}, {}},
-                                  r < 0 ? std::string{"cannot read the file: "} + std::strerror(errno)
-                                        : std::string{"the file is shorter than written"}};
-            }
-            got += static_cast<std::size_t>(r);
+            got += pread_some(m_fd, m_path, buf + got, want - got, m_pos + got);
         }
         if (m_relay != nullptr && m_relay->hash && m_pos + got > m_relay->from) {
             std::size_t const skip = m_relay->from > m_pos ? static_cast<std::size_t>(m_relay->from - m_pos) : 0;
@@ -850,18 +876,10 @@ public:
             return 0;
         }
         range_t &r = m_ranges[m_next];
-        std::size_t const want = static_cast<std::size_t>(std::min<std::uint64_t>(n, r.end - r.begin));
-        ssize_t got = 0;
-        do {
-            got = ::pread(m_fd, buf, want, static_cast<off_t>(r.begin));
-        } while (got < 0 && errno == EINTR);
-        if (got <= 0) {
-            throw input_error{input_location_t{m_path, 0, {}, {}},
-                              got < 0 ? std::string{"cannot read the file: "} + std::strerror(errno)
-                                      : std::string{"the file is shorter than written"}};
-        }
-        r.begin += static_cast<std::uint64_t>(got);
-        return static_cast<std::size_t>(got);
+        std::size_t const got =
+            pread_some(m_fd, m_path, buf, static_cast<std::size_t>(std::min<std::uint64_t>(n, r.end - r.begin)), r.begin);
+        r.begin += got;
+        return got;
     }
 
 private:
@@ -1124,12 +1142,8 @@ private:
 split_part_t verify_tail(std::string const &path, std::vector<spliced_source_t::range_t> ranges,
                          std::uint64_t rest_from)
 {
-    int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        throw input_error{input_location_t{path, 0, {}, {}}, "cannot open the file"};
-    }
-    std::unique_ptr<int const, void (*)(int const *)> const closer{&fd, [](int const *f) { ::close(*f); }};
-    spliced_source_t source{fd, path, std::move(ranges)};
+    read_fd_t const fd{path};
+    spliced_source_t source{fd.get(), path, std::move(ranges)};
     pain001_verifier_t verifier{path, source};
     verifier.read_part(part_t::tail, rest_from);
     verifier.run();
@@ -1140,17 +1154,13 @@ split_part_t verify_tail(std::string const &path, std::vector<spliced_source_t::
 
 void verify_pain001_file(std::string const &path)
 {
-    int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        throw input_error{input_location_t{path, 0, {}, {}}, "cannot open the file"};
-    }
-    std::unique_ptr<int const, void (*)(int const *)> const closer{&fd, [](int const *f) { ::close(*f); }};
+    read_fd_t const fd{path};
     struct stat st{};
-    if (::fstat(fd, &st) != 0) {
+    if (::fstat(fd.get(), &st) != 0) {
         throw input_error{input_location_t{path, 0, {}, {}}, "cannot read the file"};
     }
     auto size = [n = static_cast<std::uint64_t>(st.st_size)](std::uint64_t, std::size_t) { return n; };
-    file_source_t<decltype(size)> source{fd, path, size};
+    file_source_t<decltype(size)> source{fd.get(), path, size};
     pain001_verifier_t{path, source}.run();
 }
 
