@@ -778,6 +778,15 @@ public:
     /// How many bytes of the file were read (from its start).
     std::uint64_t bytes_read() const noexcept { return m_pos; }
 
+    /// Reads what is left through the source's own buffer, for the hash only.
+    void read_to_end()
+    {
+        m_begin = m_end;
+        while (fill()) {
+            m_begin = m_end;
+        }
+    }
+
     std::size_t read(char *buf, std::size_t n) override
     {
         if (m_begin == m_end && n >= DIRECT_READ) {
@@ -1093,9 +1102,7 @@ private:
                 throw input_error{input_location_t{m_path, 0, {}, {}}, "the self-check's first part ended early"};
             }
             if (hash_rest) {
-                std::unique_ptr<char[]> const block{new char[HASH_BLOCK]};
-                while (source.read(block.get(), HASH_BLOCK) > 0) {
-                }
+                source.read_to_end();
             } else if (limit != 0) {
                 written = limit;
             }
@@ -1129,7 +1136,6 @@ private:
     pain001_verifier_t *m_verifier = nullptr; ///< the check thread's, while it runs
     bool m_past_split = false;    ///< the check read to the split point and now only hashes the rest
     split_part_t m_head;
-    static constexpr std::size_t HASH_BLOCK = std::size_t{1} << 18;
     hash_relay_t m_relay;                  ///< the check thread's
     std::string m_sha256;
     std::thread m_thread;

@@ -131,20 +131,9 @@ bool is_basic_ascii(char32_t c) noexcept
     }
 }
 
-/// For skip_marked: 1 for each ASCII character \p keep accepts, 0 for the others and for every byte
-/// from 0x80 on (those are decoded by the caller).
-template <class Keep>
-std::array<std::uint8_t, 256> ascii_table(Keep keep)
-{
-    std::array<std::uint8_t, 256> t{};
-    for (char32_t c = 0; c < 128; ++c) {
-        t[c] = keep(c) ? 1 : 0;
-    }
-    return t;
-}
-
-/// An ASCII set for skip_in: the byte table of skip_marked and, for sixteen bytes at a time, one
-/// byte per low nibble whose bit h says whether the character (h << 4 | low nibble) is in the set.
+/// An ASCII set for skip_in: for skip_marked, 1 for each ASCII character \p keep accepts and 0 for
+/// the others and for every byte from 0x80 on (those are decoded by the caller); for sixteen bytes
+/// at a time, one byte per low nibble whose bit h says whether (h << 4 | low nibble) is in the set.
 struct ascii_set_t
 {
     std::array<std::uint8_t, 256> table{};
@@ -155,9 +144,9 @@ template <class Keep>
 ascii_set_t ascii_set(Keep keep)
 {
     ascii_set_t set;
-    set.table = ascii_table(keep);
     for (unsigned c = 0; c < 128; ++c) {
-        if (set.table[c] != 0) {
+        if (keep(static_cast<char32_t>(c))) {
+            set.table[c] = 1;
             set.by_low[c & 0x0FU] = static_cast<std::uint8_t>(set.by_low[c & 0x0FU] | (1U << (c >> 4)));
         }
     }
