@@ -36,6 +36,16 @@ db::database_t &job_context_t::db(bool for_migration)
     return *m_db;
 }
 
+std::unique_ptr<db::database_t> job_context_t::open_second_connection()
+{
+    db(); // the schema is checked on the job's connection
+    std::string const url = m_options.db_url.empty() ? db::default_url() : m_options.db_url;
+    auto second = std::make_unique<db::database_t>(url, "sozbatch (second connection)", true);
+    second->set_log_sql(m_options.log_sql);
+    security::attach_connection(*second, m_options.operator_name);
+    return second;
+}
+
 long long job_context_t::tenant_id()
 {
     if (m_tenant_id) {

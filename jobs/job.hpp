@@ -45,6 +45,10 @@ public:
 
     /// The database, opened on first use. Unless \p for_migration, the schema must be current.
     db::database_t &db(bool for_migration = false);
+    /// A second connection to the same database, with the same settings and database role, for a
+    /// job that reads on one connection while it writes on the other (pay prepare on PostgreSQL,
+    /// docs/scaling.md). Nothing done through it is part of the job's transaction on db().
+    std::unique_ptr<db::database_t> open_second_connection();
 
     /// The tenant: --tenant, or the only one in the database. \throws usage_error
     long long tenant_id();

@@ -5,6 +5,7 @@
 
 #include "lib/config/options.hpp"
 #include "lib/core/log.hpp"
+#include "lib/core/read_ahead.hpp"
 #include "lib/db/case_store.hpp"
 #include "lib/db/bulk.hpp"
 #include "lib/db/claim_store.hpp"
@@ -15,7 +16,9 @@
 #include "lib/payments/target2.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <set>
 
@@ -64,6 +67,93 @@ std::optional<db::payee_row_t> resolve_payee(db::payment_store_t &store, long lo
     return store.payee(tenant, payee_id);
 }
 
+/// A chunk of visible cases in Aktenzeichen order, with their newest results of the month and
+/// those results' payouts: what prepare reads of the cases.
+struct chunk_t
+{
+    std::vector<case_info_t> cases;
+    std::map<long long, db::result_header_t> latest;
+    std::map<long long, std::vector<calc::payout_t>> payouts_of;
+};
+
+/// Reads the cases of \p filter a chunk at a time through \p rdb and hands each chunk to \p sink.
+/// \throws internal_error when the database does not sort the Aktenzeichen in byte order
+void read_chunks(db::database_t &rdb, long long tenant, month_t month, db::case_filter_t const &filter,
+                 std::size_t chunk_cases, std::function<void(chunk_t &&)> const &sink)
+{
+    db::case_store_t cases{rdb};
+    db::result_store_t results{rdb};
+    std::string last_ref;
+    chunk_t chunk;
+    auto flush = [&] {
+        if (chunk.cases.empty()) {
+            return;
+        }
+        std::vector<long long> ids;
+        ids.reserve(chunk.cases.size());
+        for (auto const &c : chunk.cases) {
+            ids.push_back(c.case_id);
+        }
+        for (auto &h : results.latest_of_cases(tenant, month, ids, chunk.payouts_of)) {
+            chunk.latest.emplace(h.case_id, std::move(h));
+        }
+        sink(std::move(chunk));
+        chunk = chunk_t{};
+    };
+    cases.for_each_case(
+        tenant, filter,
+        [&](db::stored_case_t &&sc) {
+            case_info_t ci;
+            ci.case_id = sc.case_id;
+            ci.file_ref = sc.data.file_ref;
+            // the orders are numbered in the byte order of the Aktenzeichen on both backends
+            if (!last_ref.empty() && !(last_ref < ci.file_ref)) {
+                throw internal_error{"the database returned Aktenzeichen " + last_ref + " before " + ci.file_ref +
+                                     ": it must sort text in byte order (collation C or C.UTF-8, docs/operations.md)"};
+            }
+            last_ref = ci.file_ref;
+            ci.law = std::string{domain::law_code(sc.data.law)};
+            for (auto const &m : sc.data.members) {
+                if (m.role == domain::member_role_t::applicant && ci.applicant_id.empty()) {
+                    ci.applicant_id = m.person_id;
+                }
+            }
+            for (auto const &p : sc.persons) {
+                if (p.ext_id == ci.applicant_id) {
+                    ci.applicant_name = p.first_names + " " + p.family_name;
+                }
+            }
+            ci.payees = std::move(sc.payees);
+            ci.offsets = sc.data.offsets;
+            chunk.cases.push_back(std::move(ci));
+            if (chunk.cases.size() >= chunk_cases) {
+                flush();
+            }
+        },
+        chunk_cases);
+    flush();
+}
+
+/// At most this many chunks read ahead wait for the job (memory: flat, about two chunks more).
+constexpr std::size_t CHUNKS_AHEAD = 2;
+
+/// Reads the chunks through \p rdb, a second connection, in the snapshot \p snapshot that the
+/// job's transaction exported when it began (PostgreSQL; docs/scaling.md, "Reading ahead"): the
+/// second connection sees the cases and results the job's connection saw then, and nothing the
+/// job writes afterwards. Prepare reads no case data or result that it writes; what is paid
+/// already and the open differences are read on the job's connection, in its transaction.
+void read_chunks_in_snapshot(db::database_t &rdb, std::string const &snapshot, long long tenant, month_t month,
+                             db::case_filter_t const &filter, std::size_t chunk_cases,
+                             std::function<void(chunk_t &&)> const &sink)
+{
+    db::guard(rdb, [&] {
+        rdb.sql() << "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+        rdb.sql() << "SET TRANSACTION SNAPSHOT '" + snapshot + "'";
+    });
+    read_chunks(rdb, tenant, month, filter, chunk_cases, sink);
+    db::guard(rdb, [&] { rdb.sql() << "COMMIT"; });
+}
+
 } // namespace
 
 void pay_prepare_job_t::add_options(po::options_description &d, po::positional_options_description &)
@@ -103,8 +193,6 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
     auto &db = ctx.db();
     db::run_lock_t const lock{db, tenant, "payments"};
     db::payment_store_t store{db};
-    db::result_store_t results{db};
-    db::case_store_t cases{db};
 
     for (auto const &r : store.runs_for_month(tenant, month.to_string())) {
         if ((r.state == "prepared" || r.state == "released") && !m_force) {
@@ -121,6 +209,22 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
     // a chunk at a time (docs/scaling.md): nothing of a failed prepare remains, and memory holds
     // one chunk of cases and orders, not the month.
     db::write_transaction_t tx{db};
+    db::case_filter_t filter;
+    ctx.restrict_to_visible(filter);
+    filter.parts = db::case_parts_t::for_payments(); // not the needs, incomes, housing, ... of the calculation
+    // On PostgreSQL the cases are read ahead on a second connection in this transaction's snapshot
+    // while this one writes ([payments] read-ahead, default true; docs/scaling.md)
+    auto const chunk_cases = static_cast<std::size_t>(cfg.chunk_cases);
+    std::unique_ptr<db::database_t> second;
+    std::optional<read_ahead_t<chunk_t>> ahead;
+    if (db.dialect() == db::dialect_t::postgresql && cfg.read_ahead) {
+        std::string snapshot;
+        db::guard(db, [&] { db.sql() << "SELECT pg_export_snapshot()", soci::into(snapshot); });
+        second = ctx.open_second_connection();
+        ahead.emplace(CHUNKS_AHEAD, [&rdb = *second, snapshot, tenant, month, filter, chunk_cases](auto const &emit) {
+            read_chunks_in_snapshot(rdb, snapshot, tenant, month, filter, chunk_cases, emit);
+        });
+    }
     if (m_force) {
         store.invalidate_open_runs(tenant, month.to_string(), "replaced by a forced pay prepare: " + m_reason);
     }
@@ -157,23 +261,19 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
     payments::run_summary_t summary;
     bool any_result = false;
     long long no = 0;
-    std::string last_ref;
 
     // one chunk of visible cases (in Aktenzeichen order): their newest results of the month, the
     // results' payouts, what is paid already and their open differences, each with one query
-    std::vector<case_info_t> chunk;
-    auto process_chunk = [&] {
-        if (chunk.empty()) {
-            return;
-        }
+    // (the cases and results come from read_chunks, on this connection or read ahead on a second
+    // one; what is paid already and the open differences are read here, in this transaction)
+    auto process_chunk = [&](chunk_t &&ch) {
+        auto const &chunk = ch.cases;
+        auto const &latest = ch.latest;
+        auto &payouts_of = ch.payouts_of;
         std::vector<long long> ids;
+        ids.reserve(chunk.size());
         for (auto const &c : chunk) {
             ids.push_back(c.case_id);
-        }
-        std::map<long long, db::result_header_t> latest;
-        std::map<long long, std::vector<calc::payout_t>> payouts_of; // of those results, read with them
-        for (auto &h : results.latest_of_cases(tenant, month, ids, payouts_of)) {
-            latest.emplace(h.case_id, std::move(h));
         }
         auto const covered = store.covered_of(tenant, month.to_string(), ids);
         std::multimap<long long, db::open_difference_t> differences;
@@ -300,45 +400,15 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
         for (auto const &n : notes) {
             log_info(kv("event", "transliterated") + " " + kv("run", run.run_ref) + " " + kv("what", n));
         }
-        chunk.clear();
     };
 
-    db::case_filter_t filter;
-    ctx.restrict_to_visible(filter);
-    filter.parts = db::case_parts_t::for_payments(); // not the needs, incomes, housing, ... of the calculation
-    constexpr std::size_t CHUNK = 1000;
-    cases.for_each_case(
-        tenant, filter,
-        [&](db::stored_case_t &&sc) {
-            case_info_t ci;
-            ci.case_id = sc.case_id;
-            ci.file_ref = sc.data.file_ref;
-            // the orders are numbered in the byte order of the Aktenzeichen on both backends
-            if (!last_ref.empty() && !(last_ref < ci.file_ref)) {
-                throw internal_error{"the database returned Aktenzeichen " + last_ref + " before " + ci.file_ref +
-                                     ": it must sort text in byte order (collation C or C.UTF-8, docs/operations.md)"};
-            }
-            last_ref = ci.file_ref;
-            ci.law = std::string{domain::law_code(sc.data.law)};
-            for (auto const &m : sc.data.members) {
-                if (m.role == domain::member_role_t::applicant && ci.applicant_id.empty()) {
-                    ci.applicant_id = m.person_id;
-                }
-            }
-            for (auto const &p : sc.persons) {
-                if (p.ext_id == ci.applicant_id) {
-                    ci.applicant_name = p.first_names + " " + p.family_name;
-                }
-            }
-            ci.payees = std::move(sc.payees);
-            ci.offsets = sc.data.offsets;
-            chunk.push_back(std::move(ci));
-            if (chunk.size() >= CHUNK) {
-                process_chunk();
-            }
-        },
-        CHUNK);
-    process_chunk();
+    if (ahead) {
+        while (auto ch = ahead->next()) {
+            process_chunk(std::move(*ch));
+        }
+    } else {
+        read_chunks(db, tenant, month, filter, chunk_cases, process_chunk);
+    }
 
     // no result of the month in the visible cases: nothing to pay, no run (the transaction is
     // rolled back, a forced invalidation with it)
@@ -436,6 +506,7 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
     o << "delta preview against " << prev->run_ref << " (" << prev->month << "):\n";
     // the run is committed: a preview that cannot be made is reported, not an error of the prepare
     payment_delta_t delta;
+    db::result_store_t results{db};
     try {
         delta = compare_payments(
             regular_payments_of_run(store, prev->id), regular_payments_of_run(store, run_id), [&](delta_case_t const &c) {

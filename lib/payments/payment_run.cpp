@@ -114,6 +114,12 @@ payment_config_t payment_config_t::from_settings(std::map<std::string, std::stri
         throw config_error{"configuration key 'sepa.batch-booking' must be true or false, not '" + bb + "'"};
     }
     c.batch_booking = bb == "true";
+    auto const ra = get(s, "payments.read-ahead", "true");
+    if (ra != "true" && ra != "false") {
+        throw config_error{"configuration key 'payments.read-ahead' must be true or false, not '" + ra + "'"};
+    }
+    c.read_ahead = ra == "true";
+    c.chunk_cases = get_int(s, "payments.chunk-cases", c.chunk_cases, 1, 100'000);
     c.card_mode = get(s, "card.mode", c.card_mode);
     if (c.card_mode != "transfer" && c.card_mode != "file") {
         throw config_error{"configuration key 'card.mode' must be transfer or file, not '" + c.card_mode + "'"};

@@ -36,6 +36,8 @@ struct payment_config_t
     std::map<std::string, std::string> budget_lines;    ///< budget.<LAW>
     std::string card_mode = "transfer";                 ///< card.mode: transfer | file
     std::string card_iban, card_bic, card_name;         ///< card.collection-iban/-bic/-name
+    bool read_ahead = true;                             ///< payments.read-ahead (pay prepare, PostgreSQL)
+    long long chunk_cases = 1000;                       ///< payments.chunk-cases: cases pay prepare reads at a time
 
     /// Reads the settings (config::extra_settings()). \throws config_error for an invalid value
     static payment_config_t from_settings(std::map<std::string, std::string> const &s);
