@@ -4,15 +4,7 @@
 # login role; an operator of SG-NORD reads, calculates, pays, prints and exports no case of
 # SG-SUED, and the same role sees no SG-SUED row with hand-written SQL either.
 . "$(dirname "$0")/lib.sh" "$@"
-if [ -z "${SOZBATCH_TEST_PG:-}" ]; then
-    if [ -n "${SOZBATCH_TEST_PG_REQUIRED:-}" ]; then fail "SOZBATCH_TEST_PG is not set"; finish; fi
-    echo "skipped: SOZBATCH_TEST_PG is not set (scripts/test starts a PostgreSQL cluster)"
-    exit 0
-fi
-command -v psql >/dev/null || { fail "psql missing"; finish; }
-host=$(sed -n 's/.*host=\([^ ]*\).*/\1/p' <<<"$SOZBATCH_TEST_PG")
-port=$(sed -n 's/.*port=\([^ ]*\).*/\1/p' <<<"$SOZBATCH_TEST_PG")
-admin_user=$(sed -n 's/.*user=\([^ ]*\).*/\1/p' <<<"$SOZBATCH_TEST_PG")
+require_pg
 dbname="sozbatch_iso_$$"
 sql() { psql -X -q -v ON_ERROR_STOP=1 -h "$host" -p "$port" -U "$admin_user" -d postgres -c "$1" >/dev/null; }
 sql "CREATE DATABASE $dbname"

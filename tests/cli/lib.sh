@@ -40,6 +40,20 @@ $(head -40 "$WORK/$name.diff")"
 stderr_has() { grep -qF -- "$2" "$WORK/$1.err" || fail "$1: stderr lacks '$2': $(head -c 600 "$WORK/$1.err")"; }
 stdout_has() { grep -qF -- "$2" "$WORK/$1.out" || fail "$1: stdout lacks '$2'"; }
 
+# require_pg : for a test on PostgreSQL. Skips it (exit 0) unless SOZBATCH_TEST_PG is set, fails
+# when SOZBATCH_TEST_PG_REQUIRED is set too; sets host, port and admin_user from SOZBATCH_TEST_PG.
+require_pg() {
+    if [ -z "${SOZBATCH_TEST_PG:-}" ]; then
+        if [ -n "${SOZBATCH_TEST_PG_REQUIRED:-}" ]; then fail "SOZBATCH_TEST_PG is not set"; finish; fi
+        echo "skipped: SOZBATCH_TEST_PG is not set (scripts/test starts a PostgreSQL cluster)"
+        exit 0
+    fi
+    command -v psql >/dev/null || { fail "psql missing"; finish; }
+    host=$(sed -n 's/.*host=\([^ ]*\).*/\1/p' <<<"$SOZBATCH_TEST_PG")
+    port=$(sed -n 's/.*port=\([^ ]*\).*/\1/p' <<<"$SOZBATCH_TEST_PG")
+    admin_user=$(sed -n 's/.*user=\([^ ]*\).*/\1/p' <<<"$SOZBATCH_TEST_PG")
+}
+
 finish() {
     if [ "$FAILS" -ne 0 ]; then
         echo "$FAILS check(s) failed"

@@ -8,15 +8,7 @@
 # transaction, that the run it replaces no longer pays: it pays the same again. Operators on
 # their own login roles (row-level security applies to both connections).
 . "$(dirname "$0")/lib.sh" "$@"
-if [ -z "${SOZBATCH_TEST_PG:-}" ]; then
-    if [ -n "${SOZBATCH_TEST_PG_REQUIRED:-}" ]; then fail "SOZBATCH_TEST_PG is not set"; finish; fi
-    echo "skipped: SOZBATCH_TEST_PG is not set (scripts/test starts a PostgreSQL cluster)"
-    exit 0
-fi
-command -v psql >/dev/null || { fail "psql missing"; finish; }
-host=$(sed -n 's/.*host=\([^ ]*\).*/\1/p' <<<"$SOZBATCH_TEST_PG")
-port=$(sed -n 's/.*port=\([^ ]*\).*/\1/p' <<<"$SOZBATCH_TEST_PG")
-admin_user=$(sed -n 's/.*user=\([^ ]*\).*/\1/p' <<<"$SOZBATCH_TEST_PG")
+require_pg
 db_a="sozbatch_ppa_$$"
 db_b="sozbatch_ppb_$$"
 psql_db() { psql -X -q -t -A -v ON_ERROR_STOP=1 -h "$host" -p "$port" -U "$admin_user" -d "$1" -c "$2"; }

@@ -5,15 +5,7 @@
 # changes nothing, the release by a second operator lets the next run export and hand over, and a
 # rerun repeats nothing.
 . "$(dirname "$0")/lib.sh" "$@"
-if [ -z "${SOZBATCH_TEST_PG:-}" ]; then
-    if [ -n "${SOZBATCH_TEST_PG_REQUIRED:-}" ]; then fail "SOZBATCH_TEST_PG is not set"; finish; fi
-    echo "skipped: SOZBATCH_TEST_PG is not set (scripts/test starts a PostgreSQL cluster)"
-    exit 0
-fi
-command -v psql >/dev/null || { fail "psql missing"; finish; }
-host=$(sed -n 's/.*host=\([^ ]*\).*/\1/p' <<<"$SOZBATCH_TEST_PG")
-port=$(sed -n 's/.*port=\([^ ]*\).*/\1/p' <<<"$SOZBATCH_TEST_PG")
-admin_user=$(sed -n 's/.*user=\([^ ]*\).*/\1/p' <<<"$SOZBATCH_TEST_PG")
+require_pg
 dbname="sozbatch_rm_$$"
 psql_db() { psql -X -q -t -A -v ON_ERROR_STOP=1 -h "$host" -p "$port" -U "$admin_user" -d "$1" -c "$2"; }
 psql_db postgres "CREATE DATABASE $dbname" >/dev/null
