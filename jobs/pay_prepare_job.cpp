@@ -220,10 +220,18 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
     if (db.dialect() == db::dialect_t::postgresql && cfg.read_ahead) {
         std::string snapshot;
         db::guard(db, [&] { db.sql() << "SELECT pg_export_snapshot()", soci::into(snapshot); });
-        second = ctx.open_second_connection();
-        ahead.emplace(CHUNKS_AHEAD, [&rdb = *second, snapshot, tenant, month, filter, chunk_cases](auto const &emit) {
-            read_chunks_in_snapshot(rdb, snapshot, tenant, month, filter, chunk_cases, emit);
-        });
+        try {
+            second = ctx.open_second_connection();
+        } catch (db_error const &e) {
+            // e.g. the role's or the server's connection limit: the run is the same on one connection
+            log_warn(kv("event", "read-ahead-off") + " " +
+                     kv("msg", std::string{"no second connection, pay prepare reads on one: "} + e.what()));
+        }
+        if (second) {
+            ahead.emplace(CHUNKS_AHEAD, [&rdb = *second, snapshot, tenant, month, filter, chunk_cases](auto const &emit) {
+                read_chunks_in_snapshot(rdb, snapshot, tenant, month, filter, chunk_cases, emit);
+            });
+        }
     }
     if (m_force) {
         store.invalidate_open_runs(tenant, month.to_string(), "replaced by a forced pay prepare: " + m_reason);

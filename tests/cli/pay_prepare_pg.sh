@@ -5,16 +5,18 @@
 # one calculated database: prepared with reading ahead in chunks of 4 cases (ten chunks, the
 # reader waits for the job) and without it in one chunk, the runs are the same — orders, totals,
 # content and files hash, the report. A forced prepare reads ahead too and still sees, in its own
-# transaction, that the run it replaces no longer pays: it pays the same again. Operators on
+# transaction, that the run it replaces no longer pays: it pays the same again. Without a second
+# connection (the role's connection limit) it warns and reads on one. Operators on
 # their own login roles (row-level security applies to both connections).
 . "$(dirname "$0")/lib.sh" "$@"
 require_pg
 db_a="sozbatch_ppa_$$"
 db_b="sozbatch_ppb_$$"
+db_c="sozbatch_ppc_$$"
 psql_db() { psql -X -q -t -A -v ON_ERROR_STOP=1 -h "$host" -p "$port" -U "$admin_user" -d "$1" -c "$2"; }
 psql_db postgres "CREATE DATABASE $db_a" >/dev/null
 psql_db postgres "DO \$\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pp_prep') THEN CREATE ROLE pp_prep LOGIN; END IF; END\$\$" >/dev/null
-trap 'for d in $db_a $db_b; do psql -X -q -h "$host" -p "$port" -U "$admin_user" -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1; done; rm -rf "$WORK"' EXIT
+trap 'psql -X -q -h "$host" -p "$port" -U "$admin_user" -d postgres -c "ALTER ROLE pp_prep CONNECTION LIMIT -1" >/dev/null 2>&1; for d in $db_a $db_b $db_c; do psql -X -q -h "$host" -p "$port" -U "$admin_user" -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1; done; rm -rf "$WORK"' EXIT
 url() { echo "postgresql://host=$host port=$port user=$1 dbname=$2"; }
 M=2026-12
 AHEAD="$WORK/ahead.conf"
@@ -31,6 +33,7 @@ run calc 0 calc --month $M --operator pp_prep --db "$(url pp_prep $db_a)"
 cases=$(psql_db $db_a "SELECT COUNT(DISTINCT case_id) FROM calc_results")
 [ "$cases" -gt 30 ] || fail "calc: only $cases cases with a result"
 psql_db postgres "CREATE DATABASE $db_b TEMPLATE $db_a" >/dev/null
+psql_db postgres "CREATE DATABASE $db_c TEMPLATE $db_a" >/dev/null
 
 # reading ahead (with every statement logged, to see that the second connection read the cases)
 (cd "$ROOT" && "$SOZBATCH" pay prepare --month $M --operator pp_prep --db "$(url pp_prep $db_a)" --config "$AHEAD" \
@@ -68,6 +71,18 @@ a_run=$(psql_db $db_a "$run_sql")
 [ "$a_run" = "$(psql_db $db_b "$run_sql")" ] || fail "the runs differ: $a_run / $(psql_db $db_b "$run_sql")"
 n_orders=$(psql_db $db_a "SELECT orders_count FROM payment_runs WHERE run_ref = 'KIEL-202612-R1'")
 [ "$n_orders" -ge "$cases" ] || fail "ahead: $n_orders orders for $cases cases"
+
+# no second connection to be had (the role's connection limit): the same run on one connection,
+# with a warning
+psql_db postgres "ALTER ROLE pp_prep CONNECTION LIMIT 1" >/dev/null
+(cd "$ROOT" && "$SOZBATCH" pay prepare --month $M --operator pp_prep --db "$(url pp_prep $db_c)" --config "$AHEAD") \
+    >"$WORK/limited.out" 2>"$WORK/limited.err"
+rc=$?
+psql_db postgres "ALTER ROLE pp_prep CONNECTION LIMIT -1" >/dev/null
+[ "$rc" -eq 0 ] || fail "limited: exit code $rc: $(head -c 600 "$WORK/limited.err")"
+grep -q "event=read-ahead-off" "$WORK/limited.err" || fail "limited: no warning that it reads on one connection"
+diff -u "$WORK/serial.out" "$WORK/limited.out" >"$WORK/limited.diff" || fail "limited: the report differs: $(head -20 "$WORK/limited.diff")"
+[ "$(psql_db $db_c "$orders_sql")" = "$b_orders" ] || fail "limited: the orders differ"
 
 # forced, reading ahead: the second connection's snapshot still shows R1 as prepared, but what is
 # paid already is read in the job's transaction, where R1 is invalidated: R2 pays the same orders
