@@ -20,6 +20,8 @@
 # (no row-level security; to measure its cost); SCALE_MONTH (default 2026-01); SCALE_SHARDS=K runs the calculation as K processes side by side
 # (calc --shard 1/K ... K/K; docs/scaling.md), the rest as usual: the payment files must come
 # out the same as with one process (compare the "pain.001 files" line of figures.md).
+# SCALE_CONF=FILE gives the payment commands another configuration file than samples/sozbatch.conf
+# (e.g. with "[payments] read-ahead = false", to compare pay prepare on one connection).
 # SCALE_FROM=STEP resumes a stopped run from STEP (load, analyze, calc, pay-prepare, pay-release,
 # pay-export, notices, audit-verify) on the kept database and OUT_DIR. On PostgreSQL the step
 # analyze (VACUUM (ANALYZE) after the load) comes before calc.
@@ -60,7 +62,7 @@ wanted() {
 }
 export SOZBATCH_FIXED_NOW=2025-12-20T08:00:00Z SOZBATCH_PASSWORD=scale-bench-pw-1 SOZBATCH_NEW_PASSWORD=scale-bench-pw-1
 unset SOZBATCH_DB SOZBATCH_CONFIG SOZBATCH_TENANT
-CONF="$ROOT/samples/sozbatch.conf"
+CONF=${SCALE_CONF:-$ROOT/samples/sozbatch.conf}  # SCALE_CONF: another configuration file, e.g. with [payments] read-ahead = false
 WG=(SG-01 SG-02 SG-03 SG-04 SG-05 SG-06 SG-07 SG-08)
 
 PG_DIR=""
