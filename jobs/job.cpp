@@ -24,11 +24,7 @@ std::string job_context_t::now_iso() const { return to_iso(m_clock->now()); }
 db::database_t &job_context_t::db(bool for_migration)
 {
     if (!m_db) {
-        std::string const url = m_options.db_url.empty() ? db::default_url() : m_options.db_url;
-        m_db = std::make_unique<db::database_t>(url, "sozbatch", !for_migration);
-        m_db->set_log_sql(m_options.log_sql);
-        // the write-log triggers need the audit functions on every SQLite connection
-        security::attach_connection(*m_db, m_options.operator_name);
+        m_db = open_connection("sozbatch", !for_migration);
         if (!for_migration) {
             db::require_current_schema(*m_db);
         }
@@ -39,11 +35,17 @@ db::database_t &job_context_t::db(bool for_migration)
 std::unique_ptr<db::database_t> job_context_t::open_second_connection()
 {
     db(); // the schema is checked on the job's connection
+    return open_connection("sozbatch (second connection)", true);
+}
+
+std::unique_ptr<db::database_t> job_context_t::open_connection(std::string const &context, bool must_exist) const
+{
     std::string const url = m_options.db_url.empty() ? db::default_url() : m_options.db_url;
-    auto second = std::make_unique<db::database_t>(url, "sozbatch (second connection)", true);
-    second->set_log_sql(m_options.log_sql);
-    security::attach_connection(*second, m_options.operator_name);
-    return second;
+    auto c = std::make_unique<db::database_t>(url, context, must_exist);
+    c->set_log_sql(m_options.log_sql);
+    // the write-log triggers need the audit functions on every SQLite connection
+    security::attach_connection(*c, m_options.operator_name);
+    return c;
 }
 
 long long job_context_t::tenant_id()

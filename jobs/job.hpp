@@ -75,6 +75,9 @@ public:
     exit_code_t result() const noexcept { return m_failures.empty() ? exit_code_t::ok : exit_code_t::cases_failed; }
 
 private:
+    /// A connection to the configured database with the job's settings (SQL log, audit functions).
+    std::unique_ptr<db::database_t> open_connection(std::string const &context, bool must_exist) const;
+
     config::global_options_t const &m_options;
     std::ostream &m_out;
     std::unique_ptr<clock_source_t> m_clock;

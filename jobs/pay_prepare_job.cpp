@@ -270,10 +270,9 @@ exit_code_t pay_prepare_job_t::run(job_context_t &ctx)
     bool any_result = false;
     long long no = 0;
 
-    // one chunk of visible cases (in Aktenzeichen order): their newest results of the month, the
-    // results' payouts, what is paid already and their open differences, each with one query
-    // (the cases and results come from read_chunks, on this connection or read ahead on a second
-    // one; what is paid already and the open differences are read here, in this transaction)
+    // one chunk of visible cases (in Aktenzeichen order) with their newest results of the month and
+    // the results' payouts, from read_chunks (on this connection or read ahead on a second one);
+    // what is paid already and the open differences are read here, in this transaction
     auto process_chunk = [&](chunk_t &&ch) {
         auto const &chunk = ch.cases;
         auto const &latest = ch.latest;

@@ -28,6 +28,15 @@ std::string get(std::map<std::string, std::string> const &s, std::string const &
     return it == s.end() ? dflt : it->second;
 }
 
+bool get_bool(std::map<std::string, std::string> const &s, std::string const &key, bool dflt)
+{
+    auto const v = get(s, key, dflt ? "true" : "false");
+    if (v != "true" && v != "false") {
+        throw config_error{"configuration key '" + key + "' must be true or false, not '" + v + "'"};
+    }
+    return v == "true";
+}
+
 long long get_int(std::map<std::string, std::string> const &s, std::string const &key, long long dflt, long long lo,
                   long long hi)
 {
@@ -109,16 +118,8 @@ payment_config_t payment_config_t::from_settings(std::map<std::string, std::stri
     c.purpose = get(s, "sepa.purpose", c.purpose);
     c.max_transactions = get_int(s, "sepa.max-transactions", c.max_transactions, 1, 10'000'000);
     c.lead_days = static_cast<int>(get_int(s, "sepa.lead-days", c.lead_days, 0, 20));
-    auto const bb = get(s, "sepa.batch-booking", "true");
-    if (bb != "true" && bb != "false") {
-        throw config_error{"configuration key 'sepa.batch-booking' must be true or false, not '" + bb + "'"};
-    }
-    c.batch_booking = bb == "true";
-    auto const ra = get(s, "payments.read-ahead", "true");
-    if (ra != "true" && ra != "false") {
-        throw config_error{"configuration key 'payments.read-ahead' must be true or false, not '" + ra + "'"};
-    }
-    c.read_ahead = ra == "true";
+    c.batch_booking = get_bool(s, "sepa.batch-booking", c.batch_booking);
+    c.read_ahead = get_bool(s, "payments.read-ahead", c.read_ahead);
     c.chunk_cases = get_int(s, "payments.chunk-cases", c.chunk_cases, 1, 100'000);
     c.card_mode = get(s, "card.mode", c.card_mode);
     if (c.card_mode != "transfer" && c.card_mode != "file") {
