@@ -9,8 +9,10 @@
 #include "lib/core/identifiers.hpp"
 #include "lib/core/progress.hpp"
 #include "lib/core/sha256.hpp"
+#include "lib/core/text.hpp"
 #include "lib/domain/law_names.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -668,23 +670,37 @@ std::string totals_table(run_summary_t const &orders)
         n += v.first;
         sum += v.second;
     }
-    std::ostringstream s;
-    auto left = [](std::string v, std::size_t w) { v.resize(std::max(v.size(), w), ' '); return v; };
-    auto right = [](std::string v, std::size_t w) { return v.size() < w ? std::string(w - v.size(), ' ') + v : v; };
-    s << "  " << left("LAW", 11) << left("BUDGET LINE", 13) << left("CHANNEL", 8) << right("ORDERS", 7)
-      << right("AMOUNT", 16) << "\n";
+    // Widths in characters (an amount ends in the three-byte "€"), wide enough for the largest
+    // figure and a gap of two: at a million cases a count has seven digits and a sum eighteen
+    // characters, and fixed widths ran the columns into each other.
+    std::size_t w_orders = 7;
+    std::size_t w_amount = 16;
+    auto const widen = [&](long long count, money_t const &amount) {
+        w_orders = std::max(w_orders, std::to_string(count).size() + 2);
+        w_amount = std::max(w_amount, utf8_length(amount.to_german()) + 2);
+    };
     for (auto const &[k, v] : t) {
-        s << "  " << left(std::get<0>(k), 11) << left(std::get<1>(k), 13) << left(std::get<2>(k), 8)
-          << right(std::to_string(v.first), 7) << right(v.second.to_german(), 16) << "\n";
+        widen(v.first, v.second);
+    }
+    widen(n, sum); // the sums by law and channel are at most the total
+    auto const cell = [](std::string v, std::size_t w) { return sozbatch::pad(std::move(v), w); };
+    auto const figures = [&](long long count, money_t const &amount) {
+        return pad_left(std::to_string(count), w_orders) + pad_left(amount.to_german(), w_amount) + "\n";
+    };
+    std::ostringstream s;
+    s << "  " << cell("LAW", 11) << cell("BUDGET LINE", 13) << cell("CHANNEL", 8) << pad_left("ORDERS", w_orders)
+      << pad_left("AMOUNT", w_amount) << "\n";
+    for (auto const &[k, v] : t) {
+        s << "  " << cell(std::get<0>(k), 11) << cell(std::get<1>(k), 13) << cell(std::get<2>(k), 8)
+          << figures(v.first, v.second);
     }
     for (auto const &[k, v] : by_law) {
-        s << "  " << left("law " + k, 32) << right(std::to_string(v.first), 7) << right(v.second.to_german(), 16) << "\n";
+        s << "  " << cell("law " + k, 32) << figures(v.first, v.second);
     }
     for (auto const &[k, v] : by_channel) {
-        s << "  " << left("channel " + k, 32) << right(std::to_string(v.first), 7) << right(v.second.to_german(), 16)
-          << "\n";
+        s << "  " << cell("channel " + k, 32) << figures(v.first, v.second);
     }
-    s << "  " << left("total", 32) << right(std::to_string(n), 7) << right(sum.to_german(), 16) << "\n";
+    s << "  " << cell("total", 32) << figures(n, sum);
     return s.str();
 }
 
