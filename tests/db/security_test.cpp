@@ -382,6 +382,115 @@ TEST_P(security_test, OperatorOfGroupASeesNoCaseOfGroupB)
     EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM cases"), nord);
 }
 
+// PostgreSQL (migration 0022): the batch's operator holds every work group of its office and
+// reads the office's rows without the per-row probes; it never sees another tenant's rows, loses
+// the shortcut when the office gets a group it does not hold, and writes are still probed.
+TEST_P(security_test, OperatorOfEveryGroupSeesTheWholeTenantAndNothingElse)
+{
+    if (!pg()) {
+        GTEST_SKIP() << "row-level security is PostgreSQL's";
+    }
+    auto const anna = make_operator("anna", "SG-NORD", "caseworker-read");
+    auto const batch = make_operator("batch", "SG-NORD", "payment-preparer");
+    {
+        security::operator_store_t ops{db()};
+        std::vector<std::string> codes;
+        soci::rowset<std::string> rs = (db().sql().prepare << "SELECT code FROM work_groups WHERE tenant_id = :t ORDER BY "
+                                                              "code",
+                                        soci::use(m_tenant));
+        codes.assign(rs.begin(), rs.end());
+        ASSERT_GE(codes.size(), 2U);
+        for (auto const &c : codes) {
+            ops.assign_group(*ops.find(m_tenant, "batch"), c);
+        }
+    }
+    // another office in the same database, with a case of its own
+    long long other = 0;
+    long long other_wg = 0;
+    long long other_case = 0;
+    std::string const t0 = T0;
+    db().sql() << "INSERT INTO tenants (code, name, created_at) VALUES ('luebeck', 'Luebeck', :n) RETURNING id",
+        soci::use(t0), soci::into(other);
+    db().sql() << "INSERT INTO work_groups (tenant_id, code, name) VALUES (:t, 'SG-L', 'SG-L') RETURNING id",
+        soci::use(other), soci::into(other_wg);
+    db().sql() << "INSERT INTO cases (tenant_id, file_ref) VALUES (:t, 'L-1') RETURNING id", soci::use(other),
+        soci::into(other_case);
+    db().sql() << "INSERT INTO case_versions (tenant_id, case_id, version, recorded_at, import_file_id, content_hash, law, "
+                  "work_group_id, state, established_on) SELECT :t, :c, 1, recorded_at, import_file_id, 'l1', law, :w, "
+                  "'open', established_on FROM case_versions ORDER BY id LIMIT 1",
+        soci::use(other), soci::use(other_case), soci::use(other_wg);
+
+    db::database_t as_batch{as_role(url(), batch.db_role), "batch", true};
+    db::database_t as_anna{as_role(url(), anna.db_role), "anna", true};
+    auto const ids = [](db::database_t &d) {
+        std::string v;
+        d.sql() << "SELECT CAST(sozbatch_my_whole_tenant_ids() AS TEXT)", soci::into(v);
+        return v;
+    };
+    EXPECT_EQ(ids(as_batch), "{" + std::to_string(m_tenant) + "}");
+    EXPECT_EQ(ids(as_anna), "{}");
+    std::string const own = " WHERE tenant_id = " + std::to_string(m_tenant);
+    for (std::string const t : {"cases", "case_versions", "case_access", "persons", "person_versions", "case_members",
+                                "needs", "incomes", "approvals", "payment_assignments", "payees", "payee_versions"}) {
+        ASSERT_GT(count(db(), "SELECT COUNT(*) FROM " + t + own), 0) << t;
+        EXPECT_EQ(count(as_batch, "SELECT COUNT(*) FROM " + t), count(db(), "SELECT COUNT(*) FROM " + t + own)) << t;
+    }
+    // the plan: the probes are not run for the office's rows
+    {
+        std::string plan;
+        soci::rowset<std::string> rs = (as_batch.sql().prepare << "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT "
+                                                                  "COUNT(*) FROM case_members");
+        for (auto const &l : rs) {
+            plan += l + "\n";
+        }
+        EXPECT_NE(plan.find("(tenant_id = ANY ($"), std::string::npos) << plan;
+        EXPECT_NE(plan.find("never executed"), std::string::npos) << plan;
+    }
+    // nothing of the other office: neither the batch's nor anna's
+    EXPECT_EQ(count(as_batch, "SELECT COUNT(*) FROM cases WHERE id = " + std::to_string(other_case)), 0);
+    EXPECT_EQ(count(as_batch, "SELECT COUNT(*) FROM case_versions WHERE tenant_id = " + std::to_string(other)), 0);
+    EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM case_versions WHERE tenant_id = " + std::to_string(other)), 0);
+    // writing is still probed: a row of the own office for the other office's case is refused
+    EXPECT_ANY_THROW(as_batch.sql() << "INSERT INTO archive_handovers (tenant_id, case_id, handed_over_on, closed_on, law, "
+                                       "recorded_at, operator) VALUES (" +
+                                           std::to_string(m_tenant) + ", " + std::to_string(other_case) +
+                                           ", '2026-11-20', '2026-11-20', 'SGB12-3', '" + T0 + "', 'batch')");
+    // anna still sees only her group
+    long long const nord = count(db(), "SELECT COUNT(*) FROM case_access a JOIN work_groups w ON w.id = a.work_group_id "
+                                       "WHERE w.code = 'SG-NORD'");
+    EXPECT_EQ(count(as_anna, "SELECT COUNT(*) FROM cases"), nord);
+
+    // a new group in the office that the batch does not hold: the probes decide again, and the
+    // case handed over to it leaves the batch's sight
+    long long new_wg = 0;
+    db().sql() << "INSERT INTO work_groups (tenant_id, code, name) VALUES (:t, 'SG-NEU', 'SG-NEU') RETURNING id",
+        soci::use(m_tenant), soci::into(new_wg);
+    EXPECT_EQ(ids(as_batch), "{}");
+    long long const all = count(db(), "SELECT COUNT(*) FROM cases" + own);
+    EXPECT_EQ(count(as_batch, "SELECT COUNT(*) FROM cases"), all);
+    long long const moved = count(db(), "SELECT MIN(case_id) FROM case_versions" + own);
+    db().sql() << "INSERT INTO case_versions (tenant_id, case_id, version, recorded_at, import_file_id, content_hash, law, "
+                  "work_group_id, state, established_on, closed_on) SELECT tenant_id, case_id, version + 1, recorded_at, "
+                  "import_file_id, content_hash || '-neu', law, :w, state, established_on, closed_on FROM case_versions "
+                  "WHERE case_id = :c ORDER BY version DESC LIMIT 1",
+        soci::use(new_wg), soci::use(moved);
+    EXPECT_EQ(count(as_batch, "SELECT COUNT(*) FROM cases"), all - 1);
+    EXPECT_EQ(count(as_batch, "SELECT COUNT(*) FROM cases WHERE id = " + std::to_string(moved)), 0);
+    // given the new group too, the batch sees the whole office again
+    {
+        security::operator_store_t ops{db()};
+        ops.assign_group(*ops.find(m_tenant, "batch"), "SG-NEU");
+    }
+    EXPECT_EQ(ids(as_batch), "{" + std::to_string(m_tenant) + "}");
+    EXPECT_EQ(count(as_batch, "SELECT COUNT(*) FROM cases"), all);
+    // a disabled operator holds nothing
+    {
+        security::operator_store_t ops{db()};
+        ops.set_active(*ops.find(m_tenant, "batch"), false, T0);
+    }
+    EXPECT_EQ(ids(as_batch), "{}");
+}
+
 TEST_P(security_test, AuthenticationChecksPasswordOrLoginRoleAndCountsFailures)
 {
     auto const a = make_operator("anna", "SG-NORD", "caseworker-read");
