@@ -12,6 +12,8 @@
 # SOZBATCH_BENCH_PG names one ("postgresql://host=... port=... user=SUPERUSER dbname=postgres");
 # the operators connect with their own login roles, so row-level security applies as in production.
 # With SOZBATCH_BENCH_PG, SOZBATCH_BENCH_PG_PID (the postmaster's pid) adds that cluster's server CPU.
+# With BUILD/tests/bench/calc_kernel_bench built, the last line of figures.md gives the machine's
+# speed before each step (the kernel on one thread, about a second each, not in the steps' times).
 #
 # Environment: SCALE_LOAD=import loads through `sozbatch import` of the XML files instead of the
 # direct load (slower; the records are the same); SCALE_NOTICES=N renders notices only when N
@@ -133,6 +135,18 @@ server_cpu() {
 }
 
 [ -n "$FROM" ] || printf '| step | N | wall s | user s | sys s | server CPU s | peak RSS MiB | exit |\n|---|---|---|---|---|---|---|---|\n' >"$OUT/figures.md"
+# The machine's speed before each step and at the end: the calculation kernel on one thread
+# (tests/bench/calc_kernel_bench, 1,000,000 case-months, about a second, outside the steps' times),
+# in case-months per second. A virtual machine's speed varies by the hour (benchmarks.md,
+# "Thirteenth measurement"): compare two runs only where these figures agree.
+SPEED=""
+yardstick() {
+    local bench="$BUILD/tests/bench/calc_kernel_bench" v
+    [ -x "$bench" ] || return 0
+    v=$("$bench" 2>/dev/null | sed -n 's/^calc kernel: \([0-9]*\) case-months per second wall clock.*/\1/p' || true)
+    SPEED="$SPEED $1 ${v:-?},"
+}
+
 # step NAME EXPECTED_RCS COMMAND... : runs under /usr/bin/time -v and appends a table row
 # (EXPECTED_RCS: the exit codes that are fine, comma-separated; 1 = some cases held or failed)
 step() {
@@ -140,6 +154,7 @@ step() {
     local s0 s1 rc
     wanted "$name" || return 0
     [[ " ${SCALE_SKIP:-} " == *" $name "* ]] && return 0
+    yardstick "$name"
     s0=$(server_cpu)
     set +e
     /usr/bin/time -v -o "$OUT/$name.time" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
@@ -204,6 +219,7 @@ if [ "$N" -le "${SCALE_NOTICES:-$N}" ]; then
 fi
 step audit-verify 0 "$SOZ" audit verify --operator admin --db "$OWNER_DB"
 
+yardstick end
 {
     echo
     echo "cases: $(sqlq "SELECT COUNT(*) FROM cases"), results: $(sqlq "SELECT COUNT(*) FROM calc_results")," \
@@ -215,6 +231,7 @@ step audit-verify 0 "$SOZ" audit verify --operator admin --db "$OWNER_DB"
          "$(cd "$OUT/files/payments" && sha256sum ./*.xml ./*.csv 2>/dev/null | grep -v protocol | sha256sum | cut -c1-16)"
     grep -h "entries" "$OUT/audit-verify.out" | head -1 || true
     echo "machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    [ -z "$SPEED" ] || echo "machine speed (calc kernel, one thread, case-months per second) before each step:${SPEED%,}"
 } | tee -a "$OUT/figures.md"
 # what the write log costs per inserted row (rolled back; tests/bench/audit_cost_bench.cpp)
 if [ -x "$BUILD/tests/bench/audit_cost_bench" ]; then
