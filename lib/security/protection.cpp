@@ -122,11 +122,12 @@ std::string pg_table_owner(db::database_t &db, std::string const &table)
     return owner;
 }
 
-/// The row belongs to a tenant of which the operator holds every work group (migration 0022):
-/// evaluated once per query, it spares the probes of visibility_rule() for the batch's operator.
-std::string whole_tenant_rule()
+/// Who may read a row: one of a tenant of which the operator holds every work group (migration
+/// 0022; evaluated once per query, it spares the batch's operator the probes), or what \p rule,
+/// the probes of visibility_rule(), admits. Writing is always checked by the probes alone.
+std::string read_rule(std::string const &rule)
 {
-    return "tenant_id = ANY (CAST((SELECT sozbatch_my_whole_tenant_ids()) AS BIGINT[]))";
+    return "tenant_id = ANY (CAST((SELECT sozbatch_my_whole_tenant_ids()) AS BIGINT[])) OR (" + rule + ")";
 }
 
 void install_postgresql(db::database_t &db, std::vector<table_info_t> const &tables)
@@ -179,15 +180,13 @@ void install_postgresql(db::database_t &db, std::vector<table_info_t> const &tab
             s += "ALTER TABLE " + q + " NO FORCE ROW LEVEL SECURITY;\nALTER TABLE " + q + " DISABLE ROW LEVEL SECURITY;\n";
             continue;
         }
-        // reading: a row of a tenant whose every work group the operator holds, or the probes
-        // (migration 0022); writing: always the probes
         std::string check = rule;
         if (t.name == "case_versions") {
             check = "work_group_id = ANY (CAST((SELECT sozbatch_my_work_group_ids()) AS BIGINT[]))";
         }
         s += "ALTER TABLE " + q + " ENABLE ROW LEVEL SECURITY;\nALTER TABLE " + q + " FORCE ROW LEVEL SECURITY;\n";
-        s += "CREATE POLICY sozbatch_visible ON " + q + " TO " + APP_ROLE + " USING (" + whole_tenant_rule() + " OR (" +
-             rule + ")) WITH CHECK (" + check + ");\n";
+        s += "CREATE POLICY sozbatch_visible ON " + q + " TO " + APP_ROLE + " USING (" + read_rule(rule) + ") WITH CHECK (" +
+             check + ");\n";
         s += "CREATE POLICY sozbatch_owner ON " + q + " TO " + quote_ident(pg_table_owner(db, t.name)) +
              " USING (true) WITH CHECK (true);\n";
     }
@@ -196,9 +195,9 @@ void install_postgresql(db::database_t &db, std::vector<table_info_t> const &tab
     s += "REVOKE ALL ON case_access FROM PUBLIC;\nGRANT SELECT ON case_access TO " + std::string{APP_ROLE} + ";\n";
     s += "ALTER TABLE case_access ENABLE ROW LEVEL SECURITY;\n";
     s += "DROP POLICY IF EXISTS sozbatch_visible ON case_access;\n";
-    s += "CREATE POLICY sozbatch_visible ON case_access TO " + std::string{APP_ROLE} + " USING (" + whole_tenant_rule() +
-         " OR (" + visibility_rule(table_info_t{"case_access", {"case_id", "tenant_id", "work_group_id"}, {"case_id"}}) +
-         "));\n";
+    s += "CREATE POLICY sozbatch_visible ON case_access TO " + std::string{APP_ROLE} + " USING (" +
+         read_rule(visibility_rule(table_info_t{"case_access", {"case_id", "tenant_id", "work_group_id"}, {"case_id"}})) +
+         ");\n";
     // calc_result_lines (migration 0018): a view with the reader's rights (security_invoker), so
     // the policies of calc_results and calc_lines decide which lines an operator sees.
     s += "REVOKE ALL ON calc_result_lines FROM PUBLIC;\nGRANT SELECT ON calc_result_lines TO " + std::string{APP_ROLE} +
