@@ -153,6 +153,47 @@ TEST_P(security_test, WriteLogChainIsIntactAndTamperingIsFound)
     EXPECT_EQ(*broken.broken, 3);
 }
 
+TEST_P(security_test, EntriesNameTheRowsKeyAndTenantAndHoldItsValues)
+{
+    // a key of two columns, one of them text (operator_roles), and one of two ids (operator_work_groups)
+    auto const op = make_operator("keys", "SG-NORD", "caseworker-read");
+    long long const group = count(db(), "SELECT work_group_id FROM operator_work_groups WHERE operator_id = " +
+                                            std::to_string(op.id));
+    auto const entries = [&](std::string const &table, std::string const &key) {
+        return count(db(), "SELECT COUNT(*) FROM audit_log WHERE table_name = '" + table + "' AND operation = 'INSERT' "
+                           "AND row_key = '" + key + "' AND tenant_id = " + std::to_string(m_tenant));
+    };
+    EXPECT_EQ(entries("operator_roles", "operator_id=" + std::to_string(op.id) + ",role=caseworker-read"), 1);
+    EXPECT_EQ(entries("operator_work_groups",
+                      "operator_id=" + std::to_string(op.id) + ",work_group_id=" + std::to_string(group)),
+              1);
+    // an update's entry holds the old and the new values of the row, as JSON the database reads back
+    std::string const note = "Miete \"Mai\" \\ ü";
+    db().sql() << "UPDATE needs SET note = :n WHERE id = 1", soci::use(note);
+    long long const id = count(db(), "SELECT MAX(id) FROM audit_log");
+    std::string const field = pg() ? "CAST({side} AS json) ->> '{name}'" : "json_extract({side}, '$.{name}')";
+    auto const value = [&](std::string const &side, std::string const &name) {
+        std::string q = "SELECT " + field + " FROM audit_log WHERE id = " + std::to_string(id);
+        q.replace(q.find("{side}"), 6, side);
+        q.replace(q.find("{name}"), 6, name);
+        std::string v;
+        db().sql() << q, soci::into(v);
+        return v;
+    };
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log WHERE id = " + std::to_string(id) +
+                              " AND table_name = 'needs' AND row_key = 'id=1' AND tenant_id = " + std::to_string(m_tenant)),
+              1);
+    EXPECT_EQ(value("new_values", "note"), note);
+    EXPECT_NE(value("old_values", "note"), note);
+    std::string kind;
+    db().sql() << "SELECT kind FROM needs WHERE id = 1", soci::into(kind);
+    EXPECT_EQ(value("new_values", "kind"), kind);
+    EXPECT_EQ(value("old_values", "kind"), kind);
+    EXPECT_EQ(value("new_values", "tenant_id"), std::to_string(m_tenant));
+    auto const r = security::verify_chain(db());
+    EXPECT_FALSE(r.broken) << r.reason;
+}
+
 TEST_P(security_test, RolledBackWritesLeaveNoGapAndEveryRowOfAStatementIsLogged)
 {
     long long const before = count(db(), "SELECT COUNT(*) FROM audit_log");
