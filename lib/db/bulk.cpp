@@ -89,16 +89,18 @@ void write_transaction_t::commit()
     m_open = false;
 }
 
-std::string id_list(std::vector<long long> const &ids)
+std::string in_ids(database_t const &db, std::vector<long long> const &ids)
 {
-    std::string s;
-    s.reserve(ids.size() * 8);
+    bool const pg = db.dialect() == dialect_t::postgresql;
+    std::string s = pg ? " = ANY(CAST('{" : " IN (";
+    s.reserve(ids.size() * 8 + 32);
     for (std::size_t i = 0; i < ids.size(); ++i) {
         if (i) {
             s += ',';
         }
         s += std::to_string(ids[i]);
     }
+    s += pg ? "}' AS BIGINT[]))" : ")";
     return s;
 }
 

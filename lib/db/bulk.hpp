@@ -91,8 +91,12 @@ private:
     bool m_open = true;
 };
 
-/// A comma-separated list of integers for an `IN (...)` clause (our own ids, never input text).
-std::string id_list(std::vector<long long> const &ids);
+/// The condition that a column is one of these ids (our own ids, never input text), to follow the
+/// column: `" IN (1,2,3)"` on SQLite, `" = ANY(CAST('{1,2,3}' AS BIGINT[]))"` on PostgreSQL. Both
+/// mean the same and PostgreSQL plans both as one array; but it parses and plans a list of 1,000
+/// constants in about 6 ms, the one array constant in under 3 ms, and a month at 100,000 cases
+/// reads its chunks with a few thousand such queries (docs/scaling.md, "Chunk queries").
+std::string in_ids(database_t const &db, std::vector<long long> const &ids);
 
 /// `"<column> + 0"`: a condition of a query for a chunk of case ids (the tenant; "no difference")
 /// written so that no index can serve it. SQLite has no statistics and would otherwise drive such

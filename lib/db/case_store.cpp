@@ -645,7 +645,7 @@ void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string c
         at.emplace(chunk[i].case_version_id, i);
         cv_ids.push_back(chunk[i].case_version_id);
     }
-    std::string const in_cv = " IN (" + id_list(cv_ids) + ")";
+    std::string const in_cv = in_ids(db, cv_ids);
     auto each = [&](std::string const &q, auto &&fn, bool wanted = true) {
         if (!wanted) {
             return;
@@ -806,7 +806,7 @@ void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string c
                                  "CAST(v.birth_date AS TEXT), v.birth_place, v.sex, v.nationality, v.vsnr, v.steuer_id, "
                                  "v.street, v.house_no, v.postcode, v.city, v.country, v.address_extra, "
                                  "CAST(v.deceased_on AS TEXT) FROM person_versions v "
-                                 "WHERE v.person_id IN (" + id_list(ids) + ") AND v.recorded_at <= :asof AND NOT EXISTS "
+                                 "WHERE v.person_id" + in_ids(db, ids) + " AND v.recorded_at <= :asof AND NOT EXISTS "
                                  "(SELECT 1 FROM person_versions v2 WHERE v2.person_id = v.person_id AND "
                                  "v2.version > v.version AND v2.recorded_at <= :asof2)",
              soci::use(asof), soci::use(asof));
@@ -820,7 +820,7 @@ void load_chunk(database_t &db, std::vector<stored_case_t> &chunk, std::string c
         soci::rowset<soci::row> rs =
             (db.sql().prepare << "SELECT v.payee_id, v.kind, v.name, v.iban, v.bic, v.card_ref, v.street, "
                                  "v.house_no, v.postcode, v.city, v.country, v.person_ext_id FROM payee_versions v "
-                                 "WHERE v.payee_id IN (" + id_list(ids) + ") AND v.recorded_at <= :asof AND NOT EXISTS "
+                                 "WHERE v.payee_id" + in_ids(db, ids) + " AND v.recorded_at <= :asof AND NOT EXISTS "
                                  "(SELECT 1 FROM payee_versions v2 WHERE v2.payee_id = v.payee_id AND "
                                  "v2.version > v.version AND v2.recorded_at <= :asof2)",
              soci::use(asof), soci::use(asof));
@@ -881,8 +881,8 @@ std::vector<stored_case_t> case_store_t::load_cases(long long tenant_id, std::ve
         }
         std::string const asof = FAR_FUTURE;
         {
-            soci::rowset<soci::row> rs = (m_db.sql().prepare << CASE_HEADER_SELECT + "WHERE c.tenant_id = :t AND c.id IN (" +
-                                                                   id_list(case_ids) + ") AND " + VERSION_AS_OF +
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << CASE_HEADER_SELECT + "WHERE c.tenant_id = :t AND c.id" +
+                                                                   in_ids(m_db, case_ids) + " AND " + VERSION_AS_OF +
                                                                    " ORDER BY c.file_ref",
                                           soci::use(tenant_id), soci::use(asof), soci::use(asof));
             for (auto const &r : rs) {

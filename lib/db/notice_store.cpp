@@ -81,7 +81,7 @@ std::vector<difference_row_t> notice_store_t::differences_of(long long tenant, m
             (m_db.sql().prepare << "SELECT d.id, d.case_id, c.file_ref, d.month, d.kind, d.paid_result_id, d.new_result_id, "
                                    "d.entitlement_delta_cents, d.payout_delta_cents FROM calc_differences d "
                                    "JOIN cases c ON c.id = d.case_id WHERE d.tenant_id = :t AND d.month <= :m "
-                                   "AND d.case_id IN (" + id_list(case_ids) + ") ORDER BY d.month, d.id",
+                                   "AND d.case_id" + in_ids(m_db, case_ids) + " ORDER BY d.month, d.id",
              soci::use(tenant), soci::use(m));
         for (auto const &r : rs) {
             out.push_back(difference_row_t{int64(r, 0), int64(r, 1), text(r, 2), text(r, 3), text(r, 4), int64(r, 5),
@@ -102,7 +102,7 @@ std::set<long long> notice_store_t::cases_with_results_before_of(long long tenan
         std::string const m = month.to_string();
         soci::rowset<soci::row> rs =
             (m_db.sql().prepare << "SELECT DISTINCT case_id FROM calc_results WHERE " + unindexed("tenant_id") + " = :t AND month < :m "
-                                   "AND case_id IN (" + id_list(case_ids) + ")",
+                                   "AND case_id" + in_ids(m_db, case_ids),
              soci::use(tenant), soci::use(m));
         for (auto const &r : rs) {
             out.insert(int64(r, 0));
@@ -122,8 +122,8 @@ std::set<std::string> notice_store_t::produced_keys_of(long long tenant, month_t
         std::string const m = month.to_string();
         soci::rowset<soci::row> rs =
             (m_db.sql().prepare << "SELECT case_id, kind, event_ref FROM notices WHERE " + unindexed("tenant_id") + " = :t AND "
-                                   "state = 'produced' AND (month = :m OR difference_id IS NOT NULL) AND case_id IN (" +
-                                       id_list(case_ids) + ")",
+                                   "state = 'produced' AND (month = :m OR difference_id IS NOT NULL) AND case_id" +
+                                       in_ids(m_db, case_ids),
              soci::use(tenant), soci::use(m));
         for (auto const &r : rs) {
             out.insert(notice_key(int64(r, 0), text(r, 1), text(r, 2)));

@@ -190,8 +190,7 @@ std::set<std::pair<long long, std::string>> payment_store_t::covered_of(long lon
         if (case_ids.empty()) {
             return out;
         }
-        soci::rowset<soci::row> rs = (m_db.sql().prepare << std::string{COVERED_SELECT} + " AND o.case_id IN (" +
-                                                                id_list(case_ids) + ")",
+        soci::rowset<soci::row> rs = (m_db.sql().prepare << std::string{COVERED_SELECT} + " AND o.case_id" + in_ids(m_db, case_ids),
                                       soci::use(tenant), soci::use(month));
         for (auto const &r : rs) {
             out.emplace(int64(r, 0), text(r, 1));
@@ -209,7 +208,7 @@ std::vector<open_difference_t> read_open_differences(database_t &db, long long t
         soci::rowset<soci::row> rs =
             (db.sql().prepare << "SELECT d.id, d.case_id, c.file_ref, d.month, d.kind, d.payout_delta_cents, "
                                  "d.new_result_id FROM calc_differences d JOIN cases c ON c.id = d.case_id "
-                                 "WHERE d.tenant_id = :t AND d.case_id IN (" + id_list(case_ids) + ") AND NOT EXISTS (SELECT 1 FROM "
+                                 "WHERE d.tenant_id = :t AND d.case_id" + in_ids(db, case_ids) + " AND NOT EXISTS (SELECT 1 FROM "
                                  "payment_orders o JOIN payment_runs r ON r.id = o.payment_run_id WHERE "
                                  "o.difference_id = d.id AND ((r.state IN ('prepared', 'released') AND o.state <> "
                                  "'held') OR " + order_paid_sql("o", "r") + ")) "
@@ -538,8 +537,7 @@ void payment_store_t::record_export(long long tenant, long long run_id, std::vec
             auto mark = [&] {
                 soci::statement st = (m_db.sql().prepare << "UPDATE payment_orders SET state = 'exported', "
                                                             "payment_file_id = :f WHERE payment_run_id = :r AND "
-                                                            "state IN ('prepared', 'released') AND order_no IN (" +
-                                                                id_list(slice) + ")",
+                                                            "state IN ('prepared', 'released') AND order_no" + in_ids(m_db, slice),
                                       soci::use(fid), soci::use(run_id));
                 st.execute(true);
                 if (st.get_affected_rows() != static_cast<long long>(slice.size())) {

@@ -215,7 +215,7 @@ void result_batch_t::flush()
         }
         for (auto const &[month, ids] : by_month) {
             soci::rowset<soci::row> rs = (m_db.sql().prepare << HEADER_SELECT + "WHERE " + unindexed("r.tenant_id") + " = :t AND r.month = :m "
-                                                                "AND r.case_id IN (" + id_list(ids) + ") AND " + NEWEST,
+                                                                "AND r.case_id" + in_ids(m_db, ids) + " AND " + NEWEST,
                                           soci::use(m_tenant), soci::use(month));
             for (auto const &row : rs) {
                 auto h = header_from_row(row);
@@ -422,7 +422,7 @@ void legacy_payouts(database_t &db, std::vector<long long> legacy, std::map<long
     std::sort(legacy.begin(), legacy.end());
     soci::rowset<soci::row> rs =
         (db.sql().prepare << "SELECT calc_result_id, payee_ext_id, purpose, amount_cents FROM calc_payouts "
-                             "WHERE calc_result_id IN (" + id_list(legacy) + ") ORDER BY calc_result_id, id");
+                             "WHERE calc_result_id" + in_ids(db, legacy) + " ORDER BY calc_result_id, id");
     for (auto const &r : rs) {
         out[int64(r, 0)].push_back(
             calc::payout_t{text(r, 1), domain::parse_assignment_purpose(text(r, 2)), money_t::cents(int64(r, 3))});
@@ -441,8 +441,8 @@ std::map<long long, std::vector<calc::payout_t>> result_store_t::payouts_of(std:
         // the documents (migration 0020); results written before it have their rows in calc_payouts
         std::vector<long long> legacy;
         {
-            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT id, payouts FROM calc_results WHERE id IN (" +
-                                                                    id_list(result_ids) + ") ORDER BY id");
+            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT id, payouts FROM calc_results WHERE id" +
+                                                                    in_ids(m_db, result_ids) + " ORDER BY id");
             for (auto const &r : rs) {
                 take_payouts(int64(r, 0), opt_text(r, 1), out, legacy);
             }
@@ -506,8 +506,8 @@ std::vector<result_header_t> newest_headers(database_t &db, long long tenant, mo
     {
         soci::rowset<soci::row> rs =
             (db.sql().prepare << (payouts != nullptr ? with_payouts : HEADER_SELECT) + "WHERE " +
-                                     unindexed("r.tenant_id") + " = :t AND r.month = :m AND r.case_id IN (" +
-                                     id_list(case_ids) + ") AND " + NEWEST + " ORDER BY c.file_ref",
+                                     unindexed("r.tenant_id") + " = :t AND r.month = :m AND r.case_id" +
+                                     in_ids(db, case_ids) + " AND " + NEWEST + " ORDER BY c.file_ref",
              soci::use(tenant), soci::use(m));
         for (auto const &row : rs) {
             out.push_back(header_from_row(row));
