@@ -87,18 +87,6 @@ database_t::database_t(std::string const &url, std::string const &context, bool 
             // row-level security sub-plans make PostgreSQL's cost estimate large: JIT compiled each
             // of them for about 0.3 s and gained nothing (docs/operations.md, "PostgreSQL settings").
             m_session << "SET jit TO off";
-            // Values over about 2 KB (a result's documents and their write-log entries) are compressed
-            // when stored; PostgreSQL's default pglz took about a tenth of the server's CPU in a month's
-            // calculation, lz4 a fraction of that (docs/operations.md, "PostgreSQL settings"). The
-            // session setting also reaches the job's temporary staging tables. A server built without
-            // lz4 keeps pglz.
-            int lz4 = 0;
-            m_session << "SELECT COUNT(*) FROM pg_settings WHERE name = 'default_toast_compression' AND "
-                         "'lz4' = ANY(enumvals)",
-                soci::into(lz4);
-            if (lz4 != 0) {
-                m_session << "SET default_toast_compression TO lz4";
-            }
         } else {
             throw db_error{context, "unknown database backend '" + backend + "' (sqlite3 or postgresql)"};
         }

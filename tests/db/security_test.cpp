@@ -220,35 +220,6 @@ TEST_P(security_test, RolledBackWritesLeaveNoGapAndEveryRowOfAStatementIsLogged)
     EXPECT_EQ(r.head_id, r.entries); // ids without gaps
 }
 
-TEST_P(security_test, LargeValuesAndTheirEntriesAreStoredWithLz4WhereTheServerHasIt)
-{
-    if (!pg()) {
-        GTEST_SKIP() << "PostgreSQL's compression of large values; SQLite does not compress";
-    }
-    if (count(db(), "SELECT COUNT(*) FROM pg_settings WHERE name = 'default_toast_compression' AND "
-                    "'lz4' = ANY(enumvals)") == 0) {
-        GTEST_SKIP() << "this PostgreSQL server was built without lz4";
-    }
-    // a note of 20 KB that compresses well: stored compressed, in the row and in its write-log entry
-    std::string note;
-    for (int i = 0; note.size() < 20000; ++i) {
-        note += "Zeile " + std::to_string(i) + " der Notiz; ";
-    }
-    db().sql() << "UPDATE needs SET note = :n WHERE id = 1", soci::use(note);
-    std::string row, entry;
-    db().sql() << "SELECT COALESCE(pg_column_compression(note), 'none') FROM needs WHERE id = 1", soci::into(row);
-    db().sql() << "SELECT COALESCE(pg_column_compression(new_values), 'none') FROM audit_log WHERE id = "
-                  "(SELECT MAX(id) FROM audit_log)",
-        soci::into(entry);
-    EXPECT_EQ(row, "lz4");
-    EXPECT_EQ(entry, "lz4");
-    std::string back;
-    db().sql() << "SELECT note FROM needs WHERE id = 1", soci::into(back);
-    EXPECT_EQ(back, note);
-    auto const r = security::verify_chain(db());
-    EXPECT_FALSE(r.broken) << r.reason;
-}
-
 TEST_P(security_test, ChangedValuesAndDeletedEntriesAreFound)
 {
     if (pg()) {
