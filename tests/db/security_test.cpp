@@ -171,13 +171,11 @@ TEST_P(security_test, EntriesNameTheRowsKeyAndTenantAndHoldItsValues)
     std::string const note = "Miete \"Mai\" \\ ü";
     db().sql() << "UPDATE needs SET note = :n WHERE id = 1", soci::use(note);
     long long const id = count(db(), "SELECT MAX(id) FROM audit_log");
-    std::string const field = pg() ? "CAST({side} AS json) ->> '{name}'" : "json_extract({side}, '$.{name}')";
     auto const value = [&](std::string const &side, std::string const &name) {
-        std::string q = "SELECT " + field + " FROM audit_log WHERE id = " + std::to_string(id);
-        q.replace(q.find("{side}"), 6, side);
-        q.replace(q.find("{name}"), 6, name);
+        std::string const field = pg() ? "CAST(" + side + " AS json) ->> '" + name + "'"
+                                       : "json_extract(" + side + ", '$." + name + "')";
         std::string v;
-        db().sql() << q, soci::into(v);
+        db().sql() << "SELECT " + field + " FROM audit_log WHERE id = " + std::to_string(id), soci::into(v);
         return v;
     };
     EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log WHERE id = " + std::to_string(id) +
