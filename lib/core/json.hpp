@@ -10,29 +10,33 @@
 
 namespace sozbatch {
 
-/// Appends \p s as a JSON string (with its quotes) to \p out.
+/// Appends \p s as a JSON string (with its quotes) to \p out. Runs of characters that need no
+/// escape are appended at once (a month writes about 1.7 KB of result lines per case this way).
 inline void append_json_string(std::string &out, std::string_view s)
 {
     static char const hex[] = "0123456789abcdef";
     out += '"';
-    for (char const ch : s) {
-        auto const c = static_cast<unsigned char>(ch);
-        switch (ch) {
+    std::size_t plain = 0; // start of the run of characters not yet appended
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto const c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            continue;
+        }
+        out.append(s, plain, i - plain);
+        plain = i + 1;
+        switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
         case '\n': out += "\\n"; break;
         case '\r': out += "\\r"; break;
         case '\t': out += "\\t"; break;
         default:
-            if (c < 0x20) {
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 15];
-            } else {
-                out += ch;
-            }
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 15];
         }
     }
+    out.append(s, plain, s.size() - plain);
     out += '"';
 }
 

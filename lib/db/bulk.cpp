@@ -154,17 +154,25 @@ void pg_exec(database_t &db, std::string const &sql)
     PQclear(res);
 }
 
+/// Appends \p v in COPY's text format; runs of characters that need no escape at once.
 void copy_escaped(std::string &buf, std::string_view v)
 {
-    for (char const c : v) {
+    std::size_t plain = 0; // start of the run of characters not yet appended
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        char const c = v[i];
+        if (c != '\\' && c != '\t' && c != '\n' && c != '\r') {
+            continue;
+        }
+        buf.append(v, plain, i - plain);
+        plain = i + 1;
         switch (c) {
         case '\\': buf += "\\\\"; break;
         case '\t': buf += "\\t"; break;
         case '\n': buf += "\\n"; break;
-        case '\r': buf += "\\r"; break;
-        default: buf += c;
+        default: buf += "\\r"; break;
         }
     }
+    buf.append(v, plain, v.size() - plain);
 }
 
 /// COPY target (columns) FROM STDIN in text format; \p with_ord prefixes each row with its index.
