@@ -656,4 +656,69 @@ TEST_P(security_test, ProtocolIsAppendOnly)
     EXPECT_EQ(security::read_protocol(db(), m_tenant, "").size(), 1u);
 }
 
+TEST_P(security_test, ResultsAndOrdersNameACaseOfTheirOwnTenant)
+{
+    if (!pg()) {
+        GTEST_SKIP() << "the tenant in the case's key is PostgreSQL's (migration 0025)";
+    }
+    std::string const t0 = T0;
+    long long other = 0;
+    db().sql() << "INSERT INTO tenants (code, name, created_at) VALUES ('luebeck', 'Luebeck', :n) RETURNING id",
+        soci::use(t0), soci::into(other);
+    long long case_id = 0, cv = 0, wg = 0;
+    db().sql() << "SELECT case_id, id, work_group_id FROM case_versions WHERE tenant_id = :t ORDER BY id LIMIT 1",
+        soci::use(m_tenant), soci::into(case_id), soci::into(cv), soci::into(wg);
+    ASSERT_GT(case_id, 0);
+    // a calculation run and a payment run of each tenant
+    auto calc_run = [&](long long tenant) {
+        long long id = 0;
+        db().sql() << "INSERT INTO calc_runs (tenant_id, month, as_of, started_at, operator, params_overlay) "
+                      "VALUES (:t, '2026-01', :a, :s, 'setup', '') RETURNING id",
+            soci::use(tenant), soci::use(t0), soci::use(t0), soci::into(id);
+        return id;
+    };
+    auto pay_run = [&](long long tenant, std::string const &ref) {
+        long long id = 0;
+        db().sql() << "INSERT INTO payment_runs (tenant_id, run_ref, month, state, execution_date, prepared_by, "
+                      "prepared_at, content_hash, files_hash, orders_count, total_cents, held_count) VALUES (:t, :r, "
+                      "'2026-01', 'prepared', '2026-01-30', 'setup', :p, '', '', 0, 0, 0) RETURNING id",
+            soci::use(tenant), soci::use(ref), soci::use(t0), soci::into(id);
+        return id;
+    };
+    auto result = [&](long long tenant, long long run, int version) {
+        db().sql() << "INSERT INTO calc_results (tenant_id, case_id, month, version, calc_run_id, case_version_id, law, "
+                      "work_group_id, result_hash, needs_cents, in_kind_cents, income_counted_cents, "
+                      "income_applied_cents, entitlement_cents, offsets_cents, payout_cents, created_at) VALUES (:t, :c, "
+                      "'2026-01', :v, :r, :cv, 'sgb12-hlu', :w, 'h', 0, 0, 0, 0, 0, 0, 0, :n)",
+            soci::use(tenant), soci::use(case_id), soci::use(version), soci::use(run), soci::use(cv), soci::use(wg),
+            soci::use(t0);
+    };
+    auto order = [&](long long tenant, long long run, std::string const &e2e) {
+        db().sql() << "INSERT INTO payment_orders (tenant_id, payment_run_id, case_id, month, law, budget_line, channel, "
+                      "purpose, payee_ext_id, creditor_name, iban, bic, card_ref, remittance, amount_cents, "
+                      "end_to_end_id, state, hold_reason) VALUES (:t, :r, :c, '2026-01', 'sgb12-hlu', 'x', 'sepa', "
+                      "'benefit', 'P', 'N', 'DE02120300000000202051', '', '', 'r', 100, :e, 'prepared', '')",
+            soci::use(tenant), soci::use(run), soci::use(case_id), soci::use(e2e);
+    };
+    long long const own_calc = calc_run(m_tenant), other_calc = calc_run(other);
+    long long const own_pay = pay_run(m_tenant, "R-OWN"), other_pay = pay_run(other, "R-OTHER");
+    // the own tenant's rows are taken; the same rows under the other tenant name a case that is not theirs
+    EXPECT_NO_THROW(result(m_tenant, own_calc, 901));
+    EXPECT_NO_THROW(order(m_tenant, own_pay, "E2E-OWN"));
+    try {
+        result(other, other_calc, 902);
+        ADD_FAILURE() << "a result of another tenant's case was stored";
+    } catch (soci::soci_error const &e) {
+        EXPECT_NE(std::string{e.what()}.find("calc_results_case_tenant_fkey"), std::string::npos) << e.what();
+    }
+    try {
+        order(other, other_pay, "E2E-OTHER");
+        ADD_FAILURE() << "an order for another tenant's case was stored";
+    } catch (soci::soci_error const &e) {
+        EXPECT_NE(std::string{e.what()}.find("payment_orders_case_tenant_fkey"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM calc_results WHERE version IN (901, 902)"), 1);
+    EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM payment_orders WHERE end_to_end_id LIKE 'E2E-%'"), 1);
+}
+
 SOZBATCH_BOTH_BACKENDS(security_test);
