@@ -169,7 +169,8 @@ void copy_escaped(std::string &buf, std::string_view v)
         case '\\': buf += "\\\\"; break;
         case '\t': buf += "\\t"; break;
         case '\n': buf += "\\n"; break;
-        default: buf += "\\r"; break;
+        case '\r': buf += "\\r"; break;
+        default: break; // not reached: only these four stop a run
         }
     }
     buf.append(v, plain, v.size() - plain);
