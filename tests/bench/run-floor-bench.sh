@@ -79,14 +79,15 @@ q "COPY (SELECT $rcols FROM calc_results WHERE month = '$M' ORDER BY id) TO STDO
 q "COPY (SELECT $ocols FROM payment_orders WHERE month = '$M' ORDER BY id) TO STDOUT" >"$TMP/orders.copy"
 # the write log's entries of those inserts (what storing them costs, computing them aside)
 lcols=$(columns audit_log)
-q "COPY (SELECT $lcols FROM audit_log WHERE operation = 'INSERT' AND table_name IN ('calc_results', 'payment_orders')
-       ORDER BY id) TO STDOUT" >"$TMP/log.copy"
+month_inserts="operation = 'INSERT' AND (table_name = 'calc_results' AND row_key IN
+    (SELECT 'id=' || id FROM calc_results WHERE month = '$M') OR table_name = 'payment_orders' AND row_key IN
+    (SELECT 'id=' || id FROM payment_orders WHERE month = '$M'))"
+q "COPY (SELECT $lcols FROM audit_log WHERE $month_inserts ORDER BY id) TO STDOUT" >"$TMP/log.copy"
 nlog=$(wc -l <"$TMP/log.copy")
 # the same entries without the rows' values (their hashes kept): what a log that keeps only the
 # hash of an inserted row's values would store
 novalues=$(sed -e "s/\bnew_values\b/''/" <<<"$lcols")
-q "COPY (SELECT $novalues FROM audit_log WHERE operation = 'INSERT' AND table_name IN ('calc_results', 'payment_orders')
-       ORDER BY id) TO STDOUT" >"$TMP/log-novalues.copy"
+q "COPY (SELECT $novalues FROM audit_log WHERE $month_inserts ORDER BY id) TO STDOUT" >"$TMP/log-novalues.copy"
 # the same results without their documents (the calculation lines, payouts and flags as NULL):
 # what the rows would cost if the documents were not stored with them
 bare=$(sed -e 's/\blines\b/NULL/; s/\bpayouts\b/NULL/; s/\bflags\b/NULL/' <<<"$rcols")
