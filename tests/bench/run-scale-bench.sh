@@ -88,7 +88,8 @@ if [ "$BACKEND" = postgresql ]; then
     admin=$(sed -n 's/.*user=\([^ ]*\).*/\1/p' <<<"$PG")
     dbname="sozbatch_scale_$N"
     if [ -z "$FROM" ]; then
-        psql -X -q -h "$host" -p "$port" -U "$admin" -d postgres -c "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null
+        PGOPTIONS="-c client_min_messages=warning" \
+            psql -X -q -h "$host" -p "$port" -U "$admin" -d postgres -c "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null
         psql -X -q -h "$host" -p "$port" -U "$admin" -d postgres -c "CREATE DATABASE $dbname" >/dev/null
     fi
     for r in scale_prep scale_boss; do
@@ -229,7 +230,7 @@ yardstick end
     grep -h "orders:" "$OUT/pay-prepare.out" | head -1 || true
     echo "pain.001 files: $(ls "$OUT"/files/payments/*.xml 2>/dev/null | wc -l), SHA-256 of their list of hashes:" \
          "$(cd "$OUT/files/payments" && sha256sum ./*.xml ./*.csv 2>/dev/null | grep -v protocol | sha256sum | cut -c1-16)"
-    grep -h "entries" "$OUT/audit-verify.out" | head -1 || true
+    [ ! -f "$OUT/audit-verify.out" ] || grep -h "entries" "$OUT/audit-verify.out" | head -1 || true
     echo "machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
     [ -z "$SPEED" ] || echo "machine speed (calc kernel, one thread, case-months per second) before each step:${SPEED%,}"
 } | tee -a "$OUT/figures.md"
