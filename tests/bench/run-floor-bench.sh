@@ -44,15 +44,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# CPU seconds of the server's processes so far (as in run-scale-bench.sh)
-server_cpu() {
-    if [ -z "$PG_PID" ]; then echo 0; return; fi
-    local files=("/proc/$PG_PID/stat")
-    for c in $(pgrep -P "$PG_PID"); do files+=("/proc/$c/stat"); done
-    { cat "${files[@]}" 2>/dev/null || true; } | awk -v hz="$(getconf CLK_TCK)" '
-        { sub(/^[0-9]+ \([^)]*\) /, ""); t += $12 + $13; if (NR == 1) t += $14 + $15 }
-        END { printf "%.2f", t / hz }'
-}
+# server_cpu: the CPU seconds of the PostgreSQL server so far (PG_PID; tests/bench/server-cpu.sh)
+source "$(dirname "${BASH_SOURCE[0]}")/server-cpu.sh"
 # measure NAME ROWS COMMAND...: runs COMMAND, appends a table row
 measure() {
     local name=$1 rows=$2; shift 2

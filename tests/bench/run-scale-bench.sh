@@ -121,19 +121,8 @@ else
     sqlq() { sqlite3 "$OUT/scale.db" "$1"; }
 fi
 
-# CPU seconds (user + sys) the PostgreSQL server's processes have used so far: the postmaster's
-# own time and that of its finished children (each connection's backend ends with the command),
-# plus the time of the children still alive or not yet reaped (background workers, a backend that
-# is just ending).
-server_cpu() {
-    if [ -z "$PG_PID" ]; then echo 0; return; fi
-    local files=("/proc/$PG_PID/stat")
-    for c in $(pgrep -P "$PG_PID"); do files+=("/proc/$c/stat"); done
-    # a backend that ends between pgrep and cat makes cat fail: not an error (set -o pipefail)
-    { cat "${files[@]}" 2>/dev/null || true; } | awk -v hz="$(getconf CLK_TCK)" -v pm="$PG_PID" '
-        { sub(/^[0-9]+ \([^)]*\) /, ""); t += $12 + $13; if (NR == 1) t += $14 + $15 }
-        END { printf "%.2f", t / hz }'
-}
+# server_cpu: the CPU seconds of the PostgreSQL server so far (PG_PID; tests/bench/server-cpu.sh)
+source "$(dirname "${BASH_SOURCE[0]}")/server-cpu.sh"
 
 [ -n "$FROM" ] || printf '| step | N | wall s | user s | sys s | server CPU s | peak RSS MiB | exit |\n|---|---|---|---|---|---|---|---|\n' >"$OUT/figures.md"
 # The machine's speed before each step and at the end: the calculation kernel on one thread
