@@ -16,7 +16,7 @@
 #          unique constraints and indexes) without the write log, foreign keys or row-level
 #          security; once with the indexes and once without any; the write log's entries of those
 #          rows as they are stored (their computing aside), and without the rows' values; the
-#          results without their documents.
+#          results without their documents; the results and the log's entries uncompressed.
 #   read:  the case tables calc reads (headers, members, persons, needs, incomes, housing,
 #          approvals, payees, assignments) as one query per table over the whole tenant, sorted
 #          by case version (no chunks, no per-chunk planning), once as the owner (no row-level
@@ -118,6 +118,14 @@ measure "write: COPY the same entries without the rows' values" "$nlog" load flo
 q "TRUNCATE floor_results"
 q "CHECKPOINT"
 measure "write: COPY the results without their documents, with indexes" "$nres" load floor_results "$rcols" "$TMP/results-bare.copy"
+# the documents and the log's values stored uncompressed (in the row up to 8 KB, no pglz): the
+# administrators' trade of disk against CPU (docs/operations.md, "PostgreSQL settings")
+q "TRUNCATE floor_results, floor_log"
+q "ALTER TABLE floor_results SET (toast_tuple_target = 8160)"
+q "ALTER TABLE floor_log SET (toast_tuple_target = 8160)"
+q "CHECKPOINT"
+measure "write: COPY the results, with indexes, uncompressed (toast_tuple_target = 8160)" "$nres" load floor_results "$rcols" "$TMP/results.copy"
+measure "write: COPY the write-log entries, uncompressed (toast_tuple_target = 8160)" "$nlog" load floor_log "$lcols" "$TMP/log.copy"
 
 # The case tables as calc reads them, one query per table for the whole tenant
 T=$tenant
