@@ -18,7 +18,8 @@
 #          rows as they are stored (their computing aside), and without the rows' values; the
 #          results without their documents; the results and the log's entries uncompressed.
 #   read:  the case tables calc reads (headers, members, persons, needs, incomes, housing,
-#          approvals, payees, assignments) as one query per table over the whole tenant, sorted
+#          approvals, payees, assignments; assets, claims and offsets, empty in the synthetic
+#          data, are left out) as one query per table over the whole tenant, sorted
 #          by case version (no chunks, no per-chunk planning), once as the owner (no row-level
 #          security) and once as OPERATOR_ROLE (with it); then the month's results as pay
 #          prepare needs them and the orders as pay export needs them.
@@ -149,7 +150,7 @@ read_cases() { # read_cases ROLE
         read_all "${r%%|*}" "$1" "${r#*|}"
     done
 }
-ncases=$(q "SELECT count(*) FROM case_versions WHERE tenant_id = $T")
+ncases=$(q "SELECT count(*) FROM cases WHERE tenant_id = $T")
 measure "read: the case tables, one query each, as the owner (no row-level security)" "$ncases" read_cases "$admin"
 measure "read: the case tables, one query each, as $ROLE (row-level security)" "$ncases" read_cases "$ROLE"
 measure "read: the month's results (header and payouts), as $ROLE" "$nres" read_all results "$ROLE" \
