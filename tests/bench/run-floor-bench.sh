@@ -93,9 +93,9 @@ q "COPY (SELECT $bare FROM calc_results WHERE month = '$M' ORDER BY id) TO STDOU
 load() { # load TABLE COLUMNS FILE
     psql -X -qAt -v ON_ERROR_STOP=1 -h "$host" -p "$port" -U "$admin" -d "$DB" -c "COPY $1 ($2) FROM STDIN" <"$3"
 }
-# read NAME ROLE QUERY: the query's rows as COPY text to /dev/null, through psql like a client
+# read_all ROLE QUERY: the query's rows as COPY text to /dev/null, through psql like a client
 read_all() {
-    psql -X -qAt -v ON_ERROR_STOP=1 -h "$host" -p "$port" -U "$2" -d "$DB" -c "COPY ($3) TO STDOUT" >/dev/null
+    psql -X -qAt -v ON_ERROR_STOP=1 -h "$host" -p "$port" -U "$1" -d "$DB" -c "COPY ($2) TO STDOUT" >/dev/null
 }
 
 {
@@ -131,29 +131,30 @@ q "CHECKPOINT"
 measure "write: COPY the results, with indexes, uncompressed (toast_tuple_target = 8160)" "$nres" load floor_results "$rcols" "$TMP/results.copy"
 measure "write: COPY the write-log entries, uncompressed (toast_tuple_target = 8160)" "$nlog" load floor_log "$lcols" "$TMP/log.copy"
 
-# The case tables as calc reads them, one query per table for the whole tenant
+# The case tables as calc reads them, one query per table for the whole tenant (headers, members,
+# persons, needs, incomes, housing, approvals, payees, assignments)
 T=$tenant
 reads=(
-    "headers|SELECT c.id, cv.id, cv.version, cv.recorded_at, cv.law, wg.code, cv.state, CAST(cv.established_on AS TEXT), CAST(cv.closed_on AS TEXT), c.file_ref, cv.work_group_id FROM cases c JOIN case_versions cv ON cv.case_id = c.id JOIN work_groups wg ON wg.id = cv.work_group_id WHERE c.tenant_id = $T ORDER BY cv.id"
-    "members|SELECT m.case_version_id, m.person_id, COALESCE(p.ext_id, ''), m.role, CAST(m.valid_from AS TEXT), CAST(m.valid_to AS TEXT), CAST(m.stay_since AS TEXT) FROM case_members m LEFT JOIN persons p ON p.id = m.person_id WHERE m.tenant_id = $T ORDER BY m.case_version_id, m.id"
-    "persons|SELECT v.person_id, v.family_name, v.birth_name, v.first_names, CAST(v.birth_date AS TEXT), v.birth_place, v.sex, v.nationality, v.vsnr, v.steuer_id, v.street, v.house_no, v.postcode, v.city, v.country, v.address_extra, CAST(v.deceased_on AS TEXT) FROM person_versions v WHERE v.tenant_id = $T ORDER BY v.person_id, v.version"
-    "needs|SELECT n.case_version_id, n.person_id, COALESCE(p.ext_id, ''), n.kind, n.amount_cents, n.quantity, CAST(n.valid_from AS TEXT), CAST(n.valid_to AS TEXT), n.note FROM needs n LEFT JOIN persons p ON p.id = n.person_id WHERE n.tenant_id = $T ORDER BY n.case_version_id, n.id"
-    "incomes|SELECT i.case_version_id, COALESCE(p.ext_id, ''), i.kind, i.gross_cents, i.taxes_cents, i.social_cents, i.insurance_cents, i.work_expenses_cents, CAST(i.valid_from AS TEXT), CAST(i.valid_to AS TEXT), i.spread_months, i.grundrente_33y, i.note FROM incomes i LEFT JOIN persons p ON p.id = i.person_id WHERE i.tenant_id = $T ORDER BY i.case_version_id, i.id"
-    "housing|SELECT case_version_id, dwelling, basic_rent_cents, service_charges_cents, heating_cents, decentral_hot_water, persons_in_dwelling, CAST(valid_from AS TEXT), CAST(valid_to AS TEXT) FROM housing WHERE tenant_id = $T ORDER BY case_version_id, id"
-    "approvals|SELECT case_version_id, ext_id, CAST(period_from AS TEXT), CAST(period_to AS TEXT), approved_by, approved_at, state FROM approvals WHERE tenant_id = $T ORDER BY case_version_id, id"
-    "payees|SELECT v.payee_id, v.kind, v.name, v.iban, v.bic, v.card_ref, v.street, v.house_no, v.postcode, v.city, v.country, v.person_ext_id FROM payee_versions v WHERE v.tenant_id = $T ORDER BY v.payee_id, v.version"
-    "assignments|SELECT pa.case_version_id, pa.payee_id, p.ext_id, pa.purpose, pa.amount_cents, CAST(pa.valid_from AS TEXT), CAST(pa.valid_to AS TEXT) FROM payment_assignments pa JOIN payees p ON p.id = pa.payee_id WHERE pa.tenant_id = $T ORDER BY pa.case_version_id, pa.id"
+    "SELECT c.id, cv.id, cv.version, cv.recorded_at, cv.law, wg.code, cv.state, CAST(cv.established_on AS TEXT), CAST(cv.closed_on AS TEXT), c.file_ref, cv.work_group_id FROM cases c JOIN case_versions cv ON cv.case_id = c.id JOIN work_groups wg ON wg.id = cv.work_group_id WHERE c.tenant_id = $T ORDER BY cv.id"
+    "SELECT m.case_version_id, m.person_id, COALESCE(p.ext_id, ''), m.role, CAST(m.valid_from AS TEXT), CAST(m.valid_to AS TEXT), CAST(m.stay_since AS TEXT) FROM case_members m LEFT JOIN persons p ON p.id = m.person_id WHERE m.tenant_id = $T ORDER BY m.case_version_id, m.id"
+    "SELECT v.person_id, v.family_name, v.birth_name, v.first_names, CAST(v.birth_date AS TEXT), v.birth_place, v.sex, v.nationality, v.vsnr, v.steuer_id, v.street, v.house_no, v.postcode, v.city, v.country, v.address_extra, CAST(v.deceased_on AS TEXT) FROM person_versions v WHERE v.tenant_id = $T ORDER BY v.person_id, v.version"
+    "SELECT n.case_version_id, n.person_id, COALESCE(p.ext_id, ''), n.kind, n.amount_cents, n.quantity, CAST(n.valid_from AS TEXT), CAST(n.valid_to AS TEXT), n.note FROM needs n LEFT JOIN persons p ON p.id = n.person_id WHERE n.tenant_id = $T ORDER BY n.case_version_id, n.id"
+    "SELECT i.case_version_id, COALESCE(p.ext_id, ''), i.kind, i.gross_cents, i.taxes_cents, i.social_cents, i.insurance_cents, i.work_expenses_cents, CAST(i.valid_from AS TEXT), CAST(i.valid_to AS TEXT), i.spread_months, i.grundrente_33y, i.note FROM incomes i LEFT JOIN persons p ON p.id = i.person_id WHERE i.tenant_id = $T ORDER BY i.case_version_id, i.id"
+    "SELECT case_version_id, dwelling, basic_rent_cents, service_charges_cents, heating_cents, decentral_hot_water, persons_in_dwelling, CAST(valid_from AS TEXT), CAST(valid_to AS TEXT) FROM housing WHERE tenant_id = $T ORDER BY case_version_id, id"
+    "SELECT case_version_id, ext_id, CAST(period_from AS TEXT), CAST(period_to AS TEXT), approved_by, approved_at, state FROM approvals WHERE tenant_id = $T ORDER BY case_version_id, id"
+    "SELECT v.payee_id, v.kind, v.name, v.iban, v.bic, v.card_ref, v.street, v.house_no, v.postcode, v.city, v.country, v.person_ext_id FROM payee_versions v WHERE v.tenant_id = $T ORDER BY v.payee_id, v.version"
+    "SELECT pa.case_version_id, pa.payee_id, p.ext_id, pa.purpose, pa.amount_cents, CAST(pa.valid_from AS TEXT), CAST(pa.valid_to AS TEXT) FROM payment_assignments pa JOIN payees p ON p.id = pa.payee_id WHERE pa.tenant_id = $T ORDER BY pa.case_version_id, pa.id"
 )
 read_cases() { # read_cases ROLE
     local r
     for r in "${reads[@]}"; do
-        read_all "${r%%|*}" "$1" "${r#*|}"
+        read_all "$1" "$r"
     done
 }
 ncases=$(q "SELECT count(*) FROM cases WHERE tenant_id = $T")
 measure "read: the case tables, one query each, as the owner (no row-level security)" "$ncases" read_cases "$admin"
 measure "read: the case tables, one query each, as $ROLE (row-level security)" "$ncases" read_cases "$ROLE"
-measure "read: the month's results (header and payouts), as $ROLE" "$nres" read_all results "$ROLE" \
+measure "read: the month's results (header and payouts), as $ROLE" "$nres" read_all "$ROLE" \
     "SELECT r.id, r.case_id, c.file_ref, r.law, r.payout_cents, r.payouts FROM calc_results r JOIN cases c ON c.id = r.case_id WHERE r.tenant_id = $T AND r.month = '$M' ORDER BY c.file_ref"
-measure "read: the month's orders, as $ROLE" "$nord" read_all orders "$ROLE" \
+measure "read: the month's orders, as $ROLE" "$nord" read_all "$ROLE" \
     "SELECT $ocols FROM payment_orders WHERE tenant_id = $T AND month = '$M' ORDER BY payment_run_id, order_no"
