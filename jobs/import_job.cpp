@@ -8,6 +8,7 @@
 #include "lib/db/case_store.hpp"
 
 #include <map>
+#include <optional>
 #include <ostream>
 
 namespace sozbatch::jobs {
@@ -27,36 +28,64 @@ void import_job_t::setup(po::variables_map const &)
 
 exit_code_t import_job_t::run(job_context_t &ctx)
 {
-    struct loaded_t
+    // Memory holds one file at a time, whatever the number of files (docs/scaling.md, "Import"):
+    // the first pass reads and checks every file and keeps only its SHA-256 (the records too when
+    // there is only one file); the second reads each file again, makes sure it is the same file,
+    // and stores it. So nothing is written unless every file is valid.
+    struct checked_t
     {
         std::string path;
         std::string sha256;
-        domain::case_bundle_t bundle;
     };
-    std::vector<loaded_t> loaded;
-    progress_t bar{"files checked", m_files.size()}; // on a terminal only; reading and validating is the long part
-    for (auto const &f : m_files) {
-        loaded.push_back(loaded_t{f, sha256_file(f), formats::read_case_import(f)});
-        bar.step();
-        if (!ctx.options().tenant.empty() && loaded.back().bundle.tenant != ctx.options().tenant) {
-            throw usage_error{f + " is for tenant '" + loaded.back().bundle.tenant + "', not '" + ctx.options().tenant + "'"};
+    std::vector<checked_t> checked;
+    std::optional<domain::case_bundle_t> first;
+    auto read = [&](std::string const &path, std::string &sha256) {
+        std::string const bytes = formats::read_case_import_bytes(path);
+        sha256 = sha256_hex(bytes);
+        domain::case_bundle_t bundle = formats::read_case_import_string(bytes, path);
+        if (!ctx.options().tenant.empty() && bundle.tenant != ctx.options().tenant) {
+            throw usage_error{path + " is for tenant '" + bundle.tenant + "', not '" + ctx.options().tenant + "'"};
         }
-    }
-    bar.finish();
-    for (auto const &l : loaded) { // an operator imports only cases of their work groups (docs/security.md)
-        for (auto const &c : l.bundle.cases) {
+        for (auto const &c : bundle.cases) { // an operator imports only cases of their work groups (docs/security.md)
             if (!ctx.may_see_work_group(c.work_group)) {
-                throw access_error{l.path + ": case " + c.file_ref + " is in work group " + c.work_group +
+                throw access_error{path + ": case " + c.file_ref + " is in work group " + c.work_group +
                                    ", which is not one of operator " + ctx.operator_login() + "'s work groups"};
             }
         }
+        return bundle;
+    };
+    progress_t bar{"files checked", m_files.size()}; // on a terminal only; reading and validating is the long part
+    for (auto const &f : m_files) {
+        checked_t c{f, {}};
+        auto bundle = read(f, c.sha256);
+        if (m_files.size() == 1) {
+            first = std::move(bundle);
+        }
+        checked.push_back(std::move(c));
+        bar.step();
     }
+    bar.finish();
     db::case_store_t store{ctx.db()};
-    for (auto const &l : loaded) {
-        auto const s = store.import_bundle(l.bundle, l.path, l.sha256, ctx.operator_login(), ctx.now_iso());
+    for (std::size_t i = 0; i < checked.size(); ++i) {
+        checked_t const &l = checked[i];
+        std::optional<domain::case_bundle_t> again; // this file's records, gone after this round
+        if (first) {
+            again = std::move(first);
+            first.reset();
+        } else {
+            std::string sha256;
+            again = read(l.path, sha256);
+            if (sha256 != l.sha256) {
+                throw input_error{{l.path, 0, "", ""}, "the file changed while it was being imported (SHA-256 " +
+                                                           l.sha256.substr(0, 16) + "... when checked, " +
+                                                           sha256.substr(0, 16) + "... now); import it again"};
+            }
+        }
+        domain::case_bundle_t const &bundle = *again;
+        auto const s = store.import_bundle(bundle, l.path, l.sha256, ctx.operator_login(), ctx.now_iso());
         log_info(kv("event", "import") + " " + kv("file", l.path) + " " + kv("sha256", l.sha256) + " " +
                  kv("written", std::to_string(s.records_written())));
-        ctx.out() << "file " << l.path << " (tenant " << l.bundle.tenant << ", sha256 " << l.sha256.substr(0, 16)
+        ctx.out() << "file " << l.path << " (tenant " << bundle.tenant << ", sha256 " << l.sha256.substr(0, 16)
                   << "...)\n";
         if (s.already_imported) {
             ctx.out() << "  already imported before: nothing changed\n";
@@ -69,7 +98,7 @@ exit_code_t import_job_t::run(job_context_t &ctx)
                   << "  cases:   " << s.cases_new << " new, " << s.cases_changed << " changed, " << s.cases_same
                   << " unchanged\n";
         std::map<std::string, int> by_law;
-        for (auto const &c : l.bundle.cases) {
+        for (auto const &c : bundle.cases) {
             ++by_law[std::string{domain::law_code(c.law)}];
         }
         ctx.out() << "  cases by law:";

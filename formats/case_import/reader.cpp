@@ -912,7 +912,7 @@ case_bundle_t read_case_import_string(std::string_view xml, std::string const &n
     return bundle;
 }
 
-case_bundle_t read_case_import(std::string const &path)
+std::string read_case_import_bytes(std::string const &path)
 {
     std::ifstream in{path, std::ios::binary};
     if (!in) {
@@ -927,7 +927,12 @@ case_bundle_t read_case_import(std::string const &path)
         where.file = path;
         throw case_import_error{where, "cannot read the file", {path + ": cannot read the file"}};
     }
-    return read_case_import_string(buffer.str(), path);
+    return std::move(buffer).str();
+}
+
+case_bundle_t read_case_import(std::string const &path)
+{
+    return read_case_import_string(read_case_import_bytes(path), path);
 }
 
 } // namespace sozbatch::formats

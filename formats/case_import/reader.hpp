@@ -40,6 +40,11 @@ private:
 ///         semantic rule
 domain::case_bundle_t read_case_import(std::string const &path);
 
+/// The bytes of a case-import file, unchecked: to hash exactly the bytes that
+/// read_case_import_string() then reads (the import job records the file's SHA-256).
+/// \throws case_import_error when the file cannot be opened or read
+std::string read_case_import_bytes(std::string const &path);
+
 /// Reads and checks case-import XML held in memory.
 /// \param xml the document (UTF-8 or with an XML encoding declaration)
 /// \param name the name used as "file" in error locations

@@ -98,6 +98,12 @@ private:
 /// reads its chunks with a few thousand such queries (docs/scaling.md, "Chunk queries").
 std::string in_ids(database_t const &db, std::vector<long long> const &ids);
 
+/// The condition that a column is one of these texts (input text, so each is written as a quoted
+/// literal: quotes doubled, and on PostgreSQL an escape string `E'...'` with backslashes doubled,
+/// whatever `standard_conforming_strings` says), to follow the column: `" IN ('a','b')"`.
+/// \throws input_error for a text holding a NUL character (no SQL literal can)
+std::string in_texts(database_t const &db, std::vector<std::string> const &texts);
+
 /// `"<column> + 0"`: a condition of a query for a chunk of case ids (the tenant; "no difference")
 /// written so that no index can serve it. SQLite has no statistics and would otherwise drive such
 /// a query through an index that starts with that column (e.g. calc_results (tenant_id, month)),

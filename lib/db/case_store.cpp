@@ -79,19 +79,36 @@ struct latest_t
     std::string hash;
 };
 
-/// ext_id -> (entity id, newest version, hash) for persons/payees/cases of a tenant.
+/// ext_id -> (entity id, newest version, hash) for those of \p keys that a tenant's persons/payees/
+/// cases already have; asked for 500 keys at a time, so that an import reads what its file names,
+/// not the whole tenant (docs/scaling.md, "Import").
 std::map<std::string, latest_t> latest_versions(database_t &db, long long tenant, std::string const &entity,
                                                 std::string const &versions, std::string const &fk,
-                                                std::string const &key)
+                                                std::string const &key, std::set<std::string> const &keys)
 {
     std::map<std::string, latest_t> out;
-    std::string const q = "SELECT e." + key + ", e.id, v.version, v.content_hash FROM " + entity + " e JOIN " + versions +
-                          " v ON v." + fk + " = e.id WHERE e.tenant_id = :t AND v.version = (SELECT MAX(v2.version) FROM " +
-                          versions + " v2 WHERE v2." + fk + " = e.id)";
-    soci::rowset<soci::row> rs = (db.sql().prepare << q, soci::use(tenant));
-    for (auto const &r : rs) {
-        out[text(r, 0)] = latest_t{int64(r, 1), static_cast<int>(int64(r, 2)), text(r, 3)};
+    std::vector<std::string> chunk;
+    auto ask = [&] {
+        if (chunk.empty()) {
+            return;
+        }
+        std::string const q = "SELECT e." + key + ", e.id, v.version, v.content_hash FROM " + entity + " e JOIN " +
+                              versions + " v ON v." + fk + " = e.id WHERE e.tenant_id = :t AND e." + key +
+                              in_texts(db, chunk) + " AND NOT EXISTS (SELECT 1 FROM " + versions + " v2 WHERE v2." +
+                              fk + " = e.id AND v2.version > v.version)";
+        soci::rowset<soci::row> rs = (db.sql().prepare << q, soci::use(tenant));
+        for (auto const &r : rs) {
+            out[text(r, 0)] = latest_t{int64(r, 1), static_cast<int>(int64(r, 2)), text(r, 3)};
+        }
+        chunk.clear();
+    };
+    for (auto const &k : keys) {
+        chunk.push_back(k);
+        if (chunk.size() == 500) {
+            ask();
+        }
     }
+    ask();
     return out;
 }
 
@@ -244,9 +261,37 @@ import_summary_t case_store_t::import_bundle(case_bundle_t const &bundle, std::s
             ensure_wg(c.work_group, c.work_group);
         }
 
-        auto persons = latest_versions(m_db, tenant, "persons", "person_versions", "person_id", "ext_id");
-        auto payees = latest_versions(m_db, tenant, "payees", "payee_versions", "payee_id", "ext_id");
-        auto cases = latest_versions(m_db, tenant, "cases", "case_versions", "case_id", "file_ref");
+        // the persons, payees and cases this file names (its own and those its cases refer to)
+        std::set<std::string> person_keys, payee_keys, case_keys;
+        for (auto const &p : bundle.persons) {
+            person_keys.insert(p.ext_id);
+        }
+        for (auto const &p : bundle.payees) {
+            payee_keys.insert(p.ext_id);
+        }
+        for (auto const &c : bundle.cases) {
+            case_keys.insert(c.file_ref);
+            for (auto const &m : c.members) {
+                person_keys.insert(m.person_id);
+            }
+            for (auto const &n : c.needs) {
+                if (!n.person_id.empty()) {
+                    person_keys.insert(n.person_id);
+                }
+            }
+            for (auto const &in : c.incomes) {
+                person_keys.insert(in.person_id);
+            }
+            for (auto const &a : c.assets) {
+                person_keys.insert(a.person_id);
+            }
+            for (auto const &a : c.assignments) {
+                payee_keys.insert(a.payee_id);
+            }
+        }
+        auto persons = latest_versions(m_db, tenant, "persons", "person_versions", "person_id", "ext_id", person_keys);
+        auto payees = latest_versions(m_db, tenant, "payees", "payee_versions", "payee_id", "ext_id", payee_keys);
+        auto cases = latest_versions(m_db, tenant, "cases", "case_versions", "case_id", "file_ref", case_keys);
 
         struct plan_t
         {
@@ -286,6 +331,60 @@ import_summary_t case_store_t::import_bundle(case_bundle_t const &bundle, std::s
             case_plans.push_back(plan(cases, c.file_ref, canonical(c), sum.cases_new, sum.cases_changed, sum.cases_same));
         }
 
+        // every reference of a case that is to be written must name a known or new person/payee
+        // (the reader checks references within the file; these are to records imported before)
+        std::map<std::string, long long> person_ids, payee_ids;
+        for (auto const &[k, v] : persons) {
+            person_ids[k] = v.id;
+        }
+        for (auto const &[k, v] : payees) {
+            payee_ids[k] = v.id;
+        }
+        std::set<std::string> const new_persons = [&] {
+            std::set<std::string> out;
+            for (auto const &p : bundle.persons) {
+                out.insert(p.ext_id);
+            }
+            return out;
+        }();
+        std::set<std::string> const new_payees = [&] {
+            std::set<std::string> out;
+            for (auto const &p : bundle.payees) {
+                out.insert(p.ext_id);
+            }
+            return out;
+        }();
+        auto check_person = [&](std::string const &ext, case_t const &c) {
+            if (!person_ids.contains(ext) && !new_persons.contains(ext)) {
+                throw input_error{{file_name, 0, "case " + c.file_ref, "person"}, "unknown person '" + ext + "'"};
+            }
+        };
+        for (std::size_t i = 0; i < bundle.cases.size(); ++i) {
+            auto const &c = bundle.cases[i];
+            if (case_plans[i].version == 0) {
+                continue;
+            }
+            for (auto const &m : c.members) {
+                check_person(m.person_id, c);
+            }
+            for (auto const &n : c.needs) {
+                if (!n.person_id.empty()) {
+                    check_person(n.person_id, c);
+                }
+            }
+            for (auto const &in : c.incomes) {
+                check_person(in.person_id, c);
+            }
+            for (auto const &a : c.assets) {
+                check_person(a.person_id, c);
+            }
+            for (auto const &a : c.assignments) {
+                if (!payee_ids.contains(a.payee_id) && !new_payees.contains(a.payee_id)) {
+                    throw input_error{{file_name, 0, "case " + c.file_ref, "payee"}, "unknown payee '" + a.payee_id + "'"};
+                }
+            }
+        }
+
         long long const written = sum.records_written();
         long long const same = sum.persons_same + sum.payees_same + sum.cases_same;
         std::string const source = bundle.source;
@@ -297,207 +396,165 @@ import_summary_t case_store_t::import_bundle(case_bundle_t const &bundle, std::s
             soci::use(operator_name), soci::use(written), soci::use(same));
         long long const file_id = sum.import_file_id;
 
+        // Written table by table in bulk (lib/db/bulk.hpp: COPY on PostgreSQL, one prepared
+        // statement on SQLite), ids in the file's order; the write log logs every row as before.
+        auto opt_cents = [](std::optional<money_t> const &m) {
+            return m ? std::optional<long long>{m->as_cents()} : std::nullopt;
+        };
+        auto opt_int = [](std::optional<int> const &i) { return i ? std::optional<long long>{*i} : std::nullopt; };
+        // new entities (persons, payees, cases): their ids by key
+        auto new_ids = [&](char const *table, char const *key, auto const &items, std::vector<plan_t> &plans,
+                           auto key_of, std::map<std::string, long long> &ids) {
+            bulk_rows_t rows{table, {"tenant_id", key}};
+            for (std::size_t i = 0; i < items.size(); ++i) {
+                if (plans[i].id == 0) {
+                    rows.add(tenant).add(key_of(items[i]));
+                }
+            }
+            if (rows.empty()) {
+                return;
+            }
+            for (auto const &[id, k] : insert_rows_returning(m_db, rows, key)) {
+                ids[k] = id;
+            }
+            for (std::size_t i = 0; i < items.size(); ++i) {
+                if (plans[i].id == 0) {
+                    plans[i].id = ids.at(key_of(items[i]));
+                }
+            }
+        };
+
         // persons
-        std::map<std::string, long long> person_ids;
-        for (auto const &[k, v] : persons) {
-            person_ids[k] = v.id;
-        }
+        new_ids("persons", "ext_id", bundle.persons, person_plans, [](person_t const &p) { return p.ext_id; }, person_ids);
+        bulk_rows_t pv{"person_versions",
+                       {"tenant_id", "person_id", "version", "recorded_at", "import_file_id", "content_hash", "family_name",
+                        "birth_name", "first_names", "birth_date", "birth_place", "sex", "nationality", "vsnr", "steuer_id",
+                        "street", "house_no", "postcode", "city", "country", "address_extra", "deceased_on"}};
         for (std::size_t i = 0; i < bundle.persons.size(); ++i) {
             auto const &p = bundle.persons[i];
-            auto &pl = person_plans[i];
+            auto const &pl = person_plans[i];
             if (pl.version == 0) {
                 continue;
             }
-            if (pl.id == 0) {
-                pl.id = insert_returning(m_db, "INSERT INTO persons (tenant_id, ext_id) VALUES (:t, :e)", soci::use(tenant),
-                                         soci::use(p.ext_id));
-                person_ids[p.ext_id] = pl.id;
-            }
-            nullable_text_t birth{opt_iso(p.birth_date)};
-            nullable_text_t died{opt_iso(p.deceased_on)};
-            std::string const sex{sex_code(p.sex)};
-            m_db.sql() << "INSERT INTO person_versions (tenant_id, person_id, version, recorded_at, import_file_id, "
-                          "content_hash, family_name, birth_name, first_names, birth_date, birth_place, sex, nationality, "
-                          "vsnr, steuer_id, street, house_no, postcode, city, country, address_extra, deceased_on) VALUES "
-                          "(:t, :p, :v, :r, :f, :h, :fn, :bn, :first, :bd, :bp, :sex, :nat, :vsnr, :stid, :st, :hn, :pc, "
-                          ":city, :ctry, :extra, :dead)",
-                soci::use(tenant), soci::use(pl.id), soci::use(pl.version), soci::use(now), soci::use(file_id),
-                soci::use(pl.hash), soci::use(p.family_name), soci::use(p.birth_name), soci::use(p.first_names),
-                soci::use(birth.value, birth.ind), soci::use(p.birth_place), soci::use(sex), soci::use(p.nationality),
-                soci::use(p.vsnr), soci::use(p.steuer_id), soci::use(p.address.street), soci::use(p.address.house_no),
-                soci::use(p.address.postcode), soci::use(p.address.city), soci::use(p.address.country),
-                soci::use(p.address.extra), soci::use(died.value, died.ind);
+            pv.add(tenant).add(pl.id).add(pl.version).add(now).add(file_id).add(pl.hash).add(p.family_name)
+                .add(p.birth_name).add(p.first_names).add(opt_iso(p.birth_date)).add(p.birth_place).add(sex_code(p.sex))
+                .add(p.nationality).add(p.vsnr).add(p.steuer_id).add(p.address.street).add(p.address.house_no)
+                .add(p.address.postcode).add(p.address.city).add(p.address.country).add(p.address.extra)
+                .add(opt_iso(p.deceased_on));
         }
+        insert_rows(m_db, pv);
 
         // payees
-        std::map<std::string, long long> payee_ids;
-        for (auto const &[k, v] : payees) {
-            payee_ids[k] = v.id;
-        }
+        new_ids("payees", "ext_id", bundle.payees, payee_plans, [](payee_t const &p) { return p.ext_id; }, payee_ids);
+        bulk_rows_t yv{"payee_versions",
+                       {"tenant_id", "payee_id", "version", "recorded_at", "import_file_id", "content_hash", "kind", "name",
+                        "iban", "bic", "card_ref", "street", "house_no", "postcode", "city", "country", "person_ext_id"}};
         for (std::size_t i = 0; i < bundle.payees.size(); ++i) {
             auto const &p = bundle.payees[i];
-            auto &pl = payee_plans[i];
+            auto const &pl = payee_plans[i];
             if (pl.version == 0) {
                 continue;
             }
-            if (pl.id == 0) {
-                pl.id = insert_returning(m_db, "INSERT INTO payees (tenant_id, ext_id) VALUES (:t, :e)", soci::use(tenant),
-                                         soci::use(p.ext_id));
-                payee_ids[p.ext_id] = pl.id;
-            }
-            std::string const kind{payee_kind_code(p.kind)};
-            m_db.sql() << "INSERT INTO payee_versions (tenant_id, payee_id, version, recorded_at, import_file_id, "
-                          "content_hash, kind, name, iban, bic, card_ref, street, house_no, postcode, city, country, "
-                          "person_ext_id) VALUES (:t, :p, :v, :r, :f, :h, :k, :n, :iban, :bic, :card, :st, :hn, :pc, "
-                          ":city, :ctry, :person)",
-                soci::use(tenant), soci::use(pl.id), soci::use(pl.version), soci::use(now), soci::use(file_id),
-                soci::use(pl.hash), soci::use(kind), soci::use(p.name), soci::use(p.iban), soci::use(p.bic),
-                soci::use(p.card_ref), soci::use(p.address.street), soci::use(p.address.house_no),
-                soci::use(p.address.postcode), soci::use(p.address.city), soci::use(p.address.country),
-                soci::use(p.person_id);
+            yv.add(tenant).add(pl.id).add(pl.version).add(now).add(file_id).add(pl.hash).add(payee_kind_code(p.kind))
+                .add(p.name).add(p.iban).add(p.bic).add(p.card_ref).add(p.address.street).add(p.address.house_no)
+                .add(p.address.postcode).add(p.address.city).add(p.address.country).add(p.person_id);
         }
+        insert_rows(m_db, yv);
 
-        auto person_id_of = [&](std::string const &ext, case_t const &c) {
-            auto const it = person_ids.find(ext);
-            if (it == person_ids.end()) {
-                throw input_error{{file_name, 0, "case " + c.file_ref, "person"}, "unknown person '" + ext + "'"};
-            }
-            return it->second;
-        };
-        auto payee_id_of = [&](std::string const &ext, case_t const &c) {
-            auto const it = payee_ids.find(ext);
-            if (it == payee_ids.end()) {
-                throw input_error{{file_name, 0, "case " + c.file_ref, "payee"}, "unknown payee '" + ext + "'"};
-            }
-            return it->second;
-        };
-
-        // cases
+        // cases: new cases, then a version of each new or changed case, then what belongs to it
+        std::map<std::string, long long> case_ids;
+        new_ids("cases", "file_ref", bundle.cases, case_plans, [](case_t const &c) { return c.file_ref; }, case_ids);
+        bulk_rows_t cv{"case_versions",
+                       {"tenant_id", "case_id", "version", "recorded_at", "import_file_id", "content_hash", "law",
+                        "work_group_id", "state", "established_on", "closed_on"}};
         for (std::size_t i = 0; i < bundle.cases.size(); ++i) {
             auto const &c = bundle.cases[i];
-            auto &pl = case_plans[i];
+            auto const &pl = case_plans[i];
             if (pl.version == 0) {
                 continue;
             }
-            if (pl.id == 0) {
-                pl.id = insert_returning(m_db, "INSERT INTO cases (tenant_id, file_ref) VALUES (:t, :f)", soci::use(tenant),
-                                         soci::use(c.file_ref));
+            cv.add(tenant).add(pl.id).add(pl.version).add(now).add(file_id).add(pl.hash).add(law_code(c.law))
+                .add(wg_ids.at(c.work_group)).add(c.closed ? "closed" : "open").add(to_iso(c.established_on))
+                .add(opt_iso(c.closed_on));
+        }
+        std::map<long long, long long> cv_ids; // case id -> the new version's id
+        if (!cv.empty()) {
+            for (auto const &[id, k] : insert_rows_returning(m_db, cv, "case_id")) {
+                cv_ids[std::stoll(k)] = id;
             }
-            std::string const law{law_code(c.law)};
-            std::string const state = c.closed ? "closed" : "open";
-            std::string const established = to_iso(c.established_on);
-            nullable_text_t closed{opt_iso(c.closed_on)};
-            long long const wg = wg_ids.at(c.work_group);
-            long long const cv = insert_returning(
-                m_db,
-                "INSERT INTO case_versions (tenant_id, case_id, version, recorded_at, import_file_id, content_hash, law, "
-                "work_group_id, state, established_on, closed_on) VALUES (:t, :c, :v, :r, :f, :h, :l, :w, :s, :e, :x)",
-                soci::use(tenant), soci::use(pl.id), soci::use(pl.version), soci::use(now), soci::use(file_id),
-                soci::use(pl.hash), soci::use(law), soci::use(wg), soci::use(state), soci::use(established),
-                soci::use(closed.value, closed.ind));
-
+        }
+        bulk_rows_t members{"case_members",
+                            {"tenant_id", "case_version_id", "person_id", "role", "valid_from", "valid_to", "stay_since"}};
+        bulk_rows_t approvals{"approvals", {"tenant_id", "case_version_id", "ext_id", "period_from", "period_to",
+                                            "approved_by", "approved_at", "state"}};
+        bulk_rows_t needs{"needs", {"tenant_id", "case_version_id", "person_id", "kind", "amount_cents", "quantity",
+                                    "valid_from", "valid_to", "note"}};
+        bulk_rows_t incomes{"incomes", {"tenant_id", "case_version_id", "person_id", "kind", "gross_cents", "taxes_cents",
+                                        "social_cents", "insurance_cents", "work_expenses_cents", "valid_from",
+                                        "valid_to", "spread_months", "grundrente_33y", "note"}};
+        bulk_rows_t housing{"housing", {"tenant_id", "case_version_id", "dwelling", "basic_rent_cents",
+                                        "service_charges_cents", "heating_cents", "decentral_hot_water",
+                                        "persons_in_dwelling", "valid_from", "valid_to"}};
+        bulk_rows_t assets{"assets", {"tenant_id", "case_version_id", "person_id", "kind", "value_cents",
+                                      "protected_asset", "valid_from", "valid_to"}};
+        bulk_rows_t assignments{"payment_assignments", {"tenant_id", "case_version_id", "payee_id", "purpose",
+                                                        "amount_cents", "valid_from", "valid_to"}};
+        bulk_rows_t claims{"claims", {"tenant_id", "case_version_id", "ext_id", "kind", "amount_cents", "established_on",
+                                      "legal_basis"}};
+        bulk_rows_t offsets{"offsets", {"tenant_id", "case_version_id", "claim_ext_id", "monthly_cents", "valid_from",
+                                        "valid_to", "legal_basis"}};
+        for (std::size_t i = 0; i < bundle.cases.size(); ++i) {
+            auto const &c = bundle.cases[i];
+            auto const &pl = case_plans[i];
+            if (pl.version == 0) {
+                continue;
+            }
+            long long const v = cv_ids.at(pl.id);
             for (auto const &m : c.members) {
-                long long const pid = person_id_of(m.person_id, c);
-                std::string const role{member_role_code(m.role)};
-                std::string const from = to_iso(m.validity.from());
-                nullable_text_t to{opt_iso(m.validity.to())};
-                nullable_text_t stay{opt_iso(m.stay_since)};
-                m_db.sql() << "INSERT INTO case_members (tenant_id, case_version_id, person_id, role, valid_from, "
-                              "valid_to, stay_since) VALUES (:t, :cv, :p, :r, :f, :to, :s)",
-                    soci::use(tenant), soci::use(cv), soci::use(pid), soci::use(role), soci::use(from),
-                    soci::use(to.value, to.ind), soci::use(stay.value, stay.ind);
+                members.add(tenant).add(v).add(person_ids.at(m.person_id)).add(member_role_code(m.role))
+                    .add(to_iso(m.validity.from())).add(opt_iso(m.validity.to())).add(opt_iso(m.stay_since));
             }
             for (auto const &a : c.approvals) {
-                std::string const from = to_iso(a.period.from());
-                nullable_text_t to{opt_iso(a.period.to())};
-                nullable_text_t at{a.approved_at ? std::optional<std::string>{to_iso(*a.approved_at)} : std::nullopt};
-                std::string const st{approval_state_code(a.state)};
-                m_db.sql() << "INSERT INTO approvals (tenant_id, case_version_id, ext_id, period_from, period_to, "
-                              "approved_by, approved_at, state) VALUES (:t, :cv, :e, :f, :to, :b, :at, :s)",
-                    soci::use(tenant), soci::use(cv), soci::use(a.ext_id), soci::use(from), soci::use(to.value, to.ind),
-                    soci::use(a.approved_by), soci::use(at.value, at.ind), soci::use(st);
+                approvals.add(tenant).add(v).add(a.ext_id).add(to_iso(a.period.from())).add(opt_iso(a.period.to()))
+                    .add(a.approved_by).add(a.approved_at ? std::optional<std::string>{to_iso(*a.approved_at)} : std::nullopt)
+                    .add(approval_state_code(a.state));
             }
             for (auto const &n : c.needs) {
-                nullable_int_t pid{n.person_id.empty() ? std::nullopt : std::optional<long long>{person_id_of(n.person_id, c)}};
-                nullable_int_t amount{n.amount ? std::optional<long long>{n.amount->as_cents()} : std::nullopt};
-                nullable_int_t qty{n.quantity ? std::optional<long long>{*n.quantity} : std::nullopt};
-                std::string const from = to_iso(n.validity.from());
-                nullable_text_t to{opt_iso(n.validity.to())};
-                m_db.sql() << "INSERT INTO needs (tenant_id, case_version_id, person_id, kind, amount_cents, quantity, "
-                              "valid_from, valid_to, note) VALUES (:t, :cv, :p, :k, :a, :q, :f, :to, :n)",
-                    soci::use(tenant), soci::use(cv), soci::use(pid.value, pid.ind), soci::use(n.kind),
-                    soci::use(amount.value, amount.ind), soci::use(qty.value, qty.ind), soci::use(from),
-                    soci::use(to.value, to.ind), soci::use(n.note);
+                needs.add(tenant).add(v)
+                    .add(n.person_id.empty() ? std::nullopt : std::optional<long long>{person_ids.at(n.person_id)})
+                    .add(n.kind).add(opt_cents(n.amount)).add(opt_int(n.quantity)).add(to_iso(n.validity.from()))
+                    .add(opt_iso(n.validity.to())).add(n.note);
             }
             for (auto const &in : c.incomes) {
-                long long const pid = person_id_of(in.person_id, c);
-                long long const gross = in.gross.as_cents(), taxes = in.taxes.as_cents(),
-                                social = in.social_insurance.as_cents(), ins = in.insurance_premiums.as_cents(),
-                                work = in.work_expenses.as_cents();
-                std::string const from = to_iso(in.validity.from());
-                nullable_text_t to{opt_iso(in.validity.to())};
-                nullable_int_t spread{in.spread_months ? std::optional<long long>{*in.spread_months} : std::nullopt};
-                int const g33 = in.grundrentenzeiten_33_years ? 1 : 0;
-                m_db.sql() << "INSERT INTO incomes (tenant_id, case_version_id, person_id, kind, gross_cents, "
-                              "taxes_cents, social_cents, insurance_cents, work_expenses_cents, valid_from, valid_to, "
-                              "spread_months, grundrente_33y, note) VALUES (:t, :cv, :p, :k, :g, :tx, :so, :in, :we, :f, "
-                              ":to, :sp, :g33, :n)",
-                    soci::use(tenant), soci::use(cv), soci::use(pid), soci::use(in.kind), soci::use(gross),
-                    soci::use(taxes), soci::use(social), soci::use(ins), soci::use(work), soci::use(from),
-                    soci::use(to.value, to.ind), soci::use(spread.value, spread.ind), soci::use(g33), soci::use(in.note);
+                incomes.add(tenant).add(v).add(person_ids.at(in.person_id)).add(in.kind).add(in.gross.as_cents())
+                    .add(in.taxes.as_cents()).add(in.social_insurance.as_cents()).add(in.insurance_premiums.as_cents())
+                    .add(in.work_expenses.as_cents()).add(to_iso(in.validity.from())).add(opt_iso(in.validity.to()))
+                    .add(opt_int(in.spread_months)).add(in.grundrentenzeiten_33_years ? 1 : 0).add(in.note);
             }
             for (auto const &h : c.housing) {
-                std::string const dw{dwelling_code(h.dwelling)};
-                long long const rent = h.basic_rent.as_cents(), svc = h.service_charges.as_cents(),
-                                heat = h.heating.as_cents();
-                int const hw = h.decentral_hot_water ? 1 : 0;
-                std::string const from = to_iso(h.validity.from());
-                nullable_text_t to{opt_iso(h.validity.to())};
-                m_db.sql() << "INSERT INTO housing (tenant_id, case_version_id, dwelling, basic_rent_cents, "
-                              "service_charges_cents, heating_cents, decentral_hot_water, persons_in_dwelling, "
-                              "valid_from, valid_to) VALUES (:t, :cv, :d, :r, :s, :h, :hw, :n, :f, :to)",
-                    soci::use(tenant), soci::use(cv), soci::use(dw), soci::use(rent), soci::use(svc), soci::use(heat),
-                    soci::use(hw), soci::use(h.persons_in_dwelling), soci::use(from), soci::use(to.value, to.ind);
+                housing.add(tenant).add(v).add(dwelling_code(h.dwelling)).add(h.basic_rent.as_cents())
+                    .add(h.service_charges.as_cents()).add(h.heating.as_cents()).add(h.decentral_hot_water ? 1 : 0)
+                    .add(h.persons_in_dwelling).add(to_iso(h.validity.from())).add(opt_iso(h.validity.to()));
             }
             for (auto const &a : c.assets) {
-                long long const pid = person_id_of(a.person_id, c);
-                long long const value = a.value.as_cents();
-                int const prot = a.protected_asset ? 1 : 0;
-                std::string const from = to_iso(a.validity.from());
-                nullable_text_t to{opt_iso(a.validity.to())};
-                m_db.sql() << "INSERT INTO assets (tenant_id, case_version_id, person_id, kind, value_cents, "
-                              "protected_asset, valid_from, valid_to) VALUES (:t, :cv, :p, :k, :v, :pr, :f, :to)",
-                    soci::use(tenant), soci::use(cv), soci::use(pid), soci::use(a.kind), soci::use(value),
-                    soci::use(prot), soci::use(from), soci::use(to.value, to.ind);
+                assets.add(tenant).add(v).add(person_ids.at(a.person_id)).add(a.kind).add(a.value.as_cents())
+                    .add(a.protected_asset ? 1 : 0).add(to_iso(a.validity.from())).add(opt_iso(a.validity.to()));
             }
             for (auto const &a : c.assignments) {
-                long long const pid = payee_id_of(a.payee_id, c);
-                std::string const purpose{assignment_purpose_code(a.purpose)};
-                nullable_int_t amount{a.amount ? std::optional<long long>{a.amount->as_cents()} : std::nullopt};
-                std::string const from = to_iso(a.validity.from());
-                nullable_text_t to{opt_iso(a.validity.to())};
-                m_db.sql() << "INSERT INTO payment_assignments (tenant_id, case_version_id, payee_id, purpose, "
-                              "amount_cents, valid_from, valid_to) VALUES (:t, :cv, :p, :pu, :a, :f, :to)",
-                    soci::use(tenant), soci::use(cv), soci::use(pid), soci::use(purpose),
-                    soci::use(amount.value, amount.ind), soci::use(from), soci::use(to.value, to.ind);
+                assignments.add(tenant).add(v).add(payee_ids.at(a.payee_id)).add(assignment_purpose_code(a.purpose))
+                    .add(opt_cents(a.amount)).add(to_iso(a.validity.from())).add(opt_iso(a.validity.to()));
             }
             for (auto const &cl : c.claims) {
-                long long const amount = cl.amount.as_cents();
-                std::string const est = to_iso(cl.established_on);
-                m_db.sql() << "INSERT INTO claims (tenant_id, case_version_id, ext_id, kind, amount_cents, "
-                              "established_on, legal_basis) VALUES (:t, :cv, :e, :k, :a, :d, :l)",
-                    soci::use(tenant), soci::use(cv), soci::use(cl.ext_id), soci::use(cl.kind), soci::use(amount),
-                    soci::use(est), soci::use(cl.legal_basis);
+                claims.add(tenant).add(v).add(cl.ext_id).add(cl.kind).add(cl.amount.as_cents())
+                    .add(to_iso(cl.established_on)).add(cl.legal_basis);
             }
             for (auto const &o : c.offsets) {
-                long long const monthly = o.monthly.as_cents();
-                std::string const from = to_iso(o.validity.from());
-                nullable_text_t to{opt_iso(o.validity.to())};
-                m_db.sql() << "INSERT INTO offsets (tenant_id, case_version_id, claim_ext_id, monthly_cents, "
-                              "valid_from, valid_to, legal_basis) VALUES (:t, :cv, :c, :m, :f, :to, :l)",
-                    soci::use(tenant), soci::use(cv), soci::use(o.claim_id), soci::use(monthly), soci::use(from),
-                    soci::use(to.value, to.ind), soci::use(o.legal_basis);
+                offsets.add(tenant).add(v).add(o.claim_id).add(o.monthly.as_cents()).add(to_iso(o.validity.from()))
+                    .add(opt_iso(o.validity.to())).add(o.legal_basis);
             }
+        }
+        for (auto *rows : {&members, &approvals, &needs, &incomes, &housing, &assets, &assignments, &claims, &offsets}) {
+            insert_rows(m_db, *rows);
         }
         tr.commit();
         return sum;

@@ -31,6 +31,10 @@ SOZBATCH_OPERATOR=admin SOZBATCH_PASSWORD=admin-cli-pw SOZBATCH_NEW_PASSWORD=ann
     operators add anna --role caseworker-edit caseworker-read --work-group SG-NORD SG-SUED --db "$DB"
 export SOZBATCH_OPERATOR=anna SOZBATCH_PASSWORD=anna-cli-pw
 
+# several files: every one is checked before any is written, so a bad last file writes nothing
+run import_last_bad 2 import samples/minimal-case.xml samples/bad/iban-check-digit.xml --db "$DB"
+stderr_has import_last_bad "samples/bad/iban-check-digit.xml:"
+[ "$(sqlite3 "$WORK/cli.db" "SELECT COUNT(*) FROM import_files")" = 0 ] || fail "a rejected import of two files wrote one"
 run import 0 import samples/demo-cases.xml --db "$DB"
 stdout_has import "cases:   40 new"
 run import_again 0 import samples/demo-cases.xml --db "$DB"
@@ -44,6 +48,18 @@ golden show
 run show_unknown 2 cases show 99.9-9999 --db "$DB"
 stderr_has show_unknown "no case with Aktenzeichen"
 
+# two good files in one run, read twice each (checked, then stored one at a time): in order
+sed 's/gross="325.00"/gross="340.00"/' "$ROOT/samples/minimal-case.xml" >"$WORK/minimal-changed.xml"
+run import_two 0 import samples/minimal-case.xml "$WORK/minimal-changed.xml" --db "$DB"
+stdout_has import_two "file samples/minimal-case.xml"
+stdout_has import_two "file $WORK/minimal-changed.xml"
+[ "$(grep -c 'cases:   0 new, 1 changed' "$WORK/import_two.out")" = 2 ] || fail "import_two: expected two changed versions"
+[ "$(sqlite3 "$WORK/cli.db" "SELECT MAX(v.version) FROM case_versions v JOIN cases c ON c.id = v.case_id WHERE c.file_ref = '50.1-0001'")" = 3 ] ||
+    fail "import_two: 50.1-0001 should be at version 3"
+[ "$(sqlite3 "$WORK/cli.db" "SELECT i.gross_cents FROM incomes i JOIN case_versions v ON v.id = i.case_version_id JOIN cases c ON c.id = v.case_id WHERE c.file_ref = '50.1-0001' AND v.version = 3")" = 34000 ] ||
+    fail "import_two: the second file's income is not the newest"
+run import_two_again 0 import samples/minimal-case.xml "$WORK/minimal-changed.xml" --db "$DB"
+[ "$(grep -c 'already imported before' "$WORK/import_two_again.out")" = 2 ] || fail "import_two_again: both files should be known"
 # bad input: named file, line, record and field; exit 2; nothing written
 before=$(sqlite3 "$WORK/cli.db" "SELECT COUNT(*) FROM case_versions")
 for f in iban-check-digit vsnr-check-digit overlapping-approvals member-without-person amount-three-decimals unknown-law xsd-violation; do
