@@ -404,7 +404,7 @@ std::unique_ptr<xmlDoc, doc_deleter_t> parse_and_validate(std::string_view xml, 
     if (!pctxt) {
         throw internal_error{"libxml2: cannot create a parser context"};
     }
-    int const options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES;
+    int const options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT;
     std::unique_ptr<xmlDoc, doc_deleter_t> doc;
     {
         // Structured errors of this thread go to the collector while parsing (restored afterwards).
