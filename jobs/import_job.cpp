@@ -4,7 +4,6 @@
 #include "formats/case_import/reader.hpp"
 #include "lib/core/log.hpp"
 #include "lib/core/progress.hpp"
-#include "lib/core/sha256.hpp"
 #include "lib/db/case_store.hpp"
 
 #include <map>
@@ -26,66 +25,111 @@ void import_job_t::setup(po::variables_map const &)
     }
 }
 
+namespace {
+
+/// What the import does with a file while it is read (formats::read_case_import_stream): checks
+/// the tenant and the operator's work groups, counts the cases by law, and, given a writer, stores
+/// the records slice by slice.
+class import_sink_t final : public formats::case_import_sink_t
+{
+public:
+    import_sink_t(job_context_t &ctx, std::string path, db::import_writer_t *writer)
+    : m_ctx(ctx), m_path(std::move(path)), m_writer(writer)
+    {
+    }
+
+    bool head(domain::case_bundle_t const &head) override
+    {
+        m_tenant = head.tenant;
+        if (!m_ctx.options().tenant.empty() && head.tenant != m_ctx.options().tenant) {
+            throw usage_error{m_path + " is for tenant '" + head.tenant + "', not '" + m_ctx.options().tenant + "'"};
+        }
+        return m_writer == nullptr || m_writer->begin(head); // false: imported before, nothing more to read
+    }
+    void persons(std::vector<domain::person_t> &&slice) override
+    {
+        if (m_writer != nullptr) {
+            m_writer->persons(slice);
+        }
+    }
+    void payees(std::vector<domain::payee_t> &&slice) override
+    {
+        if (m_writer != nullptr) {
+            m_writer->payees(slice);
+        }
+    }
+    void cases(std::vector<domain::case_t> &&slice) override
+    {
+        for (auto const &c : slice) { // an operator imports only cases of their work groups (docs/security.md)
+            if (!m_denied && !m_ctx.may_see_work_group(c.work_group)) {
+                m_denied = m_path + ": case " + c.file_ref + " is in work group " + c.work_group +
+                           ", which is not one of operator " + m_ctx.operator_login() + "'s work groups";
+            }
+            ++m_by_law[std::string{domain::law_code(c.law)}];
+        }
+        if (m_denied && m_writer != nullptr) {
+            throw access_error{*m_denied};
+        }
+        if (m_writer != nullptr) {
+            m_writer->cases(slice);
+        }
+    }
+
+    /// The first case of a work group the operator does not hold (when checking, the whole file is
+    /// read first, so that a bad file is reported as such).
+    std::optional<std::string> const &denied() const noexcept { return m_denied; }
+    std::string const &tenant() const noexcept { return m_tenant; }
+    std::map<std::string, int> const &by_law() const noexcept { return m_by_law; }
+
+private:
+    job_context_t &m_ctx;
+    std::string m_path;
+    db::import_writer_t *m_writer;
+    std::string m_tenant;
+    std::optional<std::string> m_denied;
+    std::map<std::string, int> m_by_law;
+};
+
+} // namespace
+
 exit_code_t import_job_t::run(job_context_t &ctx)
 {
-    // Memory holds one file at a time, whatever the number of files (docs/scaling.md, "Import"):
-    // the first pass reads and checks every file and keeps only its SHA-256 (the records too when
-    // there is only one file); the second reads each file again, makes sure it is the same file,
-    // and stores it. So nothing is written unless every file is valid.
+    // Memory holds one slice of records, whatever the number and size of the files
+    // (docs/scaling.md, "Import"): the first pass reads and checks every file record by record and
+    // keeps its SHA-256; the second reads each file again and stores it slice by slice in one
+    // transaction, committed only if the file is still the one checked. So nothing is written
+    // unless every file is valid.
     struct checked_t
     {
         std::string path;
         std::string sha256;
     };
     std::vector<checked_t> checked;
-    std::optional<domain::case_bundle_t> first;
-    auto read = [&](std::string const &path, std::string &sha256) {
-        std::string const bytes = formats::read_case_import_bytes(path);
-        sha256 = sha256_hex(bytes);
-        domain::case_bundle_t bundle = formats::read_case_import_string(bytes, path);
-        if (!ctx.options().tenant.empty() && bundle.tenant != ctx.options().tenant) {
-            throw usage_error{path + " is for tenant '" + bundle.tenant + "', not '" + ctx.options().tenant + "'"};
-        }
-        for (auto const &c : bundle.cases) { // an operator imports only cases of their work groups (docs/security.md)
-            if (!ctx.may_see_work_group(c.work_group)) {
-                throw access_error{path + ": case " + c.file_ref + " is in work group " + c.work_group +
-                                   ", which is not one of operator " + ctx.operator_login() + "'s work groups"};
-            }
-        }
-        return bundle;
-    };
     progress_t bar{"files checked", m_files.size()}; // on a terminal only; reading and validating is the long part
     for (auto const &f : m_files) {
-        checked_t c{f, {}};
-        auto bundle = read(f, c.sha256);
-        if (m_files.size() == 1) {
-            first = std::move(bundle);
+        import_sink_t check{ctx, f, nullptr};
+        std::string sha256 = formats::read_case_import_file_stream(f, check);
+        if (check.denied()) {
+            throw access_error{*check.denied()};
         }
-        checked.push_back(std::move(c));
+        checked.push_back(checked_t{f, std::move(sha256)});
         bar.step();
     }
     bar.finish();
-    db::case_store_t store{ctx.db()};
-    for (std::size_t i = 0; i < checked.size(); ++i) {
-        checked_t const &l = checked[i];
-        std::optional<domain::case_bundle_t> again; // this file's records, gone after this round
-        if (first) {
-            again = std::move(first);
-            first.reset();
-        } else {
-            std::string sha256;
-            again = read(l.path, sha256);
-            if (sha256 != l.sha256) {
-                throw input_error{{l.path, 0, "", ""}, "the file changed while it was being imported (SHA-256 " +
-                                                           l.sha256.substr(0, 16) + "... when checked, " +
-                                                           sha256.substr(0, 16) + "... now); import it again"};
-            }
+    for (auto const &l : checked) {
+        db::import_writer_t writer{ctx.db(), l.path, l.sha256, ctx.operator_login(), ctx.now_iso()};
+        import_sink_t sink{ctx, l.path, &writer};
+        // the file's SHA-256 is of exactly the bytes stored; it must be the one checked, or the
+        // writer rolls back what it wrote of the file
+        if (std::string const sha256 = formats::read_case_import_file_stream(l.path, sink); sha256 != l.sha256) {
+            throw input_error{{l.path, 0, "", ""}, "the file changed while it was being imported (SHA-256 " +
+                                                       l.sha256.substr(0, 16) + "... when checked, " +
+                                                       sha256.substr(0, 16) + "... now); import it again"};
         }
-        domain::case_bundle_t const &bundle = *again;
-        auto const s = store.import_bundle(bundle, l.path, l.sha256, ctx.operator_login(), ctx.now_iso());
+        auto const s = writer.finish();
         log_info(kv("event", "import") + " " + kv("file", l.path) + " " + kv("sha256", l.sha256) + " " +
                  kv("written", std::to_string(s.records_written())));
-        ctx.out() << "file " << l.path << " (tenant " << bundle.tenant << ", sha256 " << l.sha256.substr(0, 16)
+        ctx.out() << "file " << l.path << " (tenant " << sink.tenant() << ", sha256 " << l.sha256.substr(0, 16)
                   << "...)\n";
         if (s.already_imported) {
             ctx.out() << "  already imported before: nothing changed\n";
@@ -97,12 +141,8 @@ exit_code_t import_job_t::run(job_context_t &ctx)
                   << " unchanged\n"
                   << "  cases:   " << s.cases_new << " new, " << s.cases_changed << " changed, " << s.cases_same
                   << " unchanged\n";
-        std::map<std::string, int> by_law;
-        for (auto const &c : bundle.cases) {
-            ++by_law[std::string{domain::law_code(c.law)}];
-        }
         ctx.out() << "  cases by law:";
-        for (auto const &[law, n] : by_law) {
+        for (auto const &[law, n] : sink.by_law()) {
             ctx.out() << " " << law << "=" << n;
         }
         ctx.out() << "\n";

@@ -8,8 +8,9 @@
 namespace sozbatch::jobs {
 
 /// Validates every file completely first (XSD, check digits, references); nothing is written
-/// unless all files are valid. Each file is then stored in one transaction; a file imported
-/// before (same SHA-256) changes nothing; a changed record becomes a new version.
+/// unless all files are valid. Each file is then read again (refused if its SHA-256 changed) and
+/// stored in one transaction, so memory holds one file at a time; a file imported before (same
+/// SHA-256) changes nothing; a changed record becomes a new version.
 class import_job_t final : public job_t
 {
 public:

@@ -6,16 +6,19 @@
 #include "lib/core/embedded.hpp"
 #include "lib/core/identifiers.hpp"
 #include "lib/core/money.hpp"
+#include "lib/core/sha256.hpp"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlversion.h>
 
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -70,6 +73,10 @@ struct schema_deleter_t
 struct valid_ctxt_deleter_t
 {
     void operator()(xmlSchemaValidCtxt *c) const noexcept { xmlSchemaFreeValidCtxt(c); }
+};
+struct text_reader_deleter_t
+{
+    void operator()(xmlTextReader *r) const noexcept { xmlFreeTextReader(r); }
 };
 struct parser_ctxt_deleter_t
 {
@@ -453,6 +460,14 @@ public:
 
     case_bundle_t map(xmlNode *root);
 
+    // the steps of map(), one record at a time, for read_case_import_stream()
+    void map_root(xmlNode *root, case_bundle_t &b);
+    void map_tenant(xmlNode *t, case_bundle_t &b);
+    void map_work_group(xmlNode *wg, case_bundle_t &b);
+    person_t map_person(xmlNode *p);
+    payee_t map_payee(xmlNode *p);
+    case_t map_case(xmlNode *c, std::set<std::string> const &groups);
+
 private:
     std::optional<date_t> date(xmlNode *n, char const *field)
     {
@@ -581,6 +596,7 @@ private:
     collector_t &m_c;
     std::set<std::string> m_person_ids; ///< ids seen so far (references resolve in O(log n))
     std::set<std::string> m_payee_ids;
+    std::set<std::string> m_file_refs;
 };
 
 person_t mapper_t::person(xmlNode *n)
@@ -841,9 +857,8 @@ case_t mapper_t::a_case(xmlNode *n)
     return c;
 }
 
-case_bundle_t mapper_t::map(xmlNode *root)
+void mapper_t::map_root(xmlNode *root, case_bundle_t &b)
 {
-    case_bundle_t b;
     b.source = attr_or(root, "source");
     if (auto v = attr(root, "created")) {
         try {
@@ -852,49 +867,80 @@ case_bundle_t mapper_t::map(xmlNode *root)
             m_c.add(root, "created", e.what());
         }
     }
+}
+
+void mapper_t::map_tenant(xmlNode *t, case_bundle_t &b)
+{
+    b.tenant = attr_or(t, "code");
+    b.tenant_name = attr_or(t, "name");
+}
+
+void mapper_t::map_work_group(xmlNode *wg, case_bundle_t &b)
+{
+    auto code = attr_or(wg, "code");
+    b.work_groups.push_back(code);
+    b.work_group_names.emplace_back(code, attr_or(wg, "name"));
+}
+
+person_t mapper_t::map_person(xmlNode *p)
+{
+    person_t out = person(p);
+    if (!m_person_ids.insert(out.ext_id).second) {
+        m_c.add(p, "id", "duplicate person id '" + out.ext_id + "'");
+    }
+    return out;
+}
+
+payee_t mapper_t::map_payee(xmlNode *p)
+{
+    payee_t out = payee(p);
+    if (!m_payee_ids.insert(out.ext_id).second) {
+        m_c.add(p, "id", "duplicate payee id '" + out.ext_id + "'");
+    }
+    if (!out.person_id.empty() && m_person_ids.count(out.person_id) == 0) {
+        m_c.add(p, "person", "payee refers to unknown person '" + out.person_id + "'");
+    }
+    return out;
+}
+
+case_t mapper_t::map_case(xmlNode *c, std::set<std::string> const &groups)
+{
+    case_t out = a_case(c);
+    if (!m_file_refs.insert(out.file_ref).second) {
+        m_c.add(c, "file-ref", "duplicate Aktenzeichen '" + out.file_ref + "'");
+    }
+    if (groups.count(out.work_group) == 0) {
+        m_c.add(c, "work-group", "unknown work group '" + out.work_group + "'");
+    }
+    return out;
+}
+
+case_bundle_t mapper_t::map(xmlNode *root)
+{
+    case_bundle_t b;
+    map_root(root, b);
     if (auto *t = first_child(root, "tenant")) {
-        b.tenant = attr_or(t, "code");
-        b.tenant_name = attr_or(t, "name");
+        map_tenant(t, b);
     }
     if (auto *wgs = first_child(root, "work-groups")) {
         for (auto *wg : children(wgs, "work-group")) {
-            auto code = attr_or(wg, "code");
-            b.work_groups.push_back(code);
-            b.work_group_names.emplace_back(code, attr_or(wg, "name"));
+            map_work_group(wg, b);
         }
     }
     if (auto *ps = first_child(root, "persons")) {
         for (auto *p : children(ps, "person")) {
-            b.persons.push_back(person(p));
-            if (!m_person_ids.insert(b.persons.back().ext_id).second) {
-                m_c.add(p, "id", "duplicate person id '" + b.persons.back().ext_id + "'");
-            }
+            b.persons.push_back(map_person(p));
         }
     }
     if (auto *ps = first_child(root, "payees")) {
         for (auto *p : children(ps, "payee")) {
-            b.payees.push_back(payee(p));
-            auto const &payee = b.payees.back();
-            if (!m_payee_ids.insert(payee.ext_id).second) {
-                m_c.add(p, "id", "duplicate payee id '" + payee.ext_id + "'");
-            }
-            if (!payee.person_id.empty() && m_person_ids.count(payee.person_id) == 0) {
-                m_c.add(p, "person", "payee refers to unknown person '" + payee.person_id + "'");
-            }
+            b.payees.push_back(map_payee(p));
         }
     }
-    std::set<std::string> ids;
     std::set<std::string> const groups(b.work_groups.begin(), b.work_groups.end());
     if (auto *cs = first_child(root, "cases")) {
         for (auto *c : children(cs, "case")) {
-            b.cases.push_back(a_case(c));
-            auto const &cs_ = b.cases.back();
-            if (!ids.insert(cs_.file_ref).second) {
-                m_c.add(c, "file-ref", "duplicate Aktenzeichen '" + cs_.file_ref + "'");
-            }
-            if (groups.count(cs_.work_group) == 0) {
-                m_c.add(c, "work-group", "unknown work group '" + cs_.work_group + "'");
-            }
+            b.cases.push_back(map_case(c, groups));
         }
     }
     return b;
@@ -910,6 +956,244 @@ case_bundle_t read_case_import_string(std::string_view xml, std::string const &n
     case_bundle_t bundle = mapper.map(xmlDocGetRootElement(doc.get()));
     collector.raise_if_any();
     return bundle;
+}
+
+namespace {
+
+/// Any error libxml2 reports while streaming (parser or schema) marks the file as not clean; the
+/// messages come from reading it again as a whole (read_case_import_stream()).
+void on_stream_error(void *user, xml_error_arg_t err)
+{
+    if (err != nullptr && err->domain == XML_FROM_PARSER && err->level == XML_ERR_WARNING) {
+        return; // as parse_and_validate(): warnings of the parser are not findings
+    }
+    *static_cast<bool *>(user) = true;
+}
+
+} // namespace
+
+namespace {
+
+/// The reading loop of the streaming reader over \p reader (made by the caller, nothing read yet).
+/// \p whole reads the file as a whole and throws its findings; it is called when there is any.
+void stream_records(xmlTextReader *reader, xmlSchemaValidCtxt *vctxt, std::string const &name,
+                    case_import_sink_t &sink, std::size_t slice, bool &failed, std::function<void()> const &whole)
+{
+    slice = std::max<std::size_t>(slice, 1);
+    // Errors: the schema's through vctxt; the parser's through this thread's structured handler
+    // (restored at the end). Not xmlTextReaderSetStructuredErrorHandler(): with the schema plugged
+    // into the reader (libxml2 2.9), the parser hands that handler the plug instead of its context.
+    struct handler_guard_t
+    {
+        xmlStructuredErrorFunc m_func = xmlStructuredError;
+        void *m_ctx = xmlStructuredErrorContext;
+        ~handler_guard_t() { xmlSetStructuredErrorFunc(m_ctx, m_func); }
+    } const handlers;
+    xmlSetStructuredErrorFunc(&failed, &on_stream_error);
+    xmlSchemaSetValidStructuredErrors(vctxt, &on_stream_error, &failed);
+    if (xmlTextReaderSchemaValidateCtxt(reader, vctxt, 0) != 0) {
+        throw internal_error{"libxml2: cannot validate " + name + " while reading it"};
+    }
+
+    collector_t collector{name};
+    mapper_t mapper{collector};
+    case_bundle_t head;
+    bool head_given = false;
+    std::set<std::string> groups;
+    std::vector<person_t> persons;
+    std::vector<payee_t> payees;
+    std::vector<case_t> cases;
+    auto give_head = [&] {
+        if (head_given) {
+            return true;
+        }
+        head_given = true;
+        groups = std::set<std::string>(head.work_groups.begin(), head.work_groups.end());
+        return sink.head(head);
+    };
+    auto flush = [&] {
+        if (!persons.empty()) {
+            sink.persons(std::move(persons));
+            persons.clear();
+        }
+        if (!payees.empty()) {
+            sink.payees(std::move(payees));
+            payees.clear();
+        }
+        if (!cases.empty()) {
+            sink.cases(std::move(cases));
+            cases.clear();
+        }
+    };
+    auto local = [&] {
+        auto const *n = xmlTextReaderConstLocalName(reader);
+        return std::string_view{n != nullptr ? reinterpret_cast<char const *>(n) : ""};
+    };
+    // Read to the end also when stopping early: libxml2 (2.9) does not free the schema
+    // validation's state of a document left half read (found by the fuzz target).
+    auto drain = [&](int r) {
+        while (r == 1) {
+            r = xmlTextReaderNext(reader);
+        }
+        return r;
+    };
+    int ret = xmlTextReaderRead(reader);
+    while (ret == 1 && !failed && collector.empty()) { // a finding: the whole file is read again for all of them
+        int const type = xmlTextReaderNodeType(reader);
+        if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
+            failed = true; // refused by the whole-document reader, with its message
+            break;
+        }
+        if (type != XML_READER_TYPE_ELEMENT) {
+            ret = xmlTextReaderRead(reader);
+            continue;
+        }
+        int const depth = xmlTextReaderDepth(reader);
+        std::string_view const what = local();
+        if (depth == 0) {
+            if (auto *root = xmlTextReaderCurrentNode(reader)) {
+                mapper.map_root(root, head);
+            }
+        } else if (depth == 1 && (what == "persons" || what == "payees" || what == "cases")) {
+            if (!give_head()) {
+                drain(ret); // the sink knows this file: nothing more is mapped or handed out
+                return;
+            }
+            flush();
+        } else if (depth == 1 && what == "tenant") {
+            if (auto *t = xmlTextReaderExpand(reader)) {
+                mapper.map_tenant(t, head);
+            }
+            ret = xmlTextReaderNext(reader);
+            continue;
+        } else if (depth == 2 && (what == "work-group" || what == "person" || what == "payee" || what == "case")) {
+            xmlNode *n = xmlTextReaderExpand(reader);
+            if (n == nullptr) {
+                failed = true;
+                break;
+            }
+            if (what == "work-group") {
+                mapper.map_work_group(n, head);
+            } else if (what == "person") {
+                persons.push_back(mapper.map_person(n));
+            } else if (what == "payee") {
+                payees.push_back(mapper.map_payee(n));
+            } else {
+                cases.push_back(mapper.map_case(n, groups));
+            }
+            if (persons.size() + payees.size() + cases.size() >= slice && collector.empty() && !failed) {
+                flush();
+            }
+            ret = xmlTextReaderNext(reader);
+            continue;
+        }
+        ret = xmlTextReaderRead(reader);
+    }
+    ret = drain(ret);
+    if (ret < 0 || failed || !collector.empty() || xmlTextReaderIsValid(reader) != 1) {
+        whole();
+        throw internal_error{name + ": libxml2's reader found a problem in this file that reading it as a whole "
+                                    "does not find; please report this file"};
+    }
+    if (!give_head()) {
+        return;
+    }
+    flush();
+}
+
+/// The bytes of a file handed to libxml2's reader piece by piece: hashed on the way, and the
+/// reading stops at a DOCTYPE before libxml2 sees it (the whole-document reader refuses it).
+struct file_input_t
+{
+    std::ifstream in;
+    sha256_t hash;
+    std::string tail; ///< the last bytes of the previous piece, for a DOCTYPE across two pieces
+    bool stopped = false;
+};
+
+int file_input_read(void *context, char *buffer, int len)
+{
+    auto *f = static_cast<file_input_t *>(context);
+    if (f->stopped || len <= 0) {
+        return f->stopped ? -1 : 0;
+    }
+    f->in.read(buffer, len);
+    auto const n = f->in.gcount();
+    if (n <= 0) {
+        return f->in.bad() ? -1 : 0;
+    }
+    std::string_view const piece{buffer, static_cast<std::size_t>(n)};
+    f->hash.update(piece);
+    std::string_view constexpr doctype = "<!DOCTYPE";
+    std::string joint = f->tail;
+    joint.append(piece.substr(0, std::min(piece.size(), doctype.size())));
+    if (piece.find(doctype) != std::string_view::npos || joint.find(doctype) != std::string::npos) {
+        f->stopped = true;
+        return -1;
+    }
+    std::string const last = f->tail + std::string{piece.substr(piece.size() - std::min(piece.size(), doctype.size()))};
+    f->tail = last.substr(last.size() - std::min(last.size(), doctype.size() - 1));
+    return static_cast<int>(n);
+}
+
+int file_input_close(void *) { return 0; }
+
+int const STREAM_OPTIONS = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT;
+
+} // namespace
+
+void read_case_import_stream(std::string_view xml, std::string const &name, case_import_sink_t &sink,
+                             std::size_t slice)
+{
+    auto whole = [&] { (void)read_case_import_string(xml, name); };
+    if (line_of(xml, "<!DOCTYPE") > 0 || xml.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+        whole();
+    }
+    xmlInitParser();
+    bool failed = false;
+    // the schema context outlives the reader that is plugged into it
+    std::unique_ptr<xmlSchemaValidCtxt, valid_ctxt_deleter_t> vctxt{xmlSchemaNewValidCtxt(case_import_schema())};
+    std::unique_ptr<xmlTextReader, text_reader_deleter_t> reader{
+        xmlReaderForMemory(xml.data(), static_cast<int>(xml.size()), name.c_str(), nullptr, STREAM_OPTIONS)};
+    if (!reader || !vctxt) {
+        throw internal_error{"libxml2: cannot create a reader for " + name};
+    }
+    stream_records(reader.get(), vctxt.get(), name, sink, slice, failed, whole);
+}
+
+std::string read_case_import_file_stream(std::string const &path, case_import_sink_t &sink, std::size_t slice)
+{
+    auto input = std::make_unique<file_input_t>();
+    input->in.open(path, std::ios::binary);
+    if (!input->in) {
+        input_location_t where;
+        where.file = path;
+        throw case_import_error{where, "cannot open the file", {path + ": cannot open the file"}};
+    }
+    xmlInitParser();
+    bool failed = false;
+    // the schema context outlives the reader that is plugged into it; the reader reads the input
+    // through the callbacks, whose close leaves the object to us
+    std::unique_ptr<xmlSchemaValidCtxt, valid_ctxt_deleter_t> vctxt{xmlSchemaNewValidCtxt(case_import_schema())};
+    std::unique_ptr<xmlTextReader, text_reader_deleter_t> reader{xmlReaderForIO(
+        &file_input_read, &file_input_close, input.get(), path.c_str(), nullptr, STREAM_OPTIONS)};
+    if (!reader || !vctxt) {
+        throw internal_error{"libxml2: cannot create a reader for " + path};
+    }
+    auto whole = [&] { (void)read_case_import_string(read_case_import_bytes(path), path); };
+    stream_records(reader.get(), vctxt.get(), path, sink, slice, failed, whole);
+    reader.reset();
+    // the rest of the file when the sink stopped early: the digest is always of the whole file
+    std::vector<char> rest(1 << 16);
+    while (input->in.read(rest.data(), static_cast<std::streamsize>(rest.size())) || input->in.gcount() > 0) {
+        input->hash.update(std::string_view{rest.data(), static_cast<std::size_t>(input->in.gcount())});
+    }
+    if (input->in.bad()) {
+        input_location_t where;
+        where.file = path;
+        throw case_import_error{where, "cannot read the file", {path + ": cannot read the file"}};
+    }
+    return input->hash.hex_digest();
 }
 
 std::string read_case_import_bytes(std::string const &path)

@@ -51,6 +51,39 @@ std::string read_case_import_bytes(std::string const &path);
 /// \throws case_import_error as read_case_import()
 domain::case_bundle_t read_case_import_string(std::string_view xml, std::string const &name);
 
+/// Receives what a case-import file holds while read_case_import_stream() reads it.
+class case_import_sink_t
+{
+public:
+    virtual ~case_import_sink_t() = default;
+    /// The file's head: tenant, source, created and the declared work groups, no records.
+    /// \returns false to stop reading here (the import knows the file already); the rest of the
+    /// file is then neither read nor checked
+    virtual bool head(domain::case_bundle_t const &head) = 0;
+    virtual void persons(std::vector<domain::person_t> &&slice) = 0;
+    virtual void payees(std::vector<domain::payee_t> &&slice) = 0;
+    virtual void cases(std::vector<domain::case_t> &&slice) = 0;
+};
+
+/// Reads and checks case-import XML record by record, without the whole document in memory
+/// (libxml2's xmlTextReader, the XSD checked while reading; memory: one record and the file's
+/// ids, whatever the file's size): hands the head, then the persons, payees and cases to \p sink
+/// in document order, at most \p slice records at a time, mapped and checked as
+/// read_case_import_string() maps and checks them. When the file has any finding, what the sink
+/// received so far is to be discarded (the import rolls it back): the file is then read once
+/// more as a whole and the findings are thrown as read_case_import_string() throws them, with
+/// the same messages.
+/// \throws case_import_error as read_case_import_string()
+void read_case_import_stream(std::string_view xml, std::string const &name, case_import_sink_t &sink,
+                             std::size_t slice = 1000);
+
+/// As read_case_import_stream(), reading the file at \p path piece by piece, never whole: memory
+/// holds a slice of records and the file's ids, whatever the file's size.
+/// \returns the SHA-256 (lower-case hex) of the file's bytes, all of them also when the sink
+///          stopped the reading
+/// \throws case_import_error as read_case_import()
+std::string read_case_import_file_stream(std::string const &path, case_import_sink_t &sink, std::size_t slice = 1000);
+
 /// The namespace of format version 1.
 inline constexpr std::string_view CASE_IMPORT_NAMESPACE = "urn:sozbatch:case-import:1";
 

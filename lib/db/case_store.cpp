@@ -217,60 +217,228 @@ import_summary_t case_store_t::import_bundle(case_bundle_t const &bundle, std::s
                                              std::string const &sha256, std::string const &operator_name,
                                              std::string const &now)
 {
+    import_writer_t w{m_db, file_name, sha256, operator_name, now};
+    if (w.begin(bundle)) {
+        w.persons(bundle.persons);
+        w.payees(bundle.payees);
+        w.cases(bundle.cases);
+    }
+    return w.finish();
+}
+
+// --- import_writer_t ----------------------------------------------------------------------------
+
+namespace {
+
+struct plan_t
+{
+    std::string hash;
+    int version = 1; // the version to write; 0 = unchanged
+    long long id = 0;
+};
+
+plan_t plan_of(std::map<std::string, latest_t> const &latest, std::string const &key, std::string const &text_,
+               long long &n_new, long long &n_changed, long long &n_same)
+{
+    plan_t p;
+    p.hash = sha256_hex(text_);
+    auto const it = latest.find(key);
+    if (it == latest.end()) {
+        ++n_new;
+        return p;
+    }
+    p.id = it->second.id;
+    if (it->second.hash == p.hash) {
+        ++n_same;
+        p.version = 0;
+    } else {
+        ++n_changed;
+        p.version = it->second.version + 1;
+    }
+    return p;
+}
+
+std::optional<long long> opt_cents(std::optional<money_t> const &m)
+{
+    return m ? std::optional<long long>{m->as_cents()} : std::nullopt;
+}
+
+std::optional<long long> opt_int(std::optional<int> const &i)
+{
+    return i ? std::optional<long long>{*i} : std::nullopt;
+}
+
+} // namespace
+
+import_writer_t::import_writer_t(database_t &db, std::string file_name, std::string sha256, std::string operator_name,
+                                 std::string now)
+: m_db(db), m_file_name(std::move(file_name)), m_sha256(std::move(sha256)), m_operator(std::move(operator_name)),
+  m_now(std::move(now))
+{
+}
+
+import_writer_t::~import_writer_t() = default; // an unfinished transaction rolls back
+
+bool import_writer_t::begin(case_bundle_t const &head)
+{
     return guard(m_db, [&] {
-        import_summary_t sum;
-        soci::transaction tr{m_db.sql()};
-        long long const tenant = ensure_tenant(bundle.tenant, bundle.tenant_name.empty() ? bundle.tenant : bundle.tenant_name, now);
+        m_tr.emplace(m_db.sql());
+        m_tenant = case_store_t{m_db}.ensure_tenant(head.tenant, head.tenant_name.empty() ? head.tenant : head.tenant_name,
+                                                    m_now);
+        long long existing = 0;
+        soci::indicator ind = soci::i_null;
+        m_db.sql() << "SELECT id FROM import_files WHERE tenant_id = :t AND sha256 = :s", soci::into(existing, ind),
+            soci::use(m_tenant), soci::use(m_sha256);
+        if (m_db.sql().got_data() && ind == soci::i_ok) {
+            m_sum.already_imported = true;
+            m_sum.import_file_id = existing;
+            m_tr->rollback();
+            m_tr.reset();
+            return false;
+        }
+        soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT code, id FROM work_groups WHERE tenant_id = :t",
+                                      soci::use(m_tenant));
+        for (auto const &r : rs) {
+            m_wg_ids[text(r, 0)] = int64(r, 1);
+        }
+        for (auto const &[code, name] : head.work_group_names) {
+            ensure_work_group(code, name);
+        }
+        for (auto const &code : head.work_groups) {
+            ensure_work_group(code, code);
+        }
+        // the counts are known at the end (finish() writes them)
+        long long const zero = 0;
+        std::string const source = head.source;
+        m_sum.import_file_id = insert_returning(
+            m_db,
+            "INSERT INTO import_files (tenant_id, sha256, file_name, source, imported_at, operator, records_new, "
+            "records_same) VALUES (:t, :s, :f, :src, :a, :o, :n, :same)",
+            soci::use(m_tenant), soci::use(m_sha256), soci::use(m_file_name), soci::use(source), soci::use(m_now),
+            soci::use(m_operator), soci::use(zero), soci::use(zero));
+        return true;
+    });
+}
 
-        {
-            long long existing = 0;
-            soci::indicator ind = soci::i_null;
-            m_db.sql() << "SELECT id FROM import_files WHERE tenant_id = :t AND sha256 = :s", soci::into(existing, ind),
-                soci::use(tenant), soci::use(sha256);
-            if (m_db.sql().got_data() && ind == soci::i_ok) {
-                sum.already_imported = true;
-                sum.import_file_id = existing;
-                tr.rollback();
-                return sum;
+void import_writer_t::ensure_work_group(std::string const &code, std::string const &name)
+{
+    if (m_wg_ids.contains(code)) {
+        return;
+    }
+    m_wg_ids[code] = insert_returning(m_db, "INSERT INTO work_groups (tenant_id, code, name) VALUES (:t, :c, :n)",
+                                      soci::use(m_tenant), soci::use(code), soci::use(name.empty() ? code : name));
+}
+
+void import_writer_t::require_open() const
+{
+    if (!m_tr) {
+        throw internal_error{"import of " + m_file_name + ": records without a begun import"};
+    }
+}
+
+void import_writer_t::persons(std::vector<person_t> const &slice)
+{
+    require_open();
+    guard(m_db, [&] {
+        std::set<std::string> keys;
+        for (auto const &p : slice) {
+            keys.insert(p.ext_id);
+        }
+        auto const latest = latest_versions(m_db, m_tenant, "persons", "person_versions", "person_id", "ext_id", keys);
+        std::vector<plan_t> plans;
+        bulk_rows_t fresh{"persons", {"tenant_id", "ext_id"}};
+        for (auto const &p : slice) {
+            plans.push_back(plan_of(latest, p.ext_id, canonical(p), m_sum.persons_new, m_sum.persons_changed,
+                                    m_sum.persons_same));
+            if (plans.back().id == 0) {
+                fresh.add(m_tenant).add(p.ext_id);
             }
         }
-
-        // work groups
-        std::map<std::string, long long> wg_ids;
-        {
-            soci::rowset<soci::row> rs = (m_db.sql().prepare << "SELECT code, id FROM work_groups WHERE tenant_id = :t",
-                                          soci::use(tenant));
-            for (auto const &r : rs) {
-                wg_ids[text(r, 0)] = int64(r, 1);
+        std::map<std::string, long long> ids;
+        if (!fresh.empty()) {
+            for (auto const &[id, k] : insert_rows_returning(m_db, fresh, "ext_id")) {
+                ids[k] = id;
             }
         }
-        auto ensure_wg = [&](std::string const &code, std::string const &name) {
-            if (wg_ids.contains(code)) {
-                return;
+        bulk_rows_t pv{"person_versions",
+                       {"tenant_id", "person_id", "version", "recorded_at", "import_file_id", "content_hash", "family_name",
+                        "birth_name", "first_names", "birth_date", "birth_place", "sex", "nationality", "vsnr", "steuer_id",
+                        "street", "house_no", "postcode", "city", "country", "address_extra", "deceased_on"}};
+        for (std::size_t i = 0; i < slice.size(); ++i) {
+            auto const &p = slice[i];
+            auto const &pl = plans[i];
+            if (pl.version == 0) {
+                continue;
             }
-            wg_ids[code] = insert_returning(m_db, "INSERT INTO work_groups (tenant_id, code, name) VALUES (:t, :c, :n)",
-                                            soci::use(tenant), soci::use(code), soci::use(name.empty() ? code : name));
-        };
-        for (auto const &[code, name] : bundle.work_group_names) {
-            ensure_wg(code, name);
+            pv.add(m_tenant).add(pl.id != 0 ? pl.id : ids.at(p.ext_id)).add(pl.version).add(m_now)
+                .add(m_sum.import_file_id).add(pl.hash).add(p.family_name).add(p.birth_name).add(p.first_names)
+                .add(opt_iso(p.birth_date)).add(p.birth_place).add(sex_code(p.sex)).add(p.nationality).add(p.vsnr)
+                .add(p.steuer_id).add(p.address.street).add(p.address.house_no).add(p.address.postcode)
+                .add(p.address.city).add(p.address.country).add(p.address.extra).add(opt_iso(p.deceased_on));
         }
-        for (auto const &code : bundle.work_groups) {
-            ensure_wg(code, code);
-        }
-        for (auto const &c : bundle.cases) {
-            ensure_wg(c.work_group, c.work_group);
-        }
+        insert_rows(m_db, pv);
+    });
+}
 
-        // the persons, payees and cases this file names (its own and those its cases refer to)
-        std::set<std::string> person_keys, payee_keys, case_keys;
-        for (auto const &p : bundle.persons) {
-            person_keys.insert(p.ext_id);
+void import_writer_t::payees(std::vector<payee_t> const &slice)
+{
+    require_open();
+    guard(m_db, [&] {
+        std::set<std::string> keys;
+        for (auto const &p : slice) {
+            keys.insert(p.ext_id);
         }
-        for (auto const &p : bundle.payees) {
-            payee_keys.insert(p.ext_id);
+        auto const latest = latest_versions(m_db, m_tenant, "payees", "payee_versions", "payee_id", "ext_id", keys);
+        std::vector<plan_t> plans;
+        bulk_rows_t fresh{"payees", {"tenant_id", "ext_id"}};
+        for (auto const &p : slice) {
+            plans.push_back(plan_of(latest, p.ext_id, canonical(p), m_sum.payees_new, m_sum.payees_changed,
+                                    m_sum.payees_same));
+            if (plans.back().id == 0) {
+                fresh.add(m_tenant).add(p.ext_id);
+            }
         }
-        for (auto const &c : bundle.cases) {
+        std::map<std::string, long long> ids;
+        if (!fresh.empty()) {
+            for (auto const &[id, k] : insert_rows_returning(m_db, fresh, "ext_id")) {
+                ids[k] = id;
+            }
+        }
+        bulk_rows_t yv{"payee_versions",
+                       {"tenant_id", "payee_id", "version", "recorded_at", "import_file_id", "content_hash", "kind", "name",
+                        "iban", "bic", "card_ref", "street", "house_no", "postcode", "city", "country", "person_ext_id"}};
+        for (std::size_t i = 0; i < slice.size(); ++i) {
+            auto const &p = slice[i];
+            auto const &pl = plans[i];
+            if (pl.version == 0) {
+                continue;
+            }
+            yv.add(m_tenant).add(pl.id != 0 ? pl.id : ids.at(p.ext_id)).add(pl.version).add(m_now)
+                .add(m_sum.import_file_id).add(pl.hash).add(payee_kind_code(p.kind)).add(p.name).add(p.iban).add(p.bic)
+                .add(p.card_ref).add(p.address.street).add(p.address.house_no).add(p.address.postcode)
+                .add(p.address.city).add(p.address.country).add(p.person_id);
+        }
+        insert_rows(m_db, yv);
+    });
+}
+
+void import_writer_t::cases(std::vector<case_t> const &slice)
+{
+    require_open();
+    guard(m_db, [&] {
+        std::set<std::string> case_keys, person_keys, payee_keys;
+        for (auto const &c : slice) {
             case_keys.insert(c.file_ref);
+        }
+        auto const latest = latest_versions(m_db, m_tenant, "cases", "case_versions", "case_id", "file_ref", case_keys);
+        std::vector<plan_t> plans;
+        for (auto const &c : slice) {
+            plans.push_back(plan_of(latest, c.file_ref, canonical(c), m_sum.cases_new, m_sum.cases_changed,
+                                    m_sum.cases_same));
+            if (plans.back().version == 0) {
+                continue;
+            }
+            ensure_work_group(c.work_group, c.work_group);
             for (auto const &m : c.members) {
                 person_keys.insert(m.person_id);
             }
@@ -289,199 +457,69 @@ import_summary_t case_store_t::import_bundle(case_bundle_t const &bundle, std::s
                 payee_keys.insert(a.payee_id);
             }
         }
-        auto persons = latest_versions(m_db, tenant, "persons", "person_versions", "person_id", "ext_id", person_keys);
-        auto payees = latest_versions(m_db, tenant, "payees", "payee_versions", "payee_id", "ext_id", payee_keys);
-        auto cases = latest_versions(m_db, tenant, "cases", "case_versions", "case_id", "file_ref", case_keys);
-
-        struct plan_t
-        {
-            std::string hash;
-            int version = 1; // the version to write; 0 = unchanged
-            long long id = 0;
-        };
-        auto plan = [](std::map<std::string, latest_t> const &latest, std::string const &key, std::string const &text_,
-                       long long &n_new, long long &n_changed, long long &n_same) {
-            plan_t p;
-            p.hash = sha256_hex(text_);
-            auto const it = latest.find(key);
-            if (it == latest.end()) {
-                ++n_new;
-                return p;
-            }
-            p.id = it->second.id;
-            if (it->second.hash == p.hash) {
-                ++n_same;
-                p.version = 0;
-            } else {
-                ++n_changed;
-                p.version = it->second.version + 1;
-            }
-            return p;
-        };
-        std::vector<plan_t> person_plans;
-        for (auto const &p : bundle.persons) {
-            person_plans.push_back(plan(persons, p.ext_id, canonical(p), sum.persons_new, sum.persons_changed, sum.persons_same));
-        }
-        std::vector<plan_t> payee_plans;
-        for (auto const &p : bundle.payees) {
-            payee_plans.push_back(plan(payees, p.ext_id, canonical(p), sum.payees_new, sum.payees_changed, sum.payees_same));
-        }
-        std::vector<plan_t> case_plans;
-        for (auto const &c : bundle.cases) {
-            case_plans.push_back(plan(cases, c.file_ref, canonical(c), sum.cases_new, sum.cases_changed, sum.cases_same));
-        }
-
-        // every reference of a case that is to be written must name a known or new person/payee
-        // (the reader checks references within the file; these are to records imported before)
+        // the persons and payees the written cases name: of this file (stored before them, in this
+        // transaction) or imported before
         std::map<std::string, long long> person_ids, payee_ids;
-        for (auto const &[k, v] : persons) {
+        for (auto const &[k, v] :
+             latest_versions(m_db, m_tenant, "persons", "person_versions", "person_id", "ext_id", person_keys)) {
             person_ids[k] = v.id;
         }
-        for (auto const &[k, v] : payees) {
+        for (auto const &[k, v] :
+             latest_versions(m_db, m_tenant, "payees", "payee_versions", "payee_id", "ext_id", payee_keys)) {
             payee_ids[k] = v.id;
         }
-        std::set<std::string> const new_persons = [&] {
-            std::set<std::string> out;
-            for (auto const &p : bundle.persons) {
-                out.insert(p.ext_id);
+        auto person_id = [&](std::string const &ext, case_t const &c) {
+            auto const it = person_ids.find(ext);
+            if (it == person_ids.end()) {
+                throw input_error{{m_file_name, 0, "case " + c.file_ref, "person"}, "unknown person '" + ext + "'"};
             }
-            return out;
-        }();
-        std::set<std::string> const new_payees = [&] {
-            std::set<std::string> out;
-            for (auto const &p : bundle.payees) {
-                out.insert(p.ext_id);
-            }
-            return out;
-        }();
-        auto check_person = [&](std::string const &ext, case_t const &c) {
-            if (!person_ids.contains(ext) && !new_persons.contains(ext)) {
-                throw input_error{{file_name, 0, "case " + c.file_ref, "person"}, "unknown person '" + ext + "'"};
-            }
+            return it->second;
         };
-        for (std::size_t i = 0; i < bundle.cases.size(); ++i) {
-            auto const &c = bundle.cases[i];
-            if (case_plans[i].version == 0) {
-                continue;
+        auto payee_id = [&](std::string const &ext, case_t const &c) {
+            auto const it = payee_ids.find(ext);
+            if (it == payee_ids.end()) {
+                throw input_error{{m_file_name, 0, "case " + c.file_ref, "payee"}, "unknown payee '" + ext + "'"};
             }
-            for (auto const &m : c.members) {
-                check_person(m.person_id, c);
-            }
-            for (auto const &n : c.needs) {
-                if (!n.person_id.empty()) {
-                    check_person(n.person_id, c);
-                }
-            }
-            for (auto const &in : c.incomes) {
-                check_person(in.person_id, c);
-            }
-            for (auto const &a : c.assets) {
-                check_person(a.person_id, c);
-            }
-            for (auto const &a : c.assignments) {
-                if (!payee_ids.contains(a.payee_id) && !new_payees.contains(a.payee_id)) {
-                    throw input_error{{file_name, 0, "case " + c.file_ref, "payee"}, "unknown payee '" + a.payee_id + "'"};
-                }
+            return it->second;
+        };
+
+        // new cases, then a version of each new or changed case, then what belongs to it
+        bulk_rows_t fresh{"cases", {"tenant_id", "file_ref"}};
+        for (std::size_t i = 0; i < slice.size(); ++i) {
+            if (plans[i].id == 0) {
+                fresh.add(m_tenant).add(slice[i].file_ref);
             }
         }
-
-        long long const written = sum.records_written();
-        long long const same = sum.persons_same + sum.payees_same + sum.cases_same;
-        std::string const source = bundle.source;
-        sum.import_file_id = insert_returning(
-            m_db,
-            "INSERT INTO import_files (tenant_id, sha256, file_name, source, imported_at, operator, records_new, "
-            "records_same) VALUES (:t, :s, :f, :src, :a, :o, :n, :same)",
-            soci::use(tenant), soci::use(sha256), soci::use(file_name), soci::use(source), soci::use(now),
-            soci::use(operator_name), soci::use(written), soci::use(same));
-        long long const file_id = sum.import_file_id;
-
-        // Written table by table in bulk (lib/db/bulk.hpp: COPY on PostgreSQL, one prepared
-        // statement on SQLite), ids in the file's order; the write log logs every row as before.
-        auto opt_cents = [](std::optional<money_t> const &m) {
-            return m ? std::optional<long long>{m->as_cents()} : std::nullopt;
-        };
-        auto opt_int = [](std::optional<int> const &i) { return i ? std::optional<long long>{*i} : std::nullopt; };
-        // new entities (persons, payees, cases): their ids by key
-        auto new_ids = [&](char const *table, char const *key, auto const &items, std::vector<plan_t> &plans,
-                           auto key_of, std::map<std::string, long long> &ids) {
-            bulk_rows_t rows{table, {"tenant_id", key}};
-            for (std::size_t i = 0; i < items.size(); ++i) {
-                if (plans[i].id == 0) {
-                    rows.add(tenant).add(key_of(items[i]));
-                }
-            }
-            if (rows.empty()) {
-                return;
-            }
-            for (auto const &[id, k] : insert_rows_returning(m_db, rows, key)) {
+        if (!fresh.empty()) {
+            std::map<std::string, long long> ids;
+            for (auto const &[id, k] : insert_rows_returning(m_db, fresh, "file_ref")) {
                 ids[k] = id;
             }
-            for (std::size_t i = 0; i < items.size(); ++i) {
+            for (std::size_t i = 0; i < slice.size(); ++i) {
                 if (plans[i].id == 0) {
-                    plans[i].id = ids.at(key_of(items[i]));
+                    plans[i].id = ids.at(slice[i].file_ref);
                 }
             }
-        };
-
-        // persons
-        new_ids("persons", "ext_id", bundle.persons, person_plans, [](person_t const &p) { return p.ext_id; }, person_ids);
-        bulk_rows_t pv{"person_versions",
-                       {"tenant_id", "person_id", "version", "recorded_at", "import_file_id", "content_hash", "family_name",
-                        "birth_name", "first_names", "birth_date", "birth_place", "sex", "nationality", "vsnr", "steuer_id",
-                        "street", "house_no", "postcode", "city", "country", "address_extra", "deceased_on"}};
-        for (std::size_t i = 0; i < bundle.persons.size(); ++i) {
-            auto const &p = bundle.persons[i];
-            auto const &pl = person_plans[i];
-            if (pl.version == 0) {
-                continue;
-            }
-            pv.add(tenant).add(pl.id).add(pl.version).add(now).add(file_id).add(pl.hash).add(p.family_name)
-                .add(p.birth_name).add(p.first_names).add(opt_iso(p.birth_date)).add(p.birth_place).add(sex_code(p.sex))
-                .add(p.nationality).add(p.vsnr).add(p.steuer_id).add(p.address.street).add(p.address.house_no)
-                .add(p.address.postcode).add(p.address.city).add(p.address.country).add(p.address.extra)
-                .add(opt_iso(p.deceased_on));
         }
-        insert_rows(m_db, pv);
-
-        // payees
-        new_ids("payees", "ext_id", bundle.payees, payee_plans, [](payee_t const &p) { return p.ext_id; }, payee_ids);
-        bulk_rows_t yv{"payee_versions",
-                       {"tenant_id", "payee_id", "version", "recorded_at", "import_file_id", "content_hash", "kind", "name",
-                        "iban", "bic", "card_ref", "street", "house_no", "postcode", "city", "country", "person_ext_id"}};
-        for (std::size_t i = 0; i < bundle.payees.size(); ++i) {
-            auto const &p = bundle.payees[i];
-            auto const &pl = payee_plans[i];
-            if (pl.version == 0) {
-                continue;
-            }
-            yv.add(tenant).add(pl.id).add(pl.version).add(now).add(file_id).add(pl.hash).add(payee_kind_code(p.kind))
-                .add(p.name).add(p.iban).add(p.bic).add(p.card_ref).add(p.address.street).add(p.address.house_no)
-                .add(p.address.postcode).add(p.address.city).add(p.address.country).add(p.person_id);
-        }
-        insert_rows(m_db, yv);
-
-        // cases: new cases, then a version of each new or changed case, then what belongs to it
-        std::map<std::string, long long> case_ids;
-        new_ids("cases", "file_ref", bundle.cases, case_plans, [](case_t const &c) { return c.file_ref; }, case_ids);
         bulk_rows_t cv{"case_versions",
                        {"tenant_id", "case_id", "version", "recorded_at", "import_file_id", "content_hash", "law",
                         "work_group_id", "state", "established_on", "closed_on"}};
-        for (std::size_t i = 0; i < bundle.cases.size(); ++i) {
-            auto const &c = bundle.cases[i];
-            auto const &pl = case_plans[i];
+        for (std::size_t i = 0; i < slice.size(); ++i) {
+            auto const &c = slice[i];
+            auto const &pl = plans[i];
             if (pl.version == 0) {
                 continue;
             }
-            cv.add(tenant).add(pl.id).add(pl.version).add(now).add(file_id).add(pl.hash).add(law_code(c.law))
-                .add(wg_ids.at(c.work_group)).add(c.closed ? "closed" : "open").add(to_iso(c.established_on))
-                .add(opt_iso(c.closed_on));
+            cv.add(m_tenant).add(pl.id).add(pl.version).add(m_now).add(m_sum.import_file_id).add(pl.hash)
+                .add(law_code(c.law)).add(m_wg_ids.at(c.work_group)).add(c.closed ? "closed" : "open")
+                .add(to_iso(c.established_on)).add(opt_iso(c.closed_on));
+        }
+        if (cv.empty()) {
+            return;
         }
         std::map<long long, long long> cv_ids; // case id -> the new version's id
-        if (!cv.empty()) {
-            for (auto const &[id, k] : insert_rows_returning(m_db, cv, "case_id")) {
-                cv_ids[std::stoll(k)] = id;
-            }
+        for (auto const &[id, k] : insert_rows_returning(m_db, cv, "case_id")) {
+            cv_ids[std::stoll(k)] = id;
         }
         bulk_rows_t members{"case_members",
                             {"tenant_id", "case_version_id", "person_id", "role", "valid_from", "valid_to", "stay_since"}};
@@ -503,62 +541,79 @@ import_summary_t case_store_t::import_bundle(case_bundle_t const &bundle, std::s
                                       "legal_basis"}};
         bulk_rows_t offsets{"offsets", {"tenant_id", "case_version_id", "claim_ext_id", "monthly_cents", "valid_from",
                                         "valid_to", "legal_basis"}};
-        for (std::size_t i = 0; i < bundle.cases.size(); ++i) {
-            auto const &c = bundle.cases[i];
-            auto const &pl = case_plans[i];
+        for (std::size_t i = 0; i < slice.size(); ++i) {
+            auto const &c = slice[i];
+            auto const &pl = plans[i];
             if (pl.version == 0) {
                 continue;
             }
             long long const v = cv_ids.at(pl.id);
             for (auto const &m : c.members) {
-                members.add(tenant).add(v).add(person_ids.at(m.person_id)).add(member_role_code(m.role))
+                members.add(m_tenant).add(v).add(person_id(m.person_id, c)).add(member_role_code(m.role))
                     .add(to_iso(m.validity.from())).add(opt_iso(m.validity.to())).add(opt_iso(m.stay_since));
             }
             for (auto const &a : c.approvals) {
-                approvals.add(tenant).add(v).add(a.ext_id).add(to_iso(a.period.from())).add(opt_iso(a.period.to()))
+                approvals.add(m_tenant).add(v).add(a.ext_id).add(to_iso(a.period.from())).add(opt_iso(a.period.to()))
                     .add(a.approved_by).add(a.approved_at ? std::optional<std::string>{to_iso(*a.approved_at)} : std::nullopt)
                     .add(approval_state_code(a.state));
             }
             for (auto const &n : c.needs) {
-                needs.add(tenant).add(v)
-                    .add(n.person_id.empty() ? std::nullopt : std::optional<long long>{person_ids.at(n.person_id)})
+                needs.add(m_tenant).add(v)
+                    .add(n.person_id.empty() ? std::nullopt : std::optional<long long>{person_id(n.person_id, c)})
                     .add(n.kind).add(opt_cents(n.amount)).add(opt_int(n.quantity)).add(to_iso(n.validity.from()))
                     .add(opt_iso(n.validity.to())).add(n.note);
             }
             for (auto const &in : c.incomes) {
-                incomes.add(tenant).add(v).add(person_ids.at(in.person_id)).add(in.kind).add(in.gross.as_cents())
+                incomes.add(m_tenant).add(v).add(person_id(in.person_id, c)).add(in.kind).add(in.gross.as_cents())
                     .add(in.taxes.as_cents()).add(in.social_insurance.as_cents()).add(in.insurance_premiums.as_cents())
                     .add(in.work_expenses.as_cents()).add(to_iso(in.validity.from())).add(opt_iso(in.validity.to()))
                     .add(opt_int(in.spread_months)).add(in.grundrentenzeiten_33_years ? 1 : 0).add(in.note);
             }
             for (auto const &h : c.housing) {
-                housing.add(tenant).add(v).add(dwelling_code(h.dwelling)).add(h.basic_rent.as_cents())
+                housing.add(m_tenant).add(v).add(dwelling_code(h.dwelling)).add(h.basic_rent.as_cents())
                     .add(h.service_charges.as_cents()).add(h.heating.as_cents()).add(h.decentral_hot_water ? 1 : 0)
                     .add(h.persons_in_dwelling).add(to_iso(h.validity.from())).add(opt_iso(h.validity.to()));
             }
             for (auto const &a : c.assets) {
-                assets.add(tenant).add(v).add(person_ids.at(a.person_id)).add(a.kind).add(a.value.as_cents())
+                assets.add(m_tenant).add(v).add(person_id(a.person_id, c)).add(a.kind).add(a.value.as_cents())
                     .add(a.protected_asset ? 1 : 0).add(to_iso(a.validity.from())).add(opt_iso(a.validity.to()));
             }
             for (auto const &a : c.assignments) {
-                assignments.add(tenant).add(v).add(payee_ids.at(a.payee_id)).add(assignment_purpose_code(a.purpose))
+                assignments.add(m_tenant).add(v).add(payee_id(a.payee_id, c)).add(assignment_purpose_code(a.purpose))
                     .add(opt_cents(a.amount)).add(to_iso(a.validity.from())).add(opt_iso(a.validity.to()));
             }
             for (auto const &cl : c.claims) {
-                claims.add(tenant).add(v).add(cl.ext_id).add(cl.kind).add(cl.amount.as_cents())
+                claims.add(m_tenant).add(v).add(cl.ext_id).add(cl.kind).add(cl.amount.as_cents())
                     .add(to_iso(cl.established_on)).add(cl.legal_basis);
             }
             for (auto const &o : c.offsets) {
-                offsets.add(tenant).add(v).add(o.claim_id).add(o.monthly.as_cents()).add(to_iso(o.validity.from()))
+                offsets.add(m_tenant).add(v).add(o.claim_id).add(o.monthly.as_cents()).add(to_iso(o.validity.from()))
                     .add(opt_iso(o.validity.to())).add(o.legal_basis);
             }
         }
         for (auto *rows : {&members, &approvals, &needs, &incomes, &housing, &assets, &assignments, &claims, &offsets}) {
             insert_rows(m_db, *rows);
         }
-        tr.commit();
-        return sum;
     });
+}
+
+import_summary_t import_writer_t::finish()
+{
+    if (!m_tr) {
+        if (!m_sum.already_imported) {
+            throw internal_error{"import of " + m_file_name + ": finish() without a begun import"};
+        }
+        return m_sum;
+    }
+    guard(m_db, [&] {
+        long long const written = m_sum.records_written();
+        long long const same = m_sum.persons_same + m_sum.payees_same + m_sum.cases_same;
+        m_db.sql() << "UPDATE import_files SET records_new = :n, records_same = :s WHERE id = :id", soci::use(written),
+            soci::use(same), soci::use(m_sum.import_file_id);
+        m_tr->commit();
+    });
+    m_tr.reset();
+    return m_sum;
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include "lib/domain/case_model.hpp"
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -93,6 +94,43 @@ struct case_filter_t
     case_parts_t parts;
 };
 
+/// Stores one import file in slices, all in one transaction: begin() with the file's head (tenant,
+/// work groups), then persons, payees and cases in any number of slices — the persons and payees
+/// before the cases that name them — then finish(). Each slice looks up only the keys it names and
+/// is written with bulk inserts, so memory holds a slice, not the file (jobs/import_job.cpp).
+/// Destroyed without finish(), it rolls everything back.
+class import_writer_t
+{
+public:
+    import_writer_t(database_t &db, std::string file_name, std::string sha256, std::string operator_name,
+                    std::string now);
+    ~import_writer_t();
+    import_writer_t(import_writer_t const &) = delete;
+    import_writer_t &operator=(import_writer_t const &) = delete;
+
+    /// Opens the transaction, the tenant and the declared work groups, and records the file.
+    /// \returns false if the file (its SHA-256) was imported before: nothing is written, and
+    ///          finish() returns already_imported
+    bool begin(domain::case_bundle_t const &head);
+    void persons(std::vector<domain::person_t> const &slice);
+    void payees(std::vector<domain::payee_t> const &slice);
+    /// \throws input_error for a person or payee neither stored nor of this file
+    void cases(std::vector<domain::case_t> const &slice);
+    /// Records the counts and commits.
+    import_summary_t finish();
+
+private:
+    void ensure_work_group(std::string const &code, std::string const &name);
+    void require_open() const;
+
+    database_t &m_db;
+    std::string m_file_name, m_sha256, m_operator, m_now;
+    std::optional<soci::transaction> m_tr;
+    long long m_tenant = 0;
+    std::map<std::string, long long> m_wg_ids;
+    import_summary_t m_sum;
+};
+
 class case_store_t
 {
 public:
@@ -105,7 +143,7 @@ public:
     /// All tenant codes, sorted.
     std::vector<std::string> tenant_codes();
 
-    /// Stores a validated bundle in one transaction (all or nothing).
+    /// Stores a validated bundle in one transaction (all or nothing): import_writer_t in one slice.
     /// \param sha256 of the file: the same file twice changes nothing the second time.
     import_summary_t import_bundle(domain::case_bundle_t const &bundle, std::string const &file_name,
                                    std::string const &sha256, std::string const &operator_name,

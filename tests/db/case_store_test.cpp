@@ -302,6 +302,77 @@ TEST_P(case_store_test, ManyRecordsAreMatchedAcrossLookupChunks)
     EXPECT_EQ(c->payees[0].ext_id, "Z1200");
 }
 
+TEST_P(case_store_test, WriterStoresAFileInSlicesAndRollsBackUnfinished)
+{
+    // the import job hands a file to import_writer_t slice by slice while it reads it
+    auto const base = sample_bundle();
+    case_bundle_t head = base;
+    head.persons.clear();
+    head.payees.clear();
+    head.cases.clear();
+    std::vector<person_t> persons;
+    std::vector<payee_t> payees;
+    std::vector<case_t> cases;
+    for (int i = 0; i < 5; ++i) {
+        auto p = base.persons[0];
+        p.ext_id = "P" + std::to_string(i);
+        persons.push_back(p);
+        auto y = base.payees[0];
+        y.ext_id = "Z" + std::to_string(i);
+        y.person_id = p.ext_id;
+        payees.push_back(y);
+        auto c = base.cases[0];
+        c.file_ref = "50.1-000" + std::to_string(i);
+        c.members[0].person_id = c.needs[0].person_id = c.incomes[0].person_id = p.ext_id;
+        c.assignments[0].payee_id = y.ext_id;
+        cases.push_back(c);
+    }
+    auto slices = [](auto const &v, std::size_t from, std::size_t to) {
+        return std::vector<typename std::decay_t<decltype(v)>::value_type>(v.begin() + static_cast<long>(from),
+                                                                             v.begin() + static_cast<long>(to));
+    };
+    {
+        // not finished: nothing stays
+        db::import_writer_t w{db(), "a.xml", "sha-a", "tester", T0};
+        ASSERT_TRUE(w.begin(head));
+        w.persons(persons);
+        w.payees(payees);
+        w.cases(cases);
+    }
+    EXPECT_EQ(count(db(), "import_files"), 0);
+    EXPECT_EQ(count(db(), "persons"), 0);
+    EXPECT_EQ(count(db(), "case_versions"), 0);
+
+    db::import_writer_t w{db(), "a.xml", "sha-a", "tester", T0};
+    ASSERT_TRUE(w.begin(head));
+    w.persons(slices(persons, 0, 2));
+    w.persons(slices(persons, 2, 5));
+    w.payees(slices(payees, 0, 3));
+    w.payees(slices(payees, 3, 5));
+    w.cases(slices(cases, 0, 1)); // a case of the first slice names a person of the first persons' slice
+    w.cases(slices(cases, 1, 5)); // and of the second
+    auto const s = w.finish();
+    EXPECT_EQ(s.persons_new, 5);
+    EXPECT_EQ(s.payees_new, 5);
+    EXPECT_EQ(s.cases_new, 5);
+    long long records_new = 0;
+    db().sql() << "SELECT records_new FROM import_files WHERE id = :id", soci::into(records_new), soci::use(s.import_file_id);
+    EXPECT_EQ(records_new, 15);
+    auto const tenant = *db::case_store_t{db()}.find_tenant("kiel");
+    auto const c = db::case_store_t{db()}.load_case(tenant, "50.1-0004");
+    ASSERT_TRUE(c);
+    ASSERT_EQ(c->persons.size(), 1u);
+    EXPECT_EQ(c->persons[0].ext_id, "P4");
+    ASSERT_EQ(c->payees.size(), 1u);
+    EXPECT_EQ(c->payees[0].ext_id, "Z4");
+
+    // the same file again: begin() says so, nothing is written
+    db::import_writer_t again{db(), "a.xml", "sha-a", "tester", T1};
+    EXPECT_FALSE(again.begin(head));
+    EXPECT_TRUE(again.finish().already_imported);
+    EXPECT_EQ(count(db(), "import_files"), 1);
+}
+
 TEST_P(case_store_test, ListFiltersByLawAndWorkGroupAndStreamsAllCases)
 {
     db::case_store_t store{db()};

@@ -4,6 +4,7 @@
 #include "lib/core/clock.hpp"
 #include "lib/core/embedded.hpp"
 #include "lib/core/identifiers.hpp"
+#include "lib/core/sha256.hpp"
 
 #include <gtest/gtest.h>
 
@@ -32,12 +33,59 @@ std::string slurp(std::string const &path)
     return s.str();
 }
 
-/// Reads \p xml and returns the exception; fails the test when the reader accepts it.
+/// Collects what read_case_import_stream() hands out into one bundle, counting the slices.
+class collecting_sink_t final : public formats::case_import_sink_t
+{
+public:
+    explicit collecting_sink_t(bool want_records = true) : m_want(want_records) {}
+    bool head(case_bundle_t const &head) override
+    {
+        ++heads;
+        EXPECT_TRUE(bundle.persons.empty() && bundle.payees.empty() && bundle.cases.empty());
+        bundle = head;
+        return m_want;
+    }
+    void persons(std::vector<person_t> &&v) override { add(bundle.persons, v); }
+    void payees(std::vector<payee_t> &&v) override { add(bundle.payees, v); }
+    void cases(std::vector<case_t> &&v) override { add(bundle.cases, v); }
+
+    case_bundle_t bundle;
+    int heads = 0;
+    std::size_t slices = 0, largest = 0;
+
+private:
+    template <class T> void add(std::vector<T> &to, std::vector<T> &v)
+    {
+        ++slices;
+        largest = std::max(largest, v.size());
+        to.insert(to.end(), v.begin(), v.end());
+    }
+    bool m_want;
+};
+
+case_bundle_t streamed(std::string const &xml, std::string const &name, std::size_t slice = 1000)
+{
+    collecting_sink_t sink;
+    formats::read_case_import_stream(xml, name, sink, slice);
+    EXPECT_EQ(sink.heads, 1);
+    EXPECT_LE(sink.largest, slice);
+    return sink.bundle;
+}
+
+/// Reads \p xml and returns the exception; fails the test when the reader accepts it. The
+/// streaming reader must refuse it with the same messages.
 case_import_error reject(std::string const &xml, std::string const &name = "inline.xml")
 {
     try {
         read_case_import_string(xml, name);
     } catch (case_import_error const &e) {
+        try {
+            collecting_sink_t sink;
+            formats::read_case_import_stream(xml, name, sink, 1);
+            ADD_FAILURE() << name << " was accepted by the streaming reader";
+        } catch (case_import_error const &s) {
+            EXPECT_EQ(s.messages(), e.messages());
+        }
         return e;
     }
     ADD_FAILURE() << name << " was accepted";
@@ -237,6 +285,14 @@ TEST_P(CaseImportBadFile, IsRejectedWithFileLineRecordAndField)
             << what;
         EXPECT_NE(what.find(p.reason), std::string::npos) << what;
         EXPECT_EQ(e.messages().size(), 1U) << what;
+        // the streaming reader refuses it with the same message
+        try {
+            collecting_sink_t sink;
+            formats::read_case_import_stream(formats::read_case_import_bytes(path), path, sink);
+            ADD_FAILURE() << p.file << " was accepted by the streaming reader";
+        } catch (case_import_error const &s) {
+            EXPECT_EQ(s.messages(), e.messages());
+        }
     }
 }
 
@@ -271,6 +327,84 @@ TEST(CaseImport, MinimalSampleIsAccepted)
     ASSERT_EQ(bundle.cases.size(), 1U);
     EXPECT_EQ(bundle.cases[0].approvals.size(), 1U);
     EXPECT_EQ(bundle.payees[0].iban, "DE95210501701234567890");
+}
+
+TEST(CaseImport, StreamingGivesTheSameRecordsInSlices)
+{
+    // the import reads files record by record (read_case_import_stream); what it hands out must
+    // be what the whole-document reader returns, for every slice size
+    for (std::string const file : {"minimal-case.xml", "demo-cases.xml"}) {
+        std::string const xml = slurp(SAMPLES + file);
+        auto const whole = read_case_import_string(xml, file);
+        std::string const expected = write_case_import(whole);
+        for (std::size_t const slice : {std::size_t{1}, std::size_t{7}, std::size_t{1000}}) {
+            auto const b = streamed(xml, file, slice);
+            EXPECT_EQ(write_case_import(b), expected) << file << ", slices of " << slice;
+            EXPECT_EQ(b.persons.size(), whole.persons.size());
+            EXPECT_EQ(b.cases.size(), whole.cases.size());
+        }
+    }
+    // slices of 7: the demo's 40 cases alone come in at least 6 slices
+    collecting_sink_t sink;
+    formats::read_case_import_stream(slurp(SAMPLES + "demo-cases.xml"), "demo-cases.xml", sink, 7);
+    EXPECT_GE(sink.slices, 6U);
+    EXPECT_EQ(sink.largest, 7U);
+}
+
+TEST(CaseImport, FileStreamHashesTheWholeFileAndRefusesAsTheDocument)
+{
+    // the import reads files piece by piece (read_case_import_file_stream): the records as from
+    // the whole document, the SHA-256 of all bytes (also when the sink stops at the head)
+    std::string const path = SAMPLES + "demo-cases.xml";
+    collecting_sink_t sink;
+    EXPECT_EQ(formats::read_case_import_file_stream(path, sink, 5), sha256_file(path));
+    EXPECT_EQ(write_case_import(sink.bundle), write_case_import(read_case_import(path)));
+    collecting_sink_t stop{false};
+    EXPECT_EQ(formats::read_case_import_file_stream(path, stop), sha256_file(path));
+    EXPECT_EQ(stop.slices, 0U);
+
+    // a DOCTYPE is refused before libxml2 reads it, with the whole-document reader's message
+    std::string const dir = ::testing::TempDir();
+    std::string const doctype = dir + "/doctype.xml";
+    std::ofstream{doctype, std::ios::binary} << "<?xml version=\"1.0\"?>\n<!DOCTYPE case-import [\n"
+                                                "  <!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n]>\n"
+                                             << minimal().substr(minimal().find("<case-import"));
+    for (std::string const &file : {doctype, SAMPLES + "bad/member-without-person.xml"}) {
+        std::vector<std::string> expected;
+        try {
+            read_case_import(file);
+            ADD_FAILURE() << file << " accepted";
+        } catch (case_import_error const &e) {
+            expected = e.messages();
+        }
+        try {
+            collecting_sink_t s2;
+            formats::read_case_import_file_stream(file, s2);
+            ADD_FAILURE() << file << " accepted by the file stream";
+        } catch (case_import_error const &e) {
+            EXPECT_EQ(e.messages(), expected);
+        }
+    }
+    collecting_sink_t none;
+    EXPECT_THROW(formats::read_case_import_file_stream(SAMPLES + "does-not-exist.xml", none), case_import_error);
+}
+
+TEST(CaseImport, StreamingStopsWhenTheSinkKnowsTheFile)
+{
+    // head() returning false (the file was imported before): no records, nothing else read
+    collecting_sink_t sink{false};
+    formats::read_case_import_stream(slurp(SAMPLES + "demo-cases.xml"), "demo-cases.xml", sink);
+    EXPECT_EQ(sink.heads, 1);
+    EXPECT_EQ(sink.bundle.tenant, "kiel");
+    EXPECT_EQ(sink.slices, 0U);
+}
+
+TEST(CaseImport, StreamingRefusesWhatTheDocumentRefuses)
+{
+    // a finding after records were handed out: the stream still throws (the import rolls back)
+    auto const xml = replace(slurp(SAMPLES + "demo-cases.xml"), "</cases>", "<case/></cases>");
+    auto const e = reject(xml, "late.xml");
+    EXPECT_NE(std::string{e.what()}.find("schema violation"), std::string::npos) << e.what(); // reject() compared the messages
 }
 
 TEST(CaseImport, CollectsAllErrorsOfTheFile)
