@@ -4,11 +4,13 @@
 #include "formats/case_import/reader.hpp"
 #include "lib/core/log.hpp"
 #include "lib/core/progress.hpp"
+#include "lib/core/sha256.hpp"
 #include "lib/db/case_store.hpp"
 
 #include <map>
 #include <optional>
 #include <ostream>
+#include <sstream>
 
 namespace sozbatch::jobs {
 
@@ -95,27 +97,45 @@ private:
 exit_code_t import_job_t::run(job_context_t &ctx)
 {
     // Memory holds one slice of records, whatever the number and size of the files
-    // (docs/scaling.md, "Import"): the first pass reads and checks every file record by record and
-    // keeps its SHA-256; the second reads each file again and stores it slice by slice in one
-    // transaction, committed only if the file is still the one checked. So nothing is written
-    // unless every file is valid.
+    // (docs/scaling.md, "Import"): with several files, a first pass reads and checks every file
+    // record by record and keeps its SHA-256; then each file is read (again) and stored slice by
+    // slice in one transaction, committed only if the whole file is valid and still the one
+    // checked. So nothing is written unless every file is valid.
     struct checked_t
     {
         std::string path;
         std::string sha256;
     };
     std::vector<checked_t> checked;
-    progress_t bar{"files checked", m_files.size()}; // on a terminal only; reading and validating is the long part
-    for (auto const &f : m_files) {
-        import_sink_t check{ctx, f, nullptr};
-        std::string sha256 = formats::read_case_import_file_stream(f, check);
-        if (check.denied()) {
-            throw access_error{*check.denied()};
+    if (m_files.size() == 1) {
+        // one file needs no first pass: a finding rolls its transaction back
+        checked.push_back(checked_t{m_files.front(), sha256_file(m_files.front())});
+    } else {
+        progress_t bar{"files checked", m_files.size()}; // on a terminal only
+        for (auto const &f : m_files) {
+            import_sink_t check{ctx, f, nullptr};
+            std::string sha256 = formats::read_case_import_file_stream(f, check);
+            if (check.denied()) {
+                throw access_error{*check.denied()};
+            }
+            checked.push_back(checked_t{f, std::move(sha256)});
+            bar.step();
         }
-        checked.push_back(checked_t{f, std::move(sha256)});
-        bar.step();
+        bar.finish();
     }
-    bar.finish();
+    // a bar of the files stored; each file's report is printed when the bar is done (also when a
+    // later file fails: the files stored before it stay stored and are reported)
+    struct reports_t
+    {
+        progress_t bar;
+        std::ostringstream text;
+        std::ostream &out;
+        ~reports_t()
+        {
+            bar.finish();
+            out << text.str();
+        }
+    } reports{progress_t{"files stored", checked.size()}, {}, ctx.out()};
     for (auto const &l : checked) {
         db::import_writer_t writer{ctx.db(), l.path, l.sha256, ctx.operator_login(), ctx.now_iso()};
         import_sink_t sink{ctx, l.path, &writer};
@@ -129,23 +149,25 @@ exit_code_t import_job_t::run(job_context_t &ctx)
         auto const s = writer.finish();
         log_info(kv("event", "import") + " " + kv("file", l.path) + " " + kv("sha256", l.sha256) + " " +
                  kv("written", std::to_string(s.records_written())));
-        ctx.out() << "file " << l.path << " (tenant " << sink.tenant() << ", sha256 " << l.sha256.substr(0, 16)
+        reports.text << "file " << l.path << " (tenant " << sink.tenant() << ", sha256 " << l.sha256.substr(0, 16)
                   << "...)\n";
         if (s.already_imported) {
-            ctx.out() << "  already imported before: nothing changed\n";
+            reports.text << "  already imported before: nothing changed\n";
+            reports.bar.step();
             continue;
         }
-        ctx.out() << "  persons: " << s.persons_new << " new, " << s.persons_changed << " changed, " << s.persons_same
+        reports.text << "  persons: " << s.persons_new << " new, " << s.persons_changed << " changed, " << s.persons_same
                   << " unchanged\n"
                   << "  payees:  " << s.payees_new << " new, " << s.payees_changed << " changed, " << s.payees_same
                   << " unchanged\n"
                   << "  cases:   " << s.cases_new << " new, " << s.cases_changed << " changed, " << s.cases_same
                   << " unchanged\n";
-        ctx.out() << "  cases by law:";
+        reports.text << "  cases by law:";
         for (auto const &[law, n] : sink.by_law()) {
-            ctx.out() << " " << law << "=" << n;
+            reports.text << " " << law << "=" << n;
         }
-        ctx.out() << "\n";
+        reports.text << "\n";
+        reports.bar.step();
     }
     return exit_code_t::ok;
 }

@@ -360,6 +360,9 @@ void import_writer_t::persons(std::vector<person_t> const &slice)
                 ids[k] = id;
             }
         }
+        for (std::size_t i = 0; i < slice.size(); ++i) { // for this file's cases (cases())
+            m_person_ids[slice[i].ext_id] = plans[i].id != 0 ? plans[i].id : ids.at(slice[i].ext_id);
+        }
         bulk_rows_t pv{"person_versions",
                        {"tenant_id", "person_id", "version", "recorded_at", "import_file_id", "content_hash", "family_name",
                         "birth_name", "first_names", "birth_date", "birth_place", "sex", "nationality", "vsnr", "steuer_id",
@@ -370,7 +373,7 @@ void import_writer_t::persons(std::vector<person_t> const &slice)
             if (pl.version == 0) {
                 continue;
             }
-            pv.add(m_tenant).add(pl.id != 0 ? pl.id : ids.at(p.ext_id)).add(pl.version).add(m_now)
+            pv.add(m_tenant).add(m_person_ids[p.ext_id]).add(pl.version).add(m_now)
                 .add(m_sum.import_file_id).add(pl.hash).add(p.family_name).add(p.birth_name).add(p.first_names)
                 .add(opt_iso(p.birth_date)).add(p.birth_place).add(sex_code(p.sex)).add(p.nationality).add(p.vsnr)
                 .add(p.steuer_id).add(p.address.street).add(p.address.house_no).add(p.address.postcode)
@@ -404,6 +407,9 @@ void import_writer_t::payees(std::vector<payee_t> const &slice)
                 ids[k] = id;
             }
         }
+        for (std::size_t i = 0; i < slice.size(); ++i) { // for this file's cases (cases())
+            m_payee_ids[slice[i].ext_id] = plans[i].id != 0 ? plans[i].id : ids.at(slice[i].ext_id);
+        }
         bulk_rows_t yv{"payee_versions",
                        {"tenant_id", "payee_id", "version", "recorded_at", "import_file_id", "content_hash", "kind", "name",
                         "iban", "bic", "card_ref", "street", "house_no", "postcode", "city", "country", "person_ext_id"}};
@@ -413,7 +419,7 @@ void import_writer_t::payees(std::vector<payee_t> const &slice)
             if (pl.version == 0) {
                 continue;
             }
-            yv.add(m_tenant).add(pl.id != 0 ? pl.id : ids.at(p.ext_id)).add(pl.version).add(m_now)
+            yv.add(m_tenant).add(m_payee_ids[p.ext_id]).add(pl.version).add(m_now)
                 .add(m_sum.import_file_id).add(pl.hash).add(payee_kind_code(p.kind)).add(p.name).add(p.iban).add(p.bic)
                 .add(p.card_ref).add(p.address.street).add(p.address.house_no).add(p.address.postcode)
                 .add(p.address.city).add(p.address.country).add(p.person_id);
@@ -439,35 +445,45 @@ void import_writer_t::cases(std::vector<case_t> const &slice)
                 continue;
             }
             ensure_work_group(c.work_group, c.work_group);
+            auto person = [&](std::string const &ext) {
+                if (!ext.empty() && !m_person_ids.contains(ext)) {
+                    person_keys.insert(ext);
+                }
+            };
             for (auto const &m : c.members) {
-                person_keys.insert(m.person_id);
+                person(m.person_id);
             }
             for (auto const &n : c.needs) {
-                if (!n.person_id.empty()) {
-                    person_keys.insert(n.person_id);
-                }
+                person(n.person_id);
             }
             for (auto const &in : c.incomes) {
-                person_keys.insert(in.person_id);
+                person(in.person_id);
             }
             for (auto const &a : c.assets) {
-                person_keys.insert(a.person_id);
+                person(a.person_id);
             }
             for (auto const &a : c.assignments) {
-                payee_keys.insert(a.payee_id);
+                if (!m_payee_ids.contains(a.payee_id)) {
+                    payee_keys.insert(a.payee_id);
+                }
             }
         }
-        // the persons and payees the written cases name: of this file (stored before them, in this
-        // transaction) or imported before
-        std::map<std::string, long long> person_ids, payee_ids;
-        for (auto const &[k, v] :
-             latest_versions(m_db, m_tenant, "persons", "person_versions", "person_id", "ext_id", person_keys)) {
-            person_ids[k] = v.id;
+        // the persons and payees the written cases name: of this file (known from persons() and
+        // payees()) or imported before (looked up, and remembered for the file's next slices)
+        if (!person_keys.empty()) {
+            for (auto const &[k, v] :
+                 latest_versions(m_db, m_tenant, "persons", "person_versions", "person_id", "ext_id", person_keys)) {
+                m_person_ids[k] = v.id;
+            }
         }
-        for (auto const &[k, v] :
-             latest_versions(m_db, m_tenant, "payees", "payee_versions", "payee_id", "ext_id", payee_keys)) {
-            payee_ids[k] = v.id;
+        if (!payee_keys.empty()) {
+            for (auto const &[k, v] :
+                 latest_versions(m_db, m_tenant, "payees", "payee_versions", "payee_id", "ext_id", payee_keys)) {
+                m_payee_ids[k] = v.id;
+            }
         }
+        auto const &person_ids = m_person_ids;
+        auto const &payee_ids = m_payee_ids;
         auto person_id = [&](std::string const &ext, case_t const &c) {
             auto const it = person_ids.find(ext);
             if (it == person_ids.end()) {

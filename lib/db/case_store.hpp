@@ -128,6 +128,9 @@ private:
     std::optional<soci::transaction> m_tr;
     long long m_tenant = 0;
     std::map<std::string, long long> m_wg_ids;
+    /// ext id -> id of the persons and payees of this file and of those its cases named so far
+    /// (about 100 bytes each: a file's, not the tenant's)
+    std::map<std::string, long long> m_person_ids, m_payee_ids;
     import_summary_t m_sum;
 };
 

@@ -29,7 +29,7 @@ at_terminal() {
 tty_has() { grep -qF -- "$2" "$WORK/$1.tty" || fail "$1: the terminal lacks '$2': $(tr '\r' '|' <"$WORK/$1.tty" | head -c 600)"; }
 
 at_terminal import_tty import samples/demo-cases.xml
-tty_has import_tty $'\r[####################] 100% 1/1 files checked'
+tty_has import_tty $'\r[####################] 100% 1/1 files stored'
 stdout_has import_tty "cases:   40 new"
 grep -q 'level=' "$WORK/import_tty.tty" && fail "import_tty: log lines at the default level"
 
