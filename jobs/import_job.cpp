@@ -97,7 +97,7 @@ private:
 exit_code_t import_job_t::run(job_context_t &ctx)
 {
     // Memory holds one slice of records, whatever the number and size of the files
-    // (docs/scaling.md, "Import"): with several files, a first pass reads and checks every file
+    // (docs/scaling.md, "How the import reads a file without holding it"): with several files, a first pass reads and checks every file
     // record by record and keeps its SHA-256; then each file is read (again) and stored slice by
     // slice in one transaction, committed only if the whole file is valid and still the one
     // checked. So nothing is written unless every file is valid.

@@ -7,10 +7,11 @@
 
 namespace sozbatch::jobs {
 
-/// Validates every file completely first (XSD, check digits, references); nothing is written
-/// unless all files are valid. Each file is then read again (refused if its SHA-256 changed) and
-/// stored in one transaction, so memory holds one file at a time; a file imported before (same
-/// SHA-256) changes nothing; a changed record becomes a new version.
+/// Reads each file record by record and stores it in slices, one transaction per file, committed
+/// only if the whole file is valid; with several files, all are checked first, so nothing is
+/// written unless every file is valid (and a file must not change between the check and the
+/// store: its SHA-256). A file imported before (same SHA-256) changes nothing; a changed record
+/// becomes a new version.
 class import_job_t final : public job_t
 {
 public:

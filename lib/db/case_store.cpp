@@ -81,7 +81,7 @@ struct latest_t
 
 /// ext_id -> (entity id, newest version, hash) for those of \p keys that a tenant's persons/payees/
 /// cases already have; asked for 500 keys at a time, so that an import reads what its file names,
-/// not the whole tenant (docs/scaling.md, "Import").
+/// not the whole tenant (docs/scaling.md, "How the import reads a file without holding it").
 std::map<std::string, latest_t> latest_versions(database_t &db, long long tenant, std::string const &entity,
                                                 std::string const &versions, std::string const &fk,
                                                 std::string const &key, std::set<std::string> const &keys)
