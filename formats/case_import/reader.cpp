@@ -89,6 +89,25 @@ using xml_error_arg_t = xmlError const *;
 using xml_error_arg_t = xmlErrorPtr;
 #endif
 
+/// Sends this thread's structured libxml2 errors to \p func with \p context until destroyed, then
+/// restores what was set before.
+class error_handler_scope_t
+{
+public:
+    error_handler_scope_t(void *context, xmlStructuredErrorFunc func) { xmlSetStructuredErrorFunc(context, func); }
+    ~error_handler_scope_t() { xmlSetStructuredErrorFunc(m_context, m_func); }
+    error_handler_scope_t(error_handler_scope_t const &) = delete;
+    error_handler_scope_t &operator=(error_handler_scope_t const &) = delete;
+
+private:
+    xmlStructuredErrorFunc m_func = xmlStructuredError; // initialised before the constructor's body
+    void *m_context = xmlStructuredErrorContext;
+};
+
+/// libxml2's options for both readers: no network, CDATA as text, line numbers beyond 65535,
+/// small texts kept in the nodes (the trees are only read).
+int const PARSE_OPTIONS = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT;
+
 std::string_view name_of(xmlNode const *n)
 {
     return n != nullptr && n->name != nullptr ? std::string_view{reinterpret_cast<char const *>(n->name)}
@@ -411,19 +430,11 @@ std::unique_ptr<xmlDoc, doc_deleter_t> parse_and_validate(std::string_view xml, 
     if (!pctxt) {
         throw internal_error{"libxml2: cannot create a parser context"};
     }
-    int const options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT;
     std::unique_ptr<xmlDoc, doc_deleter_t> doc;
     {
-        // Structured errors of this thread go to the collector while parsing (restored afterwards).
-        struct handler_guard_t
-        {
-            xmlStructuredErrorFunc m_func = xmlStructuredError;
-            void *m_ctx = xmlStructuredErrorContext;
-            ~handler_guard_t() { xmlSetStructuredErrorFunc(m_ctx, m_func); }
-        } const guard;
-        xmlSetStructuredErrorFunc(&collector, &on_parse_error);
+        error_handler_scope_t const errors{&collector, &on_parse_error}; // to the collector while parsing
         doc.reset(xmlCtxtReadMemory(pctxt.get(), xml.data(), static_cast<int>(xml.size()), collector.file().c_str(),
-                                    nullptr, options));
+                                    nullptr, PARSE_OPTIONS));
     }
     if (!doc) {
         if (collector.empty()) {
@@ -983,13 +994,7 @@ void stream_records(xmlTextReader *reader, xmlSchemaValidCtxt *vctxt, std::strin
     // Errors: the schema's through vctxt; the parser's through this thread's structured handler
     // (restored at the end). Not xmlTextReaderSetStructuredErrorHandler(): with the schema plugged
     // into the reader (libxml2 2.9), the parser hands that handler the plug instead of its context.
-    struct handler_guard_t
-    {
-        xmlStructuredErrorFunc m_func = xmlStructuredError;
-        void *m_ctx = xmlStructuredErrorContext;
-        ~handler_guard_t() { xmlSetStructuredErrorFunc(m_ctx, m_func); }
-    } const handlers;
-    xmlSetStructuredErrorFunc(&failed, &on_stream_error);
+    error_handler_scope_t const errors{&failed, &on_stream_error};
     xmlSchemaSetValidStructuredErrors(vctxt, &on_stream_error, &failed);
     if (xmlTextReaderSchemaValidateCtxt(reader, vctxt, 0) != 0) {
         throw internal_error{"libxml2: cannot validate " + name + " while reading it"};
@@ -1138,8 +1143,6 @@ int file_input_read(void *context, char *buffer, int len)
 
 int file_input_close(void *) { return 0; }
 
-int const STREAM_OPTIONS = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT;
-
 } // namespace
 
 void read_case_import_stream(std::string_view xml, std::string const &name, case_import_sink_t &sink,
@@ -1154,7 +1157,7 @@ void read_case_import_stream(std::string_view xml, std::string const &name, case
     // the schema context outlives the reader that is plugged into it
     std::unique_ptr<xmlSchemaValidCtxt, valid_ctxt_deleter_t> vctxt{xmlSchemaNewValidCtxt(case_import_schema())};
     std::unique_ptr<xmlTextReader, text_reader_deleter_t> reader{
-        xmlReaderForMemory(xml.data(), static_cast<int>(xml.size()), name.c_str(), nullptr, STREAM_OPTIONS)};
+        xmlReaderForMemory(xml.data(), static_cast<int>(xml.size()), name.c_str(), nullptr, PARSE_OPTIONS)};
     if (!reader || !vctxt) {
         throw internal_error{"libxml2: cannot create a reader for " + name};
     }
@@ -1176,7 +1179,7 @@ std::string read_case_import_file_stream(std::string const &path, case_import_si
     // through the callbacks, whose close leaves the object to us
     std::unique_ptr<xmlSchemaValidCtxt, valid_ctxt_deleter_t> vctxt{xmlSchemaNewValidCtxt(case_import_schema())};
     std::unique_ptr<xmlTextReader, text_reader_deleter_t> reader{xmlReaderForIO(
-        &file_input_read, &file_input_close, input.get(), path.c_str(), nullptr, STREAM_OPTIONS)};
+        &file_input_read, &file_input_close, input.get(), path.c_str(), nullptr, PARSE_OPTIONS)};
     if (!reader || !vctxt) {
         throw internal_error{"libxml2: cannot create a reader for " + path};
     }

@@ -268,6 +268,42 @@ std::optional<long long> opt_int(std::optional<int> const &i)
     return i ? std::optional<long long>{*i} : std::nullopt;
 }
 
+/// The plans of a slice of persons or payees (new, changed, unchanged: counted), the new ones
+/// inserted into \p table; every entity's id remembered in \p known (for the file's cases).
+/// \returns the plans in the slice's order, each with its entity's id
+template <class T>
+std::vector<plan_t> plan_entities(database_t &db, long long tenant, char const *table, char const *versions,
+                                  char const *fk, std::vector<T> const &slice, long long &n_new,
+                                  long long &n_changed, long long &n_same, std::map<std::string, long long> &known)
+{
+    std::set<std::string> keys;
+    for (auto const &e : slice) {
+        keys.insert(e.ext_id);
+    }
+    auto const latest = latest_versions(db, tenant, table, versions, fk, "ext_id", keys);
+    std::vector<plan_t> plans;
+    bulk_rows_t fresh{table, {"tenant_id", "ext_id"}};
+    for (auto const &e : slice) {
+        plans.push_back(plan_of(latest, e.ext_id, canonical(e), n_new, n_changed, n_same));
+        if (plans.back().id == 0) {
+            fresh.add(tenant).add(e.ext_id);
+        }
+    }
+    std::map<std::string, long long> ids;
+    if (!fresh.empty()) {
+        for (auto const &[id, k] : insert_rows_returning(db, fresh, "ext_id")) {
+            ids[k] = id;
+        }
+    }
+    for (std::size_t i = 0; i < slice.size(); ++i) {
+        if (plans[i].id == 0) {
+            plans[i].id = ids.at(slice[i].ext_id);
+        }
+        known[slice[i].ext_id] = plans[i].id;
+    }
+    return plans;
+}
+
 } // namespace
 
 import_writer_t::import_writer_t(database_t &db, std::string file_name, std::string sha256, std::string operator_name,
@@ -340,29 +376,8 @@ void import_writer_t::persons(std::vector<person_t> const &slice)
 {
     require_open();
     guard(m_db, [&] {
-        std::set<std::string> keys;
-        for (auto const &p : slice) {
-            keys.insert(p.ext_id);
-        }
-        auto const latest = latest_versions(m_db, m_tenant, "persons", "person_versions", "person_id", "ext_id", keys);
-        std::vector<plan_t> plans;
-        bulk_rows_t fresh{"persons", {"tenant_id", "ext_id"}};
-        for (auto const &p : slice) {
-            plans.push_back(plan_of(latest, p.ext_id, canonical(p), m_sum.persons_new, m_sum.persons_changed,
-                                    m_sum.persons_same));
-            if (plans.back().id == 0) {
-                fresh.add(m_tenant).add(p.ext_id);
-            }
-        }
-        std::map<std::string, long long> ids;
-        if (!fresh.empty()) {
-            for (auto const &[id, k] : insert_rows_returning(m_db, fresh, "ext_id")) {
-                ids[k] = id;
-            }
-        }
-        for (std::size_t i = 0; i < slice.size(); ++i) { // for this file's cases (cases())
-            m_person_ids[slice[i].ext_id] = plans[i].id != 0 ? plans[i].id : ids.at(slice[i].ext_id);
-        }
+        auto const plans = plan_entities(m_db, m_tenant, "persons", "person_versions", "person_id", slice,
+                                         m_sum.persons_new, m_sum.persons_changed, m_sum.persons_same, m_person_ids);
         bulk_rows_t pv{"person_versions",
                        {"tenant_id", "person_id", "version", "recorded_at", "import_file_id", "content_hash", "family_name",
                         "birth_name", "first_names", "birth_date", "birth_place", "sex", "nationality", "vsnr", "steuer_id",
@@ -373,7 +388,7 @@ void import_writer_t::persons(std::vector<person_t> const &slice)
             if (pl.version == 0) {
                 continue;
             }
-            pv.add(m_tenant).add(m_person_ids[p.ext_id]).add(pl.version).add(m_now)
+            pv.add(m_tenant).add(pl.id).add(pl.version).add(m_now)
                 .add(m_sum.import_file_id).add(pl.hash).add(p.family_name).add(p.birth_name).add(p.first_names)
                 .add(opt_iso(p.birth_date)).add(p.birth_place).add(sex_code(p.sex)).add(p.nationality).add(p.vsnr)
                 .add(p.steuer_id).add(p.address.street).add(p.address.house_no).add(p.address.postcode)
@@ -387,29 +402,8 @@ void import_writer_t::payees(std::vector<payee_t> const &slice)
 {
     require_open();
     guard(m_db, [&] {
-        std::set<std::string> keys;
-        for (auto const &p : slice) {
-            keys.insert(p.ext_id);
-        }
-        auto const latest = latest_versions(m_db, m_tenant, "payees", "payee_versions", "payee_id", "ext_id", keys);
-        std::vector<plan_t> plans;
-        bulk_rows_t fresh{"payees", {"tenant_id", "ext_id"}};
-        for (auto const &p : slice) {
-            plans.push_back(plan_of(latest, p.ext_id, canonical(p), m_sum.payees_new, m_sum.payees_changed,
-                                    m_sum.payees_same));
-            if (plans.back().id == 0) {
-                fresh.add(m_tenant).add(p.ext_id);
-            }
-        }
-        std::map<std::string, long long> ids;
-        if (!fresh.empty()) {
-            for (auto const &[id, k] : insert_rows_returning(m_db, fresh, "ext_id")) {
-                ids[k] = id;
-            }
-        }
-        for (std::size_t i = 0; i < slice.size(); ++i) { // for this file's cases (cases())
-            m_payee_ids[slice[i].ext_id] = plans[i].id != 0 ? plans[i].id : ids.at(slice[i].ext_id);
-        }
+        auto const plans = plan_entities(m_db, m_tenant, "payees", "payee_versions", "payee_id", slice,
+                                         m_sum.payees_new, m_sum.payees_changed, m_sum.payees_same, m_payee_ids);
         bulk_rows_t yv{"payee_versions",
                        {"tenant_id", "payee_id", "version", "recorded_at", "import_file_id", "content_hash", "kind", "name",
                         "iban", "bic", "card_ref", "street", "house_no", "postcode", "city", "country", "person_ext_id"}};
@@ -419,7 +413,7 @@ void import_writer_t::payees(std::vector<payee_t> const &slice)
             if (pl.version == 0) {
                 continue;
             }
-            yv.add(m_tenant).add(m_payee_ids[p.ext_id]).add(pl.version).add(m_now)
+            yv.add(m_tenant).add(pl.id).add(pl.version).add(m_now)
                 .add(m_sum.import_file_id).add(pl.hash).add(payee_kind_code(p.kind)).add(p.name).add(p.iban).add(p.bic)
                 .add(p.card_ref).add(p.address.street).add(p.address.house_no).add(p.address.postcode)
                 .add(p.address.city).add(p.address.country).add(p.person_id);
