@@ -189,7 +189,7 @@ TEST_P(case_store_test, FailedImportWritesNothing)
 
 TEST_P(case_store_test, LaterFileNamesPersonsAndPayeesOfAnEarlierFile)
 {
-    // the import looks up only the keys a file names (docs/scaling.md, "Import"): a case of the
+    // the import looks up only the keys a file names (docs/scaling.md, "How the import reads a file without holding it"): a case of the
     // second file whose members and payee were imported with the first file still finds them
     db::case_store_t store{db()};
     auto const a = sample_bundle();
