@@ -988,9 +988,10 @@ namespace {
 /// The reading loop of the streaming reader over \p reader (made by the caller, nothing read yet).
 /// \p whole reads the file as a whole and throws its findings; it is called when there is any.
 void stream_records(xmlTextReader *reader, xmlSchemaValidCtxt *vctxt, std::string const &name,
-                    case_import_sink_t &sink, std::size_t slice, bool &failed, std::function<void()> const &whole)
+                    case_import_sink_t &sink, std::size_t slice, std::function<void()> const &whole)
 {
     slice = std::max<std::size_t>(slice, 1);
+    bool failed = false; // set by libxml2's errors (on_stream_error)
     // Errors: the schema's through vctxt; the parser's through this thread's structured handler
     // (restored at the end). Not xmlTextReaderSetStructuredErrorHandler(): with the schema plugged
     // into the reader (libxml2 2.9), the parser hands that handler the plug instead of its context.
@@ -1130,14 +1131,12 @@ int file_input_read(void *context, char *buffer, int len)
     std::string_view const piece{buffer, static_cast<std::size_t>(n)};
     f->hash.update(piece);
     std::string_view constexpr doctype = "<!DOCTYPE";
-    std::string joint = f->tail;
-    joint.append(piece.substr(0, std::min(piece.size(), doctype.size())));
-    if (piece.find(doctype) != std::string_view::npos || joint.find(doctype) != std::string::npos) {
+    std::string const joint = f->tail + std::string{piece}; // a piece is a few KB
+    if (joint.find(doctype) != std::string::npos) {
         f->stopped = true;
         return -1;
     }
-    std::string const last = f->tail + std::string{piece.substr(piece.size() - std::min(piece.size(), doctype.size()))};
-    f->tail = last.substr(last.size() - std::min(last.size(), doctype.size() - 1));
+    f->tail = joint.substr(joint.size() - std::min(joint.size(), doctype.size() - 1));
     return static_cast<int>(n);
 }
 
@@ -1153,7 +1152,6 @@ void read_case_import_stream(std::string_view xml, std::string const &name, case
         whole();
     }
     xmlInitParser();
-    bool failed = false;
     // the schema context outlives the reader that is plugged into it
     std::unique_ptr<xmlSchemaValidCtxt, valid_ctxt_deleter_t> vctxt{xmlSchemaNewValidCtxt(case_import_schema())};
     std::unique_ptr<xmlTextReader, text_reader_deleter_t> reader{
@@ -1161,7 +1159,7 @@ void read_case_import_stream(std::string_view xml, std::string const &name, case
     if (!reader || !vctxt) {
         throw internal_error{"libxml2: cannot create a reader for " + name};
     }
-    stream_records(reader.get(), vctxt.get(), name, sink, slice, failed, whole);
+    stream_records(reader.get(), vctxt.get(), name, sink, slice, whole);
 }
 
 std::string read_case_import_file_stream(std::string const &path, case_import_sink_t &sink, std::size_t slice)
@@ -1174,7 +1172,6 @@ std::string read_case_import_file_stream(std::string const &path, case_import_si
         throw case_import_error{where, "cannot open the file", {path + ": cannot open the file"}};
     }
     xmlInitParser();
-    bool failed = false;
     // the schema context outlives the reader that is plugged into it; the reader reads the input
     // through the callbacks, whose close leaves the object to us
     std::unique_ptr<xmlSchemaValidCtxt, valid_ctxt_deleter_t> vctxt{xmlSchemaNewValidCtxt(case_import_schema())};
@@ -1184,7 +1181,7 @@ std::string read_case_import_file_stream(std::string const &path, case_import_si
         throw internal_error{"libxml2: cannot create a reader for " + path};
     }
     auto whole = [&] { (void)read_case_import_string(read_case_import_bytes(path), path); };
-    stream_records(reader.get(), vctxt.get(), path, sink, slice, failed, whole);
+    stream_records(reader.get(), vctxt.get(), path, sink, slice, whole);
     reader.reset();
     // the rest of the file when the sink stopped early: the digest is always of the whole file
     std::vector<char> rest(1 << 16);

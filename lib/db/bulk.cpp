@@ -109,10 +109,8 @@ std::string in_texts(database_t const &db, std::vector<std::string> const &texts
     bool const pg = db.dialect() == dialect_t::postgresql;
     std::string s = " IN (";
     for (std::size_t i = 0; i < texts.size(); ++i) {
-        s += i ? ",'" : "'";
-        if (pg) {
-            s.insert(s.size() - 1, "E");
-        }
+        s += i ? "," : "";
+        s += pg ? "E'" : "'";
         for (char const c : texts[i]) {
             if (c == '\0') {
                 throw input_error{{}, "a text with a NUL character cannot be looked up: '" + texts[i].substr(0, 40) + "'"};
