@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <map>
 #include <ostream>
+#include <thread>
 
 namespace sozbatch::jobs {
 
@@ -49,6 +50,15 @@ db::notice_record_t record_of(planned_notice_t const &p, month_t month)
     return r;
 }
 
+/// The render threads of \p settings: as set, or one per core (at least one).
+int render_threads(notice_settings_t const &settings)
+{
+    if (settings.render_threads > 0) {
+        return settings.render_threads;
+    }
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 } // namespace
 
 void notices_job_t::add_options(po::options_description &d, po::positional_options_description &)
@@ -56,7 +66,9 @@ void notices_job_t::add_options(po::options_description &d, po::positional_optio
     d.add_options()("month", po::value(&m_month_text), "the benefit month YYYY-MM (required)")(
         "force", po::bool_switch(&m_force), "produce the month's letters again (needs --reason; recorded)")(
         "reason", po::value(&m_reason), "why the letters are produced again (with --force)")(
-        "batch-size", po::value(&m_batch_size), "documents per print batch (default: notices.batch-size, 500)");
+        "batch-size", po::value(&m_batch_size), "documents per print batch (default: notices.batch-size, 500)")(
+        "render-threads", po::value(&m_render_threads),
+        "threads that draw the print batches (default: notices.render-threads, 0: one per core)");
 }
 
 void notices_job_t::setup(po::variables_map const &)
@@ -74,6 +86,9 @@ void notices_job_t::setup(po::variables_map const &)
     if (m_batch_size < 0) {
         throw usage_error{"--batch-size must be at least 1"};
     }
+    if (m_render_threads < 0) {
+        throw usage_error{"--render-threads must be 0 (one per core) or more"};
+    }
 }
 
 exit_code_t notices_job_t::run(job_context_t &ctx)
@@ -82,6 +97,9 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
     auto settings = notice_settings_t::from_settings(config::extra_settings());
     if (m_batch_size > 0) {
         settings.batch_size = m_batch_size;
+    }
+    if (m_render_threads > 0) {
+        settings.render_threads = m_render_threads;
     }
     auto const templates = settings.template_dir.empty() ? notice::template_set_t::embedded_defaults()
                                                          : notice::template_set_t::from_directory(settings.template_dir);
@@ -144,7 +162,8 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
 
     // Pass 2, in presort order, a batch's worth of letters at a time: their cases are loaded and
     // planned again and the letters built (this thread, the database), then composed, drawn and
-    // published by the render thread (the other core) while the next window is built. Each
+    // published by the render threads (a batch each, published in order) while the next window
+    // is built. Each
     // batch's documents are recorded (one transaction) as soon as it is published.
     std::vector<notice::batch_summary_t> batches;
     std::map<notice::notice_kind_t, long long> by_kind;
@@ -183,7 +202,7 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
             store.record_all(tenant, run, records, now);
             documents += static_cast<long long>(records.size());
         };
-        render_thread_t renderer{templates, settings.render, bo};
+        render_pool_t renderer{templates, settings.render, bo, render_threads(settings)};
 
         struct wanted_t
         {
@@ -193,7 +212,7 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
             std::string event_ref;
         };
         std::vector<wanted_t> window;
-        bool rendering = true; // false: the render thread stopped on an error (finish() rethrows it)
+        bool rendering = true; // false: the render threads stopped on an error (finish() rethrows it)
         auto submit_window = [&] {
             std::vector<long long> ids;
             for (auto const &w : window) {

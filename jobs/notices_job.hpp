@@ -21,6 +21,7 @@ private:
     bool m_force = false;
     std::string m_reason;
     int m_batch_size = 0;
+    int m_render_threads = 0;
 };
 
 } // namespace sozbatch::jobs

@@ -215,6 +215,7 @@ notice_settings_t notice_settings_t::from_settings(std::map<std::string, std::st
     n.reply_days = int_setting(s, "notices.reply-days", n.reply_days, 1);
     n.batch_size = int_setting(s, "notices.batch-size", n.batch_size, 1);
     n.presort_kib = int_setting(s, "notices.presort-memory", n.presort_kib, 1);
+    n.render_threads = int_setting(s, "notices.render-threads", n.render_threads, 0);
     n.template_dir = setting(s, "notices.templates");
     n.envelope = setting(s, "notices.envelope", n.envelope);
     n.inserts = split(setting(s, "notices.inserts"), ',');

@@ -4,19 +4,36 @@
 #include "formats/notice/pdf_renderer.hpp"
 #include "lib/core/error.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace sozbatch::jobs {
 
-render_thread_t::render_thread_t(notice::template_set_t templates, notice::render_options_t render,
-                                 notice::batch_options_t options)
+namespace {
+
+/// Thrown by before_publish when the batch was drawn with another number than it gets (a task
+/// before it had no letter to publish): the batch is abandoned and drawn again.
+struct renumber_t
 {
-    m_thread = std::thread{[this, t = std::move(templates), r = std::move(render), o = std::move(options)]() mutable {
-        work(std::move(t), std::move(r), std::move(o));
-    }};
+    int batch_no;
+};
+
+} // namespace
+
+render_pool_t::render_pool_t(notice::template_set_t templates, notice::render_options_t render,
+                             notice::batch_options_t options, int threads)
+: m_options(std::move(options)), m_threads_wanted(std::max(threads, 1))
+{
+    if (m_options.max_documents <= 0) {
+        throw config_error{"print batch: max_documents must be positive"};
+    }
+    m_running = m_threads_wanted;
+    for (int i = 0; i < m_threads_wanted; ++i) {
+        m_threads.emplace_back([this, templates, render] { work(templates, render); });
+    }
 }
 
-render_thread_t::~render_thread_t()
+render_pool_t::~render_pool_t()
 {
     {
         std::lock_guard lock{m_mutex};
@@ -24,104 +41,180 @@ render_thread_t::~render_thread_t()
         m_closed = true;
     }
     m_cv.notify_all();
-    if (m_thread.joinable()) {
-        m_thread.join();
+    for (auto &t : m_threads) {
+        if (t.joinable()) {
+            t.join();
+        }
     }
 }
 
-void render_thread_t::emit(render_event_t &&event)
+void render_pool_t::work(notice::template_set_t const &templates, notice::render_options_t const &render)
 {
+    try {
+        notice::pdf_renderer_t const renderer{templates, render};
+        while (true) {
+            task_t task;
+            {
+                std::unique_lock lock{m_mutex};
+                m_cv.wait(lock, [&] { return m_abort || m_closed || !m_tasks.empty(); });
+                if (m_abort || m_tasks.empty()) {
+                    break; // stopping, or closed and nothing left
+                }
+                task = std::move(m_tasks.front());
+                m_tasks.pop_front();
+            }
+            m_cv.notify_all(); // room for the next task
+            run(renderer, task);
+        }
+    } catch (stopping_t const &) {
+        // another thread failed or the pool is destroyed: what this one had is not published
+    } catch (...) {
+        std::lock_guard lock{m_mutex};
+        if (!m_failure) {
+            m_failure = std::current_exception();
+        }
+        m_abort = true;
+    }
     {
         std::lock_guard lock{m_mutex};
-        m_events.push_back(std::move(event));
+        --m_running;
     }
     m_cv.notify_all();
 }
 
-void render_thread_t::work(notice::template_set_t templates, notice::render_options_t render,
-                           notice::batch_options_t options)
+void render_pool_t::wait_turn(long long index)
 {
-    try {
-        notice::pdf_renderer_t const renderer{std::move(templates), std::move(render)};
-        std::vector<render_item_t> unrecorded; // the letters in the open batch
+    std::unique_lock lock{m_mutex};
+    m_cv.wait(lock, [&] { return m_abort || m_turn == index; });
+    if (m_abort) {
+        throw stopping_t{};
+    }
+}
+
+void render_pool_t::run(notice::pdf_renderer_t const &renderer, task_t &task)
+{
+    int batch_no = 0;
+    {
+        // as if every task before this one publishes a batch; corrected at the turn if not
+        std::lock_guard lock{m_mutex};
+        batch_no = m_next_batch_no + static_cast<int>(task.index - m_turn);
+    }
+    std::vector<std::string> failures(task.items.size()); // the render error of each letter, if any
+    std::optional<render_event_t> published;
+    while (true) {
+        std::fill(failures.begin(), failures.end(), std::string{});
+        published.reset();
+        std::vector<std::size_t> in_batch; // the items drawn into the batch, in order
+        notice::batch_options_t options = m_options;
+        options.first_batch_no = batch_no;
+        options.tmp_suffix = "." + std::to_string(task.index) + ".tmp"; // two tasks may draw the same number
+        options.before_publish = [&](notice::batch_summary_t const &) {
+            wait_turn(task.index);
+            std::lock_guard lock{m_mutex};
+            if (m_next_batch_no != batch_no) {
+                throw renumber_t{m_next_batch_no};
+            }
+        };
         options.on_published = [&](notice::batch_summary_t const &b, std::vector<notice::batch_piece_t> const &pieces) {
-            if (pieces.size() != unrecorded.size()) {
+            if (pieces.size() != in_batch.size()) {
                 throw internal_error{"print batch " + b.batch_id + " holds " + std::to_string(pieces.size()) +
-                                     " documents, the job added " + std::to_string(unrecorded.size())};
+                                     " documents, the job added " + std::to_string(in_batch.size())};
             }
             render_event_t ev;
             ev.type = render_event_t::type_t::batch;
             ev.batch = b;
             ev.pieces = pieces;
-            ev.items = std::move(unrecorded);
-            unrecorded.clear();
-            emit(std::move(ev));
+            published = std::move(ev);
         };
-        std::optional<notice::print_batch_writer_t> writer{std::in_place, renderer, options};
-        while (true) {
-            std::vector<render_item_t> window;
-            {
-                std::unique_lock lock{m_mutex};
-                m_cv.wait(lock, [&] { return m_abort || m_closed || !m_windows.empty(); });
-                if (m_abort) {
-                    break; // the writer's destructor abandons the open batch
-                }
-                if (m_windows.empty()) {
-                    lock.unlock(); // publishing the last batch emits an event
-                    auto batches = writer->finish();
-                    lock.lock();
-                    m_batches = std::move(batches);
-                    break;
-                }
-                window = std::move(m_windows.front());
-                m_windows.pop_front();
-            }
-            m_cv.notify_all(); // room for the next window
-            for (auto &item : window) {
+        try {
+            notice::print_batch_writer_t writer{renderer, options};
+            for (std::size_t i = 0; i < task.items.size(); ++i) {
+                auto const &item = task.items[i];
                 if (!item.letter) {
-                    render_event_t ev;
-                    ev.item = std::move(item);
-                    emit(std::move(ev));
                     continue;
                 }
                 try {
-                    writer->add(*item.letter);
-                    item.letter.reset();
-                    unrecorded.push_back(std::move(item));
+                    writer.add(*item.letter);
+                    in_batch.push_back(i);
                 } catch (case_error const &e) { // template_error, render_error: hold this letter
-                    item.letter.reset();
-                    item.failure = e.what();
-                    render_event_t ev;
-                    ev.item = std::move(item);
-                    emit(std::move(ev));
+                    failures[i] = e.what();
                 }
             }
+            writer.finish(); // a batch only if a letter was drawn; before_publish waits for the turn
+        } catch (renumber_t const &r) {
+            batch_no = r.batch_no; // this task's turn is held: no other batch is published meanwhile
+            continue;
         }
-    } catch (...) {
-        std::lock_guard lock{m_mutex};
-        m_failure = std::current_exception();
+        break;
+    }
+    wait_turn(task.index); // a task without a batch still reports in order
+    std::vector<render_event_t> events;
+    for (std::size_t i = 0; i < task.items.size(); ++i) {
+        auto &item = task.items[i];
+        bool const failed = !item.letter || !failures[i].empty();
+        item.letter.reset();
+        if (failed) {
+            if (!failures[i].empty()) {
+                item.failure = failures[i];
+            }
+            render_event_t ev;
+            ev.item = std::move(item);
+            events.push_back(std::move(ev));
+        } else if (published) {
+            published->items.push_back(std::move(item));
+        }
     }
     {
         std::lock_guard lock{m_mutex};
-        m_stopped = true;
+        for (auto &ev : events) {
+            m_events.push_back(std::move(ev));
+        }
+        if (published) {
+            m_batches.push_back(published->batch);
+            m_events.push_back(std::move(*published));
+            ++m_next_batch_no;
+        }
+        ++m_turn;
     }
     m_cv.notify_all();
 }
 
-bool render_thread_t::submit(std::vector<render_item_t> &&window)
+bool render_pool_t::push_pending()
 {
+    task_t task;
+    task.index = m_next_index++;
+    task.items = std::move(m_pending);
+    m_pending.clear();
+    m_pending_letters = 0;
     std::unique_lock lock{m_mutex};
-    m_cv.wait(lock, [&] { return m_stopped || m_windows.size() < 2; });
-    if (m_stopped) {
+    m_cv.wait(lock, [&] {
+        return m_abort || m_running == 0 || m_tasks.empty(); // one task waits: memory stays flat
+    });
+    if (m_abort || m_running == 0) {
         return false;
     }
-    m_windows.push_back(std::move(window));
+    m_tasks.push_back(std::move(task));
     lock.unlock();
     m_cv.notify_all();
     return true;
 }
 
-bool render_thread_t::poll(render_event_t &event)
+bool render_pool_t::submit(std::vector<render_item_t> &&letters)
+{
+    for (auto &item : letters) {
+        bool const renderable = item.letter.has_value();
+        m_pending.push_back(std::move(item));
+        if (renderable && ++m_pending_letters >= m_options.max_documents) {
+            if (!push_pending()) {
+                return false;
+            }
+        }
+    }
+    std::lock_guard lock{m_mutex};
+    return !m_abort && m_running > 0;
+}
+
+bool render_pool_t::poll(render_event_t &event)
 {
     std::lock_guard lock{m_mutex};
     if (m_events.empty()) {
@@ -132,8 +225,11 @@ bool render_thread_t::poll(render_event_t &event)
     return true;
 }
 
-std::vector<notice::batch_summary_t> render_thread_t::finish(std::function<void(render_event_t &&)> const &handle)
+std::vector<notice::batch_summary_t> render_pool_t::finish(std::function<void(render_event_t &&)> const &handle)
 {
+    if (!m_pending.empty()) {
+        push_pending(); // false: stopped on an error, rethrown below
+    }
     {
         std::lock_guard lock{m_mutex};
         m_closed = true;
@@ -143,16 +239,18 @@ std::vector<notice::batch_summary_t> render_thread_t::finish(std::function<void(
         render_event_t ev;
         {
             std::unique_lock lock{m_mutex};
-            m_cv.wait(lock, [&] { return m_stopped || !m_events.empty(); });
+            m_cv.wait(lock, [&] { return m_running == 0 || !m_events.empty(); });
             if (m_events.empty()) {
-                break; // stopped and nothing left
+                break; // every thread ended and nothing left
             }
             ev = std::move(m_events.front());
             m_events.pop_front();
         }
         handle(std::move(ev));
     }
-    m_thread.join();
+    for (auto &t : m_threads) {
+        t.join();
+    }
     if (m_failure) {
         std::rethrow_exception(m_failure);
     }

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 /// \file
-/// \brief The notice job's second core: a thread that composes, draws and publishes the print
-/// batches while the job's own thread reads the database and builds the next letters
-/// (docs/scaling.md, "Bescheide"). One renderer and one batch writer live in that thread, so the
-/// batches are numbered and filled exactly as by a single thread; everything the job must record
-/// comes back as events in the order the letters were submitted, and the job records them with
-/// its own database session (the thread never touches the database).
+/// \brief The notice job's render threads: they compose, draw and publish the print batches
+/// while the job's own thread reads the database and builds the next letters (docs/scaling.md,
+/// "Bescheide").
+///
+/// The letters handed over are cut into tasks of one batch each: as many letters as a batch
+/// holds, with the letters that could not be built between them. Each render thread has its own
+/// renderer and writes a task's batch on its own; the batches are published, and everything the
+/// job must record comes back as events, strictly in the order of the tasks. So the batches, their
+/// numbers and their bytes are the same whatever the number of threads. A letter that fails to
+/// render is held and leaves its batch one document short (the next letter belongs to the next
+/// batch). The threads never touch the database: the job records the events with its own session.
 
 #include "formats/notice/print_batch.hpp"
 #include "lib/db/notice_store.hpp"
@@ -33,7 +38,7 @@ struct render_item_t
     bool record_failure = true;             ///< false: report only, record nothing (decided again next run)
 };
 
-/// What the thread reports, in submission order.
+/// What the threads report, in submission order.
 struct render_event_t
 {
     enum class type_t { failed, batch };
@@ -44,40 +49,66 @@ struct render_event_t
     std::vector<render_item_t> items;            ///< the letters in it, in the same order (letter dropped)
 };
 
-class render_thread_t
+class render_pool_t
 {
 public:
-    /// Starts the thread; it makes its renderer from \p templates and \p render and writes batches
-    /// with \p options (its on_published is the thread's own).
-    render_thread_t(notice::template_set_t templates, notice::render_options_t render, notice::batch_options_t options);
-    /// Abandons an unfinished run (the open batch is not published) and joins the thread.
-    ~render_thread_t();
-    render_thread_t(render_thread_t const &) = delete;
-    render_thread_t &operator=(render_thread_t const &) = delete;
+    /// Starts \p threads threads (at least one); each makes its renderer from \p templates and
+    /// \p render and writes batches with \p options (on_published, first_batch_no and
+    /// before_publish are the pool's own).
+    render_pool_t(notice::template_set_t templates, notice::render_options_t render, notice::batch_options_t options,
+                  int threads);
+    /// Abandons an unfinished run (batches not yet published are not published) and joins the threads.
+    ~render_pool_t();
+    render_pool_t(render_pool_t const &) = delete;
+    render_pool_t &operator=(render_pool_t const &) = delete;
 
-    /// Hands over a window of letters; waits while two windows are still waiting.
-    /// \returns false when the thread has stopped on an error (finish() rethrows it)
-    bool submit(std::vector<render_item_t> &&window);
+    /// Hands over letters in order (any number); waits while a task is waiting for a thread.
+    /// \returns false when the pool has stopped on an error (finish() rethrows it)
+    bool submit(std::vector<render_item_t> &&letters);
     /// Takes the next event if there is one (does not wait).
     bool poll(render_event_t &event);
-    /// No more windows: publishes the last batch, hands every remaining event to \p handle and joins.
-    /// \returns the batches published. \throws what stopped the thread
+    /// No more letters: renders the last task, hands every remaining event to \p handle and joins.
+    /// \returns the batches published, in order. \throws what stopped the pool
     std::vector<notice::batch_summary_t> finish(std::function<void(render_event_t &&)> const &handle);
 
 private:
-    void work(notice::template_set_t templates, notice::render_options_t render, notice::batch_options_t options);
-    void emit(render_event_t &&event);
+    /// The letters of one batch (and the failed letters among them); index: 0, 1, … in order.
+    struct task_t
+    {
+        long long index = 0;
+        std::vector<render_item_t> items;
+    };
+    /// Thrown in a thread that waits for its turn when the pool is stopping.
+    struct stopping_t
+    {
+    };
+
+    void work(notice::template_set_t const &templates, notice::render_options_t const &render);
+    void run(notice::pdf_renderer_t const &renderer, task_t &task);
+    /// Waits until the tasks before \p index have been published. \throws stopping_t
+    void wait_turn(long long index);
+    /// Queues the pending letters as a task (the job's thread). \returns false when stopped
+    bool push_pending();
+
+    notice::batch_options_t m_options;
+    int m_threads_wanted = 1;
+    // the job's thread only
+    std::vector<render_item_t> m_pending; ///< letters not yet in a task
+    int m_pending_letters = 0;            ///< of which with a letter to render
+    long long m_next_index = 0;
 
     std::mutex m_mutex;
     std::condition_variable m_cv;
-    std::deque<std::vector<render_item_t>> m_windows;
+    std::deque<task_t> m_tasks;
     std::deque<render_event_t> m_events;
-    bool m_closed = false;  ///< no more windows
-    bool m_abort = false;   ///< stop without publishing
-    bool m_stopped = false; ///< the thread has ended
+    long long m_turn = 0;      ///< the task whose batch is published next
+    int m_next_batch_no = 1;   ///< the number of the next batch published
+    int m_running = 0;         ///< threads not yet ended
+    bool m_closed = false;     ///< no more tasks
+    bool m_abort = false;      ///< stop without publishing (error or destructor)
     std::exception_ptr m_failure;
     std::vector<notice::batch_summary_t> m_batches;
-    std::thread m_thread;
+    std::vector<std::thread> m_threads;
 };
 
 } // namespace sozbatch::jobs

@@ -78,10 +78,13 @@ struct print_batch_writer_t::batch_t
 };
 
 print_batch_writer_t::print_batch_writer_t(pdf_renderer_t const &renderer, batch_options_t options)
-: m_renderer(renderer), m_options(std::move(options))
+: m_renderer(renderer), m_options(std::move(options)), m_batch_no(m_options.first_batch_no - 1)
 {
     if (m_options.max_documents <= 0) {
         throw config_error{"print batch: max_documents must be positive"};
+    }
+    if (m_options.first_batch_no <= 0) {
+        throw config_error{"print batch: first_batch_no must be positive"};
     }
     make_directories(m_options.directory);
 }
@@ -100,7 +103,7 @@ void print_batch_writer_t::open_batch()
     auto b = std::make_unique<batch_t>();
     b->batch_id = batch_id_of(++m_batch_no);
     b->pdf_path = (std::filesystem::path(m_options.directory) / (b->batch_id + ".pdf")).string();
-    b->pdf = std::make_unique<atomic_file_t>(b->pdf_path);
+    b->pdf = std::make_unique<atomic_file_t>(b->pdf_path, atomic_file_t::hashing_t::on_write, m_options.tmp_suffix);
     b->sink = std::make_unique<pdf_sink_t>(*b->pdf);
     b->surface = cairo_pdf_surface_create_for_stream(write_to_sink, b->sink.get(), a4_width(), a4_height());
     set_pdf_metadata(b->surface, pdf_info_t{b->batch_id, "sozbatch", m_options.created});
@@ -213,6 +216,9 @@ void print_batch_writer_t::close_batch()
         make_print_index(s, b->pieces, m_options, m_renderer.options().duplex, m_renderer.options().pdfa);
     if (auto const errors = validate_print_index(index); !errors.empty()) {
         throw internal_error{"print batch " + b->batch_id + ": index fails print-index.xsd: " + errors.front()};
+    }
+    if (m_options.before_publish) {
+        m_options.before_publish(s);
     }
     std::string const committed = b->pdf->commit();
     if (committed != s.pdf_sha256) {

@@ -33,6 +33,17 @@ struct batch_options_t
     /// order: the caller records the batch's documents while the next batch is written, so that it
     /// need not keep the pieces of the whole run (docs/scaling.md).
     std::function<void(batch_summary_t const &, std::vector<batch_piece_t> const &)> on_published;
+    /// The number of the first batch this writer opens (files "<prefix>-NNN"): a caller that
+    /// renders batches in several threads gives each writer its own (jobs/notices_render.cpp).
+    int first_batch_no = 1;
+    /// The suffix of a batch PDF while it is written ("<prefix>-NNN.pdf.tmp"): writers that may
+    /// draw a batch of the same number at once (jobs/notices_render.cpp) give each its own.
+    std::string tmp_suffix = ".tmp";
+    /// Called when a batch is complete and checked, just before its files are renamed into
+    /// place: a caller with several writers waits here until the batches before this one are
+    /// published, so that they appear in order. An exception thrown here abandons the batch
+    /// (nothing of it is published) and leaves finish() or add().
+    std::function<void(batch_summary_t const &)> before_publish;
 };
 
 /// The index record of one mail piece.

@@ -55,8 +55,8 @@ void write_all(int fd, std::string_view data, std::string const &path)
 
 } // namespace
 
-atomic_file_t::atomic_file_t(std::string final_path, hashing_t hashing)
-: m_final(std::move(final_path)), m_tmp(m_final + ".tmp"), m_hashing(hashing == hashing_t::on_write)
+atomic_file_t::atomic_file_t(std::string final_path, hashing_t hashing, std::string_view tmp_suffix)
+: m_final(std::move(final_path)), m_tmp(m_final + std::string{tmp_suffix}), m_hashing(hashing == hashing_t::on_write)
 {
     m_fd = ::open(m_tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
     if (m_fd < 0) {

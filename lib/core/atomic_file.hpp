@@ -22,8 +22,11 @@ public:
     /// (the pain.001 writer: its self-check hashes the bytes it reads back from the file).
     enum class hashing_t { on_write, by_caller };
 
-    /// Creates "<final_path>.tmp". \throws error_t when it cannot be created.
-    explicit atomic_file_t(std::string final_path, hashing_t hashing = hashing_t::on_write);
+    /// Creates "<final_path><tmp_suffix>" ("<final_path>.tmp"; writers of several files with the
+    /// same final name at once give each its own suffix ending in ".tmp").
+    /// \throws error_t when it cannot be created.
+    explicit atomic_file_t(std::string final_path, hashing_t hashing = hashing_t::on_write,
+                           std::string_view tmp_suffix = ".tmp");
     atomic_file_t(atomic_file_t const &) = delete;
     atomic_file_t &operator=(atomic_file_t const &) = delete;
     ~atomic_file_t();
