@@ -18,8 +18,9 @@ run boot 0 operators bootstrap --login chef --tenant kiel --db "$DB"
 run add_clerk 0 operators add clerk --role caseworker-edit caseworker-read payment-preparer --work-group SG-NORD SG-SUED --operator chef --db "$DB"
 run import 0 import "$WORK/demo.xml" --operator clerk --db "$DB"
 run calc 0 calc --month 2026-12 --operator clerk --db "$DB"
+cp "$WORK/notices.db" "$WORK/one-thread.db" # the same month, rendered by one thread below
 
-run notices 1 notices --month 2026-12 --operator clerk --db "$DB" --config "$CONF" --out-dir "$OUT" --batch-size 25
+run notices 1 notices --month 2026-12 --operator clerk --db "$DB" --config "$CONF" --out-dir "$OUT" --batch-size 25 --render-threads 3
 stdout_has notices "notices 2026-12:"
 stdout_has notices "bewilligung:"
 stdout_has notices "FAILED 50.2-0004: "
@@ -52,6 +53,14 @@ produced=$(sqlite3 "$WORK/notices.db" "SELECT COUNT(*) FROM notices WHERE state 
 [ "$produced" = "$total_docs" ] || fail "recorded $produced produced letters, the indexes list $total_docs"
 held=$(sqlite3 "$WORK/notices.db" "SELECT COUNT(*) FROM notices WHERE state = 'held'")
 [ "$held" -ge 1 ] || fail "the held letter was not recorded"
+
+# one render thread: the same batches, byte for byte, and the same rows (the render threads
+# publish whole batches in order, whatever their number)
+run one_thread 1 notices --month 2026-12 --operator clerk --db "sqlite3://db=$WORK/one-thread.db" --config "$CONF" --out-dir "$WORK/one" --batch-size 25 --render-threads 1
+diff -r "$dir" "$WORK/one/notices/2026-12" >"$WORK/threads.diff" || fail "one render thread wrote other batches than three: $(head -3 "$WORK/threads.diff")"
+rows="SELECT id, case_id, kind, event_ref, state, document_id, batch_id, pages, content_sha256, reason FROM notices ORDER BY id"
+[ "$(sqlite3 "$WORK/notices.db" "$rows")" = "$(sqlite3 "$WORK/one-thread.db" "$rows")" ] || fail "one render thread recorded other letters than three"
+[ "$(ls "$WORK/one/notices/2026-12" | wc -l)" -ge 6 ] || fail "one render thread: fewer batches than expected"
 
 # presort: postcodes ascending through the batches
 grep -ho ' postcode="[0-9]*"' $(ls "$dir"/*.index.xml) | grep -o '[0-9]*' >"$WORK/postcodes.txt"
