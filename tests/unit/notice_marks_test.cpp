@@ -7,6 +7,8 @@
 #include "formats/notice/print_batch.hpp"
 #include "lib/core/clock.hpp"
 
+#include "tests/unit/scratch_dir_test.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -91,24 +93,10 @@ letter_t long_letter()
     return l;
 }
 
-class notice_marks_test : public ::testing::Test
+class notice_marks_test : public test::scratch_dir_test
 {
 protected:
-    void SetUp() override
-    {
-        m_dir = fs::temp_directory_path() /
-                ("sozbatch_marks_" + std::to_string(getpid()) + "_" +
-                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(m_dir);
-        fs::create_directories(m_dir);
-    }
-    void TearDown() override
-    {
-        if (!HasFailure()) {
-            fs::remove_all(m_dir);
-        }
-    }
-    std::string path(std::string const &name) const { return (m_dir / name).string(); }
+    notice_marks_test() : scratch_dir_test{"sozbatch_marks"} {}
 
     /// One batch: the four-page letter (with an insert), then the two-page sample letter.
     std::vector<batch_summary_t> write_batch(inserter_marks_t marks, std::string const &dir,
@@ -134,7 +122,6 @@ protected:
         return w.finish();
     }
 
-    fs::path m_dir;
     timestamp_t const m_now = parse_timestamp("2026-12-01T06:00:00Z");
 };
 

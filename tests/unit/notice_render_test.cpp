@@ -10,9 +10,9 @@
 #include "jobs/notices_render.hpp"
 #include "lib/core/clock.hpp"
 
-#include <gtest/gtest.h>
+#include "tests/unit/scratch_dir_test.hpp"
 
-#include <unistd.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -68,23 +68,10 @@ struct outcome_t
     std::vector<std::pair<std::string, std::string>> files; ///< name, bytes
 };
 
-class notice_render_test : public ::testing::Test
+class notice_render_test : public test::scratch_dir_test
 {
 protected:
-    void SetUp() override
-    {
-        m_dir = fs::temp_directory_path() /
-                ("sozbatch_render_" + std::to_string(getpid()) + "_" +
-                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(m_dir);
-        fs::create_directories(m_dir);
-    }
-    void TearDown() override
-    {
-        if (!HasFailure()) {
-            fs::remove_all(m_dir);
-        }
-    }
+    notice_render_test() : scratch_dir_test{"sozbatch_render"} {}
 
     /// Renders \p pattern with \p threads threads into a directory of its own, handing the items
     /// over in windows of \p window.
@@ -143,8 +130,6 @@ protected:
         }
         return out;
     }
-
-    fs::path m_dir;
 };
 
 std::vector<std::string> names(outcome_t const &o)

@@ -8,6 +8,8 @@
 #include "lib/core/clock.hpp"
 #include "lib/core/sha256.hpp"
 
+#include "tests/unit/scratch_dir_test.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -65,26 +67,11 @@ std::string read_file(std::string const &path)
     return s.str();
 }
 
-class notice_test : public ::testing::Test
+class notice_test : public test::scratch_dir_test
 {
 protected:
-    void SetUp() override
-    {
-        m_dir = fs::temp_directory_path() /
-                ("sozbatch_notice_" + std::to_string(getpid()) + "_" +
-                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(m_dir);
-        fs::create_directories(m_dir);
-    }
-    void TearDown() override
-    {
-        if (!HasFailure()) {
-            fs::remove_all(m_dir);
-        }
-    }
-    std::string path(std::string const &name) const { return (m_dir / name).string(); }
+    notice_test() : scratch_dir_test{"sozbatch_notice"} {}
 
-    fs::path m_dir;
     timestamp_t const m_now = parse_timestamp("2026-12-01T06:00:00Z");
 };
 
