@@ -50,13 +50,14 @@ db::notice_record_t record_of(planned_notice_t const &p, month_t month)
     return r;
 }
 
-/// The render threads of \p settings: as set, or one per core (at least one).
+/// The render threads of \p settings: as set, or one per core, at most 8 (each holds its fonts
+/// and a batch of letters; the job's own thread cannot feed more).
 int render_threads(notice_settings_t const &settings)
 {
     if (settings.render_threads > 0) {
         return settings.render_threads;
     }
-    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 8);
 }
 
 } // namespace
@@ -163,8 +164,7 @@ exit_code_t notices_job_t::run(job_context_t &ctx)
     // Pass 2, in presort order, a batch's worth of letters at a time: their cases are loaded and
     // planned again and the letters built (this thread, the database), then composed, drawn and
     // published by the render threads (a batch each, published in order) while the next window
-    // is built. Each
-    // batch's documents are recorded (one transaction) as soon as it is published.
+    // is built. Each batch's documents are recorded (one transaction) as soon as it is published.
     std::vector<notice::batch_summary_t> batches;
     std::map<notice::notice_kind_t, long long> by_kind;
     long long documents = 0;

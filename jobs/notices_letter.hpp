@@ -24,7 +24,7 @@ struct notice_settings_t
     int reply_days = 14;                        ///< notices.reply-days: Anhörung answer period
     int batch_size = 500;                       ///< notices.batch-size: documents per print batch
     int presort_kib = 4096;                     ///< notices.presort-memory: KiB of presort keys held before spilling
-    int render_threads = 0;                     ///< notices.render-threads: threads that draw the batches (0: one per core)
+    int render_threads = 0;                     ///< notices.render-threads: threads that draw the batches (0: one per core, at most 8)
     std::string template_dir;                   ///< notices.templates: the city's edited templates
     std::string envelope = "DL-window";         ///< notices.envelope
     std::vector<std::string> inserts;           ///< notices.inserts (comma-separated)
