@@ -28,8 +28,20 @@ render_pool_t::render_pool_t(notice::template_set_t templates, notice::render_op
         throw config_error{"print batch: max_documents must be positive"};
     }
     m_running = m_threads_wanted;
-    for (int i = 0; i < m_threads_wanted; ++i) {
-        m_threads.emplace_back([this, templates, render] { work(templates, render); });
+    try {
+        for (int i = 0; i < m_threads_wanted; ++i) {
+            m_threads.emplace_back([this, templates, render] { work(templates, render); });
+        }
+    } catch (...) { // a thread could not be started: stop and join those that were
+        {
+            std::lock_guard lock{m_mutex};
+            m_abort = true;
+        }
+        m_cv.notify_all();
+        for (auto &t : m_threads) {
+            t.join();
+        }
+        throw;
     }
 }
 
