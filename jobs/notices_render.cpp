@@ -116,7 +116,7 @@ void render_pool_t::run(notice::pdf_renderer_t const &renderer, task_t &task)
     while (true) {
         std::fill(failures.begin(), failures.end(), std::string{});
         published.reset();
-        std::vector<std::size_t> in_batch; // the items drawn into the batch, in order
+        std::size_t drawn = 0; // letters drawn into the batch
         notice::batch_options_t options = m_options;
         options.first_batch_no = batch_no;
         options.tmp_suffix = "." + std::to_string(task.index) + ".tmp"; // two tasks may draw the same number
@@ -128,9 +128,9 @@ void render_pool_t::run(notice::pdf_renderer_t const &renderer, task_t &task)
             }
         };
         options.on_published = [&](notice::batch_summary_t const &b, std::vector<notice::batch_piece_t> const &pieces) {
-            if (pieces.size() != in_batch.size()) {
+            if (pieces.size() != drawn) {
                 throw internal_error{"print batch " + b.batch_id + " holds " + std::to_string(pieces.size()) +
-                                     " documents, the job added " + std::to_string(in_batch.size())};
+                                     " documents, the job added " + std::to_string(drawn)};
             }
             render_event_t ev;
             ev.type = render_event_t::type_t::batch;
@@ -147,7 +147,7 @@ void render_pool_t::run(notice::pdf_renderer_t const &renderer, task_t &task)
                 }
                 try {
                     writer.add(*item.letter);
-                    in_batch.push_back(i);
+                    ++drawn;
                 } catch (case_error const &e) { // template_error, render_error: hold this letter
                     failures[i] = e.what();
                 }
