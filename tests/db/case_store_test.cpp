@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "db_fixture.hpp"
+#include "erika_bundle.hpp"
 
 #include "lib/core/error.hpp"
 #include "lib/db/case_store.hpp"
@@ -8,6 +9,8 @@
 using namespace sozbatch;
 using namespace sozbatch::domain;
 using sozbatch::testing::db_test;
+using sozbatch::testing::erika_bundle;
+using sozbatch::testing::erika_payee;
 
 namespace {
 
@@ -16,34 +19,11 @@ char const *const T1 = "2026-11-15T08:00:00Z";
 
 case_bundle_t sample_bundle()
 {
-    case_bundle_t b;
-    b.tenant = "kiel";
-    b.tenant_name = "Landeshauptstadt Kiel";
-    b.source = "test";
-    b.work_group_names = {{"SG-NORD", "Sachgebiet Nord"}, {"SG-SUED", "Sachgebiet Süd"}};
-    person_t p;
-    p.ext_id = "P1";
-    p.family_name = "Musterfrau";
-    p.first_names = "Erika";
-    p.birth_date = parse_date("1951-03-02");
-    p.sex = sex_t::female;
-    p.nationality = "000";
-    p.vsnr = "15070649C103";
-    p.address = address_t{"Beispielweg", "3", "24103", "Kiel", "DE", ""};
-    b.persons.push_back(p);
-    payee_t py;
-    py.ext_id = "Z1";
-    py.kind = payee_kind_t::person;
-    py.name = "Erika Musterfrau";
-    py.iban = "DE89370400440532013000";
-    py.person_id = "P1";
-    b.payees.push_back(py);
-    case_t c;
-    c.file_ref = "50.1-0001";
-    c.law = law_t::sgb12_kap4;
-    c.work_group = "SG-NORD";
-    c.established_on = parse_date("2020-01-01");
-    c.members.push_back(member_t{"P1", member_role_t::applicant, period_t{parse_date("2020-01-01"), std::nullopt}, {}});
+    auto b = erika_bundle();
+    b.work_group_names.emplace_back("SG-SUED", "Sachgebiet Süd");
+    b.persons.front().vsnr = "15070649C103";
+    b.payees.push_back(erika_payee());
+    auto &c = b.cases.front();
     c.approvals.push_back(approval_t{"B1", period_t{parse_date("2026-01-01"), parse_date("2026-12-31")}, "Sachbearbeiterin A",
                                      parse_timestamp("2025-12-01T10:00:00Z"), approval_state_t::approved});
     c.needs.push_back(need_t{"P1", "merkzeichen-g", std::nullopt, std::nullopt, period_t{parse_date("2020-01-01"), std::nullopt}, ""});
@@ -61,7 +41,6 @@ case_bundle_t sample_bundle()
     c.housing.push_back(h);
     c.assignments.push_back(assignment_t{"Z1", assignment_purpose_t::benefit, std::nullopt,
                                          period_t{parse_date("2020-01-01"), std::nullopt}});
-    b.cases.push_back(c);
     return b;
 }
 

@@ -6,6 +6,7 @@
 /// write is in the write log.
 
 #include "db_fixture.hpp"
+#include "erika_bundle.hpp"
 
 #include "lib/core/error.hpp"
 #include "lib/db/case_store.hpp"
@@ -21,36 +22,11 @@
 using namespace sozbatch;
 using namespace sozbatch::domain;
 using sozbatch::testing::db_test;
+using sozbatch::testing::erika_bundle;
 
 namespace {
 
 char const *const T0 = "2026-11-20T09:00:00Z";
-
-case_bundle_t bundle()
-{
-    case_bundle_t b;
-    b.tenant = "kiel";
-    b.tenant_name = "Landeshauptstadt Kiel";
-    b.source = "test";
-    b.work_group_names = {{"SG-NORD", "Sachgebiet Nord"}};
-    person_t p;
-    p.ext_id = "P1";
-    p.family_name = "Musterfrau";
-    p.first_names = "Erika";
-    p.birth_date = parse_date("1951-03-02");
-    p.sex = sex_t::female;
-    p.nationality = "000";
-    p.address = address_t{"Beispielweg", "3", "24103", "Kiel", "DE", ""};
-    b.persons.push_back(p);
-    case_t c;
-    c.file_ref = "50.1-0001";
-    c.law = law_t::sgb12_kap4;
-    c.work_group = "SG-NORD";
-    c.established_on = parse_date("2020-01-01");
-    c.members.push_back(member_t{"P1", member_role_t::applicant, period_t{parse_date("2020-01-01"), std::nullopt}, {}});
-    b.cases.push_back(c);
-    return b;
-}
 
 } // namespace
 
@@ -68,7 +44,7 @@ protected:
         security::attach_connection(db(), "setup");
         security::set_audit_context(db(), "tester", T0);
         db::case_store_t cases{db()};
-        cases.import_bundle(bundle(), "a.xml", "sha-a", "tester", T0);
+        cases.import_bundle(erika_bundle(), "a.xml", "sha-a", "tester", T0);
         m_tenant = *cases.find_tenant("kiel");
         m_case = cases.list_cases(m_tenant, db::case_filter_t{}).at(0).case_id;
         // a paid result of 2026-12 and its recalculation: an Überzahlung of 150,00 €

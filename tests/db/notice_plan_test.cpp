@@ -2,6 +2,7 @@
 // The notice job's decision logic on both backends: which Bescheid a case-month needs from the
 // stored results, differences and approvals, and that a recorded letter is not planned again.
 #include "db_fixture.hpp"
+#include "erika_bundle.hpp"
 #include "jobs/notices_letter.hpp"
 #include "jobs/notices_plan.hpp"
 #include "jobs/params_source.hpp"
@@ -15,6 +16,8 @@
 using namespace sozbatch;
 using namespace sozbatch::domain;
 using sozbatch::testing::db_test;
+using sozbatch::testing::erika_bundle;
+using sozbatch::testing::erika_payee;
 using notice::notice_kind_t;
 
 namespace {
@@ -23,33 +26,9 @@ char const *const T0 = "2026-09-01T08:00:00Z";
 
 case_bundle_t bundle(money_t rent_from_nov15, std::string const &approval_to = "2026-12-31")
 {
-    case_bundle_t b;
-    b.tenant = "kiel";
-    b.tenant_name = "Landeshauptstadt Kiel";
-    b.source = "test";
-    b.work_group_names = {{"SG-NORD", "Sachgebiet Nord"}};
-    person_t p;
-    p.ext_id = "P1";
-    p.family_name = "Musterfrau";
-    p.first_names = "Erika";
-    p.birth_date = parse_date("1951-03-02");
-    p.sex = sex_t::female;
-    p.nationality = "000";
-    p.address = address_t{"Beispielweg", "3", "24103", "Kiel", "DE", ""};
-    b.persons.push_back(p);
-    payee_t py;
-    py.ext_id = "Z1";
-    py.kind = payee_kind_t::person;
-    py.name = "Erika Musterfrau";
-    py.iban = "DE89370400440532013000";
-    py.person_id = "P1";
-    b.payees.push_back(py);
-    case_t c;
-    c.file_ref = "50.1-0001";
-    c.law = law_t::sgb12_kap4;
-    c.work_group = "SG-NORD";
-    c.established_on = parse_date("2026-10-01");
-    c.members.push_back(member_t{"P1", member_role_t::applicant, period_t{parse_date("2026-10-01"), std::nullopt}, {}});
+    auto b = erika_bundle("2026-10-01");
+    b.payees.push_back(erika_payee());
+    auto &c = b.cases.front();
     c.approvals.push_back(approval_t{"B1", period_t{parse_date("2026-10-01"), parse_date(approval_to)},
                                      "Sachbearbeiterin A", parse_timestamp("2026-09-20T10:00:00Z"),
                                      approval_state_t::approved});
@@ -70,7 +49,6 @@ case_bundle_t bundle(money_t rent_from_nov15, std::string const &approval_to = "
     c.housing.push_back(h);
     c.assignments.push_back(assignment_t{"Z1", assignment_purpose_t::benefit, std::nullopt,
                                          period_t{parse_date("2020-01-01"), std::nullopt}});
-    b.cases.push_back(c);
     return b;
 }
 

@@ -5,6 +5,7 @@
 /// idempotent bank feedback.
 
 #include "db_fixture.hpp"
+#include "erika_bundle.hpp"
 
 #include "lib/core/error.hpp"
 #include "lib/db/case_store.hpp"
@@ -26,38 +27,13 @@
 using namespace sozbatch;
 using namespace sozbatch::domain;
 using sozbatch::testing::db_test;
+using sozbatch::testing::erika_bundle;
 
 namespace {
 
 char const *const T0 = "2026-11-20T09:00:00Z";
 char const *const T1 = "2026-11-21T10:00:00Z";
 char const *const RUN = "KIEL-202612-R1";
-
-case_bundle_t bundle()
-{
-    case_bundle_t b;
-    b.tenant = "kiel";
-    b.tenant_name = "Landeshauptstadt Kiel";
-    b.source = "test";
-    b.work_group_names = {{"SG-NORD", "Sachgebiet Nord"}};
-    person_t p;
-    p.ext_id = "P1";
-    p.family_name = "Musterfrau";
-    p.first_names = "Erika";
-    p.birth_date = parse_date("1951-03-02");
-    p.sex = sex_t::female;
-    p.nationality = "000";
-    p.address = address_t{"Beispielweg", "3", "24103", "Kiel", "DE", ""};
-    b.persons.push_back(p);
-    case_t c;
-    c.file_ref = "50.1-0001";
-    c.law = law_t::sgb12_kap4;
-    c.work_group = "SG-NORD";
-    c.established_on = parse_date("2020-01-01");
-    c.members.push_back(member_t{"P1", member_role_t::applicant, period_t{parse_date("2020-01-01"), std::nullopt}, {}});
-    b.cases.push_back(c);
-    return b;
-}
 
 db::payee_row_t payee(std::string ext, std::string kind, std::string name, std::string iban)
 {
@@ -94,7 +70,7 @@ protected:
         }
         db::migrate(db(), T0);
         db::case_store_t cases{db()};
-        cases.import_bundle(bundle(), "a.xml", "sha-a", "tester", T0);
+        cases.import_bundle(erika_bundle(), "a.xml", "sha-a", "tester", T0);
         m_tenant = *cases.find_tenant("kiel");
         auto const list = cases.list_cases(m_tenant, db::case_filter_t{});
         ASSERT_EQ(list.size(), 1u);
