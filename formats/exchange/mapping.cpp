@@ -115,6 +115,30 @@ std::string check_reference(std::string_view ref)
     return {};
 }
 
+void check_record_reference(std::string const &ref, std::set<std::string> &seen, std::string const &file_name,
+                            long number)
+{
+    if (auto const why = check_reference(ref); !why.empty()) {
+        throw input_error{{file_name, number, "record " + std::to_string(number), "ZE"}, why};
+    }
+    if (!seen.insert(ref).second) {
+        throw input_error{{file_name, number, "record " + std::to_string(number), "ZE"},
+                          "Erkennungszeichen '" + ref + "' appears twice"};
+    }
+}
+
+void repeat_header_fields(record_layout_t const &layout, field_values_t &v, std::string const &office_id,
+                          std::string const &receiver_id, date_t created)
+{
+    for (auto const &f : layout.fields) {
+        if (auto const *r = f.find(rule_t::kind_t::header_equal)) {
+            if (r->field == "ADNR") v[f.id] = office_id;
+            if (r->field == "EPNR") v[f.id] = receiver_id;
+            if (r->field == "ED") v[f.id] = created;
+        }
+    }
+}
+
 void check_answer_mapping(layout_family_t const &family)
 {
     static std::mutex mutex;

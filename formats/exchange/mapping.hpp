@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,17 @@ std::string trim_blanks(std::string_view s);
 /// An Erkennungszeichen must be non-personal and survive upper-casing and transliteration: 1-52
 /// characters of A-Z 0-9 - / . _ ; returns the reason when not, else "".
 std::string check_reference(std::string_view ref);
+
+/// Checks the Erkennungszeichen of request record \p number (check_reference) and that no earlier
+/// record of the file gave it (\p seen, which it joins). \throws input_error naming the file, the
+/// record and the field ZE
+void check_record_reference(std::string const &ref, std::set<std::string> &seen, std::string const &file_name,
+                            long number);
+
+/// Puts the Vorlaufsatz fields a request record repeats (rule header(F) for ADNR, EPNR, ED) into
+/// \p v, so that the record can be validated on its own.
+void repeat_header_fields(record_layout_t const &layout, field_values_t &v, std::string const &office_id,
+                          std::string const &receiver_id, date_t created);
 
 /// Block kind -> field ids the mapper reads.
 using kind_table_t = std::map<std::string, std::vector<std::string>>;

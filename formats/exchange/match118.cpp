@@ -119,21 +119,9 @@ request_file_t build_match118_request(match118_request_t const &request, bool sk
             }
             put("LZR", p.benefit_period);
             put("ZE", p.reference);
-            if (auto const why = check_reference(p.reference); !why.empty()) {
-                throw input_error{{file_name, number, "record " + std::to_string(number), "ZE"}, why};
-            }
-            if (!references.insert(p.reference).second) {
-                throw input_error{{file_name, number, "record " + std::to_string(number), "ZE"},
-                                  "Erkennungszeichen '" + p.reference + "' appears twice"};
-            }
+            check_record_reference(p.reference, references, file_name, number);
             // Header fields the record repeats, so that the record can be validated on its own.
-            for (auto const &f : layout.fields) {
-                if (auto const *r = f.find(rule_t::kind_t::header_equal)) {
-                    if (r->field == "ADNR") v[f.id] = request.office_id;
-                    if (r->field == "EPNR") v[f.id] = request.receiver_id;
-                    if (r->field == "ED") v[f.id] = request.created;
-                }
-            }
+            repeat_header_fields(layout, v, request.office_id, request.receiver_id, request.created);
             (void)encode_record(layout, {v, {}}, {file_name, number});
             if (layout.field("ITVSNR") != nullptr) {
                 ++serials[group];

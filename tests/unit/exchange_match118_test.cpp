@@ -171,7 +171,13 @@ TEST(ExchangeMatch118, StrictExportRefusesInvalidPerson)
     auto r = examples_request();
     r.persons.pop_back();
     r.persons[1].reference = r.persons[0].reference; // duplicate Erkennungszeichen
-    EXPECT_THROW((void)build_match118_request(r, false), input_error);
+    try {
+        (void)build_match118_request(r, false);
+        FAIL();
+    } catch (input_error const &e) {
+        EXPECT_EQ(e.where().field, "ZE");
+        EXPECT_NE(e.reason().find("'" + r.persons[0].reference + "' appears twice"), std::string::npos) << e.reason();
+    }
     r = examples_request();
     r.persons.pop_back();
     r.persons[0].family_name = "Testfrau€"; // not representable in ISO-8859-1

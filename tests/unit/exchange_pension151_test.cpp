@@ -192,6 +192,32 @@ TEST(ExchangePension151, QueryValidatesVsnr)
     EXPECT_EQ(partial.rejected[0].reference, "SH-2025-R-000001/P01");
 }
 
+TEST(ExchangePension151, QueryRefusesABadOrRepeatedReference)
+{
+    auto r = query();
+    r.persons[1].reference = r.persons[0].reference;
+    try {
+        (void)build_pension151_query(r);
+        FAIL();
+    } catch (input_error const &e) {
+        EXPECT_EQ(e.where().field, "ZE");
+        EXPECT_NE(e.reason().find("'SH-2025-R-000001/P01' appears twice"), std::string::npos) << e.reason();
+    }
+    r = query();
+    r.persons[1].reference = "Testfrau, Erika"; // personal data and characters the layout cannot carry
+    try {
+        (void)build_pension151_query(r);
+        FAIL();
+    } catch (input_error const &e) {
+        EXPECT_EQ(e.where().field, "ZE");
+        EXPECT_NE(e.reason().find("may hold only A-Z 0-9"), std::string::npos) << e.reason();
+    }
+    auto const partial = build_pension151_query(r, true);
+    EXPECT_EQ(partial.records, 2u);
+    ASSERT_EQ(partial.rejected.size(), 1u);
+    EXPECT_EQ(partial.rejected[0].reference, "Testfrau, Erika");
+}
+
 TEST(ExchangePension151, AnswerBecomesPaymentsPayeesAndDeath)
 {
     maybe_regenerate("rtaus-answer-2025.txt", answer_content());
