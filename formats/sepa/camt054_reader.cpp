@@ -23,26 +23,6 @@ bool take_suffix(std::string const &path, std::string_view prefix, std::string &
     return true;
 }
 
-void append_info(std::string &to, std::string const &text)
-{
-    if (text.empty()) {
-        return;
-    }
-    if (!to.empty()) {
-        to += ' ';
-    }
-    to += text;
-}
-
-money_t parse_amount(xml_validating_reader_t &reader, std::string const &value)
-{
-    try {
-        return money_t::parse(value);
-    } catch (validation_error const &e) {
-        reader.fail("amount '" + value + "': " + e.what());
-    }
-}
-
 void check_indicator(xml_validating_reader_t &reader, std::string const &v)
 {
     if (v != "CRDT" && v != "DBIT") {

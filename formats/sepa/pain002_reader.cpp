@@ -14,17 +14,6 @@ bool ends_with(std::string const &path, std::string_view suffix)
            (path.size() == suffix.size() || path[path.size() - suffix.size() - 1] == '/');
 }
 
-void append_info(std::string &to, std::string const &text)
-{
-    if (text.empty()) {
-        return;
-    }
-    if (!to.empty()) {
-        to += ' ';
-    }
-    to += text;
-}
-
 void check_code(xml_validating_reader_t &reader, std::string const &code, char const *what)
 {
     if (code.empty() || code.size() > 4) {
@@ -126,13 +115,8 @@ pain002_report_t read_pain002(std::string const &path)
             } else if (sub == "StsRsnInf/AddtlInf") {
                 append_info(tx.additional_info, reader.text());
             } else if (sub == "OrgnlTxRef/Amt/InstdAmt") {
-                std::string const value = reader.text();
+                tx.amount = parse_amount(reader, reader.text());
                 tx.currency = reader.attribute("Ccy");
-                try {
-                    tx.amount = money_t::parse(value);
-                } catch (validation_error const &e) {
-                    reader.fail("amount '" + value + "': " + e.what());
-                }
             } else if (sub == "OrgnlTxRef/Cdtr/Pty/Nm" || sub == "OrgnlTxRef/Cdtr/Nm") {
                 tx.creditor_name = reader.text();
             } else if (sub == "OrgnlTxRef/CdtrAcct/Id/IBAN") {

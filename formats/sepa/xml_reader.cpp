@@ -244,4 +244,24 @@ std::string join_path(std::vector<std::string> const &stack)
     return s;
 }
 
+void append_info(std::string &to, std::string const &text)
+{
+    if (text.empty()) {
+        return;
+    }
+    if (!to.empty()) {
+        to += ' ';
+    }
+    to += text;
+}
+
+money_t parse_amount(xml_validating_reader_t &reader, std::string const &value)
+{
+    try {
+        return money_t::parse(value);
+    } catch (validation_error const &e) {
+        reader.fail("amount '" + value + "': " + e.what());
+    }
+}
+
 } // namespace sozbatch::sepa

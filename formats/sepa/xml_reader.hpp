@@ -6,6 +6,7 @@
 /// Errors become input_error naming the file, the line and the element.
 
 #include "lib/core/error.hpp"
+#include "lib/core/money.hpp"
 
 #include <libxml/xmlschemas.h>
 
@@ -80,5 +81,12 @@ xmlSchemaPtr embedded_schema(std::string_view path);
 
 /// Joins a stack of element names with '/'.
 std::string join_path(std::vector<std::string> const &stack);
+
+/// Appends \p text to \p to, a blank between (AddtlInf and the like, repeated in a report).
+void append_info(std::string &to, std::string const &text);
+
+/// The amount \p value of the current element. \throws input_error (reader.fail) when it is not
+/// an amount in euros and cents
+money_t parse_amount(xml_validating_reader_t &reader, std::string const &value);
 
 } // namespace sozbatch::sepa
