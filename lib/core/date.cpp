@@ -41,7 +41,7 @@ date_t parse_date(std::string_view text)
 
 std::string to_iso(date_t d)
 {
-    char buf[16];
+    char buf[24]; // large enough for any value of the fields: nothing is ever cut
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(d.year()), static_cast<int>(d.month()),
                   static_cast<int>(d.day()));
     return buf;
@@ -49,7 +49,7 @@ std::string to_iso(date_t d)
 
 std::string to_german(date_t d)
 {
-    char buf[16];
+    char buf[24]; // large enough for any value of the fields: nothing is ever cut
     std::snprintf(buf, sizeof buf, "%02d.%02d.%04d", static_cast<int>(d.day()), static_cast<int>(d.month()),
                   static_cast<int>(d.year()));
     return buf;
@@ -122,7 +122,7 @@ month_t month_t::prev() const { return plus(-1); }
 
 std::string month_t::to_string() const
 {
-    char buf[16];
+    char buf[24]; // large enough for any value of the fields: nothing is ever cut
     std::snprintf(buf, sizeof buf, "%04d-%02d", m_year, m_month);
     return buf;
 }

@@ -18,7 +18,7 @@ std::optional<std::string> opt_text(soci::row const &r, std::size_t i)
         return r.get<std::string>(i);
     case soci::dt_date: {
         std::tm const t = r.get<std::tm>(i);
-        char buf[32];
+        char buf[80]; // large enough for any value of the fields: nothing is ever cut
         if (t.tm_hour == 0 && t.tm_min == 0 && t.tm_sec == 0) {
             std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday);
         } else {

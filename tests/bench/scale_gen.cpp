@@ -320,7 +320,7 @@ void make_case(options_t const &o, long long i, domain::case_bundle_t &b, std::s
         own.kind = domain::payee_kind_t::card_provider;
         own.name = "Bezahlkarte " + own.name;
         own.iban.clear();
-        char card[24];
+        char card[32];
         std::snprintf(card, sizeof card, "BK-KI-%07lld", i + 1);
         own.card_ref = card;
     }
