@@ -101,6 +101,10 @@ std::string trim_blanks(std::string_view s)
     return std::string{s.substr(b, e - b + 1)};
 }
 
+namespace {
+
+/// An Erkennungszeichen must be non-personal and survive upper-casing and transliteration: 1-52
+/// characters of A-Z 0-9 - / . _ ; returns the reason when not, else "".
 std::string check_reference(std::string_view ref)
 {
     if (ref.empty() || ref.size() > 52) {
@@ -114,6 +118,8 @@ std::string check_reference(std::string_view ref)
     }
     return {};
 }
+
+} // namespace
 
 void check_record_reference(std::string const &ref, std::set<std::string> &seen, std::string const &file_name,
                             long number)

@@ -25,12 +25,9 @@ std::string date_digits_ddmmyy(date_t d);
 
 std::string trim_blanks(std::string_view s);
 
-/// An Erkennungszeichen must be non-personal and survive upper-casing and transliteration: 1-52
-/// characters of A-Z 0-9 - / . _ ; returns the reason when not, else "".
-std::string check_reference(std::string_view ref);
-
-/// Checks the Erkennungszeichen of request record \p number (check_reference) and that no earlier
-/// record of the file gave it (\p seen, which it joins). \throws input_error naming the file, the
+/// Checks the Erkennungszeichen of request record \p number: non-personal and able to survive
+/// upper-casing and transliteration (1-52 characters of A-Z 0-9 - / . _), and given by no earlier
+/// record of the file (\p seen, which it joins). \throws input_error naming the file, the
 /// record and the field ZE
 void check_record_reference(std::string const &ref, std::set<std::string> &seen, std::string const &file_name,
                             long number);

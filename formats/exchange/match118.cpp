@@ -120,7 +120,6 @@ request_file_t build_match118_request(match118_request_t const &request, bool sk
             put("LZR", p.benefit_period);
             put("ZE", p.reference);
             check_record_reference(p.reference, references, file_name, number);
-            // Header fields the record repeats, so that the record can be validated on its own.
             repeat_header_fields(layout, v, request.office_id, request.receiver_id, request.created);
             (void)encode_record(layout, {v, {}}, {file_name, number});
             if (layout.field("ITVSNR") != nullptr) {
